@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make              build kmod/podnet.ko and userspace/podnet
+#   make check        run the selftests in a QEMU guest (T=name for one)
+#   make demo         two nodes, a pod each, podnet between them
+#   make vm           a shell in the test guest
+#   make sparse       sparse (C=2) over the module
+#   make checkpatch   checkpatch.pl --strict over kmod/ and uapi/
+#   make install      install the module and the tool
+#
+# KDIR=dir builds against another kernel tree, DEBUG=1 adds the module's
+# load-time self-tests, KERNEL=debug runs the guest on the debug kernel.
+
+KDIR ?= $(shell selftests/vm/kdir.sh)
+PREFIX ?= /usr/local
+DEPS := selftests/vm/deps.sh
+VM := selftests/vm/run.sh
+KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) $(if $(DEBUG),PODNET_DEBUG=y)
+
+all: module tool
+
+deps-build:
+	@$(DEPS) build
+
+# KDIR is looked up again after the dependencies are installed, since a
+# fresh machine has no kernel headers until then.
+module: deps-build
+	@$(MAKE) --no-print-directory -f Makefile module-build \
+		KDIR="$(or $(KDIR),$$(selftests/vm/kdir.sh))"
+
+module-build:
+	$(MAKE) $(KBUILD_ARGS) W=1 modules
+
+tool: deps-build
+	$(MAKE) -C userspace
+
+check: all
+	@$(DEPS) test
+	@KDIR="$(KDIR)" selftests/vm/check.sh $(T)
+
+vm: all
+	@$(DEPS) test
+	@$(VM) -i
+
+sparse: deps-build
+	@$(DEPS) lint
+	$(MAKE) $(KBUILD_ARGS) C=2 modules 2>&1 | \
+		tee .sparse.log
+	@! grep -E "warning|error" .sparse.log | grep -v "^make"
+
+checkpatch:
+	@$(DEPS) lint
+	@selftests/vm/checkpatch.sh $(wildcard kmod/*.[ch]) uapi/linux/podnet.h
+
+install: all
+	$(MAKE) $(KBUILD_ARGS) modules_install
+	$(MAKE) -C userspace install PREFIX=$(PREFIX)
+
+clean:
+	-$(MAKE) $(KBUILD_ARGS) clean
+	$(MAKE) -C userspace clean
+	rm -rf .vm .sparse.log
+
+.PHONY: all deps-build module module-build tool check vm sparse checkpatch \
+	install clean

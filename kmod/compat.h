@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernel versions podnet builds against (6.1 to
+ * 6.12). Every version test of the module lives here.
+ */
+#ifndef _PODNET_COMPAT_H
+#define _PODNET_COMPAT_H
+
+#include <linux/netdevice.h>
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+static inline void pn_compat_set_lltx(struct net_device *dev)
+{
+	dev->lltx = true;
+}
+#else
+static inline void pn_compat_set_lltx(struct net_device *dev)
+{
+	dev->features |= NETIF_F_LLTX;
+}
+#endif
+
+#endif /* _PODNET_COMPAT_H */

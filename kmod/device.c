@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnet: the net_device, its rtnetlink link kind and its ethtool face.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_arp.h>
+#include <linux/module.h>
+#include <net/ip.h>
+#include <net/netns/generic.h>
+#include <net/rtnetlink.h>
+
+#include "compat.h"
+#include "podnet_private.h"
+
+const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN] = {
+	[PN_STAT_NO_ROUTE] = "no_route",
+	[PN_STAT_NOT_IP] = "not_ip",
+	[PN_STAT_PMTU] = "pmtu",
+	[PN_STAT_TX_ERRORS] = "tx_errors",
+	[PN_STAT_BAD_HEADER] = "bad_header",
+	[PN_STAT_BAD_VNI] = "bad_vni",
+	[PN_STAT_SRC_CHECK] = "src_check",
+};
+
+static struct rtnl_link_ops pn_link_ops;
+
+bool pn_is_podnet(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &pn_link_ops;
+}
+
+void pn_stats_inc(struct pn_dev *pn, enum pn_stat stat)
+{
+	struct pn_pcpu_stats *s = get_cpu_ptr(pn->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->count[stat]);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(pn->stats);
+}
+
+u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat)
+{
+	unsigned int start;
+	u64 sum = 0, v;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct pn_pcpu_stats *s = per_cpu_ptr(pn->stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			v = u64_stats_read(&s->count[stat]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum += v;
+	}
+	return sum;
+}
+
+/* 0a:58 followed by the IPv4 address, the convention of the CNI plugins. */
+static void pn_mac_from_addr(u8 *mac, __be32 addr)
+{
+	mac[0] = 0x0a;
+	mac[1] = 0x58;
+	memcpy(mac + 2, &addr, sizeof(addr));
+}
+
+static int pn_dev_init(struct net_device *dev)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	int ret;
+
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+
+	pn->stats = netdev_alloc_pcpu_stats(struct pn_pcpu_stats);
+	if (!pn->stats) {
+		ret = -ENOMEM;
+		goto err_stats;
+	}
+
+	ret = gro_cells_init(&pn->gro_cells, dev);
+	if (ret)
+		goto err_gro;
+	return 0;
+
+err_gro:
+	free_percpu(pn->stats);
+err_stats:
+	free_percpu(dev->tstats);
+	return ret;
+}
+
+static void pn_dev_uninit(struct net_device *dev)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+
+	gro_cells_destroy(&pn->gro_cells);
+}
+
+/* Per-CPU memory is freed only once the last reference is gone. */
+static void pn_dev_free(struct net_device *dev)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+
+	free_percpu(pn->stats);
+	free_percpu(dev->tstats);
+}
+
+static netdev_tx_t pn_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+
+	pn_stats_inc(pn, PN_STAT_NO_ROUTE);
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int pn_set_mac_address(struct net_device *dev, void *p)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	int ret;
+
+	ret = eth_mac_addr(dev, p);
+	if (!ret)
+		pn->mac_derived = false;
+	return ret;
+}
+
+static const struct net_device_ops pn_netdev_ops = {
+	.ndo_init = pn_dev_init,
+	.ndo_uninit = pn_dev_uninit,
+	.ndo_start_xmit = pn_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
+	.ndo_set_mac_address = pn_set_mac_address,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+static void pn_get_drvinfo(struct net_device *dev,
+			   struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, PODNET_VERSION, sizeof(info->version));
+}
+
+static int pn_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? PN_STAT_COUNT : -EOPNOTSUPP;
+}
+
+static void pn_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+{
+	if (sset == ETH_SS_STATS)
+		memcpy(buf, pn_stat_names, sizeof(pn_stat_names));
+}
+
+static void pn_get_ethtool_stats(struct net_device *dev,
+				 struct ethtool_stats *stats, u64 *data)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	int i;
+
+	for (i = 0; i < PN_STAT_COUNT; i++)
+		data[i] = pn_stats_read(pn, i);
+}
+
+static const struct ethtool_ops pn_ethtool_ops = {
+	.get_drvinfo = pn_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+	.get_sset_count = pn_get_sset_count,
+	.get_strings = pn_get_strings,
+	.get_ethtool_stats = pn_get_ethtool_stats,
+};
+
+static void pn_setup(struct net_device *dev)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+
+	ether_setup(dev);
+	dev->netdev_ops = &pn_netdev_ops;
+	dev->ethtool_ops = &pn_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = pn_dev_free;
+
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+	pn_compat_set_lltx(dev);
+	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
+			 NETIF_F_GSO_SOFTWARE;
+	dev->hw_features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
+			    NETIF_F_GSO_SOFTWARE;
+	dev->vlan_features = dev->features;
+
+	dev->mtu = PN_DEFAULT_MTU;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = IP_MAX_MTU - PN_VXLAN_OVERHEAD;
+	eth_hw_addr_random(dev);
+
+	pn->dev = dev;
+	INIT_LIST_HEAD(&pn->list);
+	pn->cfg = (struct pn_cfg) {
+		.mode = PODNET_MODE_VXLAN,
+		.vni = PODNET_DEFAULT_VNI,
+		.port = htons(PODNET_DEFAULT_PORT),
+		.srccheck = true,
+	};
+}
+
+static struct netlink_range_validation pn_vni_range __read_mostly = {
+	.max = PN_VNI_MAX,
+};
+
+static const struct nla_policy pn_policy[IFLA_PODNET_MAX + 1] = {
+	[IFLA_PODNET_MODE] = NLA_POLICY_MAX(NLA_U8, PODNET_MODE_VXLAN),
+	[IFLA_PODNET_VNI] = NLA_POLICY_FULL_RANGE(NLA_U32, &pn_vni_range),
+	[IFLA_PODNET_PORT] = { .type = NLA_BE16 },
+	[IFLA_PODNET_LOCAL] = { .type = NLA_BE32 },
+	[IFLA_PODNET_LINK] = { .type = NLA_U32 },
+	[IFLA_PODNET_TTL] = { .type = NLA_U8 },
+	[IFLA_PODNET_TOS] = { .type = NLA_U8 },
+	[IFLA_PODNET_SRCCHECK] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+
+	a = tb[IFLA_ADDRESS];
+	if (a && (nla_len(a) != ETH_ALEN ||
+		  !is_valid_ether_addr(nla_data(a)))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "address must be a unicast Ethernet address");
+		return -EADDRNOTAVAIL;
+	}
+	if (!data)
+		return 0;
+
+	a = data[IFLA_PODNET_PORT];
+	if (a && !nla_get_be16(a)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "UDP port must not be 0");
+		return -EINVAL;
+	}
+	a = data[IFLA_PODNET_LOCAL];
+	if (a) {
+		__be32 addr = nla_get_in_addr(a);
+
+		if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+		    ipv4_is_lbcast(addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "local address must be a unicast IPv4 address");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Fill @cfg from @data on top of what it holds. Attributes that cannot
+ * change on a live device are refused while @dev is up.
+ */
+static int pn_cfg_parse(struct net_device *dev, struct net *net,
+			struct nlattr *data[], struct pn_cfg *cfg,
+			bool changing, struct netlink_ext_ack *extack)
+{
+	bool running = changing && netif_running(dev);
+	struct nlattr *a;
+
+	if (!data)
+		return 0;
+
+	a = data[IFLA_PODNET_MODE];
+	if (a && changing && nla_get_u8(a) != cfg->mode) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "mode is fixed when the device is created");
+		return -EOPNOTSUPP;
+	}
+	if (a)
+		cfg->mode = nla_get_u8(a);
+
+	a = data[IFLA_PODNET_PORT];
+	if (a && running && nla_get_be16(a) != cfg->port)
+		goto busy;
+	if (a)
+		cfg->port = nla_get_be16(a);
+
+	a = data[IFLA_PODNET_LOCAL];
+	if (a && running && nla_get_in_addr(a) != cfg->local)
+		goto busy;
+	if (a)
+		cfg->local = nla_get_in_addr(a);
+
+	a = data[IFLA_PODNET_LINK];
+	if (a && running && nla_get_u32(a) != cfg->link)
+		goto busy;
+	if (a) {
+		cfg->link = nla_get_u32(a);
+		if (cfg->link && !__dev_get_by_index(net, cfg->link)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "underlay device does not exist");
+			return -ENODEV;
+		}
+	}
+
+	if (data[IFLA_PODNET_VNI])
+		cfg->vni = nla_get_u32(data[IFLA_PODNET_VNI]);
+	if (data[IFLA_PODNET_TTL])
+		cfg->ttl = nla_get_u8(data[IFLA_PODNET_TTL]);
+	if (data[IFLA_PODNET_TOS])
+		cfg->tos = nla_get_u8(data[IFLA_PODNET_TOS]);
+	if (data[IFLA_PODNET_SRCCHECK])
+		cfg->srccheck = nla_get_u8(data[IFLA_PODNET_SRCCHECK]);
+	return 0;
+
+busy:
+	NL_SET_ERR_MSG_ATTR(extack, a,
+			    "port, local address and underlay device can only change while the device is down");
+	return -EBUSY;
+}
+
+/* The largest MTU the underlay allows, or 0 when there is no underlay. */
+static unsigned int pn_link_mtu(struct net *net, const struct pn_cfg *cfg)
+{
+	struct net_device *lower;
+
+	lower = cfg->link ? __dev_get_by_index(net, cfg->link) : NULL;
+	if (!lower)
+		return 0;
+	return max_t(int, lower->mtu - PN_VXLAN_OVERHEAD, ETH_MIN_MTU);
+}
+
+/*
+ * Apply a parsed configuration: bound the MTU by the underlay and derive
+ * the MAC address from the local address unless one was set.
+ */
+static int pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg,
+			bool mtu_given, struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = pn->dev;
+	unsigned int max;
+
+	max = pn_link_mtu(pn->net, cfg);
+	if (max) {
+		if (mtu_given && dev->mtu > max) {
+			NL_SET_ERR_MSG(extack,
+				       "MTU is larger than the underlay device allows");
+			return -EINVAL;
+		}
+		dev->max_mtu = max;
+		if (!mtu_given)
+			dev->mtu = max;
+	} else {
+		dev->max_mtu = IP_MAX_MTU - PN_VXLAN_OVERHEAD;
+	}
+
+	if (pn->mac_derived && cfg->local) {
+		u8 mac[ETH_ALEN];
+
+		pn_mac_from_addr(mac, cfg->local);
+		eth_hw_addr_set(dev, mac);
+	}
+	pn->cfg = *cfg;
+	return 0;
+}
+
+static int pn_newlink(struct net *src_net, struct net_device *dev,
+		      struct nlattr *tb[], struct nlattr *data[],
+		      struct netlink_ext_ack *extack)
+{
+	struct pn_net *pnn = net_generic(src_net, pn_net_id);
+	struct pn_dev *pn = netdev_priv(dev);
+	struct pn_cfg cfg = pn->cfg;
+	int ret;
+
+	pn->net = src_net;
+	ret = pn_cfg_parse(dev, src_net, data, &cfg, false, extack);
+	if (ret)
+		return ret;
+
+	pn->mac_derived = !tb[IFLA_ADDRESS];
+	ret = pn_cfg_apply(pn, &cfg, !!tb[IFLA_MTU], extack);
+	if (ret)
+		return ret;
+
+	ret = register_netdevice(dev);
+	if (ret)
+		return ret;
+
+	list_add(&pn->list, &pnn->devices);
+	return 0;
+}
+
+static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
+			 struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	struct pn_cfg cfg = pn->cfg;
+	int ret;
+
+	ret = pn_cfg_parse(dev, pn->net, data, &cfg, true, extack);
+	if (ret)
+		return ret;
+	if (tb[IFLA_ADDRESS])
+		pn->mac_derived = false;
+	return pn_cfg_apply(pn, &cfg, true, extack);
+}
+
+static void pn_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+
+	list_del_init(&pn->list);
+	unregister_netdevice_queue(dev, head);
+}
+
+static size_t pn_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_MODE */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_PODNET_VNI */
+	       nla_total_size(sizeof(__be16)) +	/* IFLA_PODNET_PORT */
+	       nla_total_size(sizeof(__be32)) +	/* IFLA_PODNET_LOCAL */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_PODNET_LINK */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TTL */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TOS */
+	       nla_total_size(sizeof(u8));	/* IFLA_PODNET_SRCCHECK */
+}
+
+static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct pn_dev *pn = netdev_priv(dev);
+	const struct pn_cfg *cfg = &pn->cfg;
+
+	if (nla_put_u8(skb, IFLA_PODNET_MODE, cfg->mode) ||
+	    nla_put_u32(skb, IFLA_PODNET_VNI, cfg->vni) ||
+	    nla_put_be16(skb, IFLA_PODNET_PORT, cfg->port) ||
+	    nla_put_in_addr(skb, IFLA_PODNET_LOCAL, cfg->local) ||
+	    nla_put_u32(skb, IFLA_PODNET_LINK, cfg->link) ||
+	    nla_put_u8(skb, IFLA_PODNET_TTL, cfg->ttl) ||
+	    nla_put_u8(skb, IFLA_PODNET_TOS, cfg->tos) ||
+	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct net *pn_get_link_net(const struct net_device *dev)
+{
+	const struct pn_dev *pn = netdev_priv(dev);
+
+	return pn->net;
+}
+
+static struct rtnl_link_ops pn_link_ops __read_mostly = {
+	.kind = "podnet",
+	.priv_size = sizeof(struct pn_dev),
+	.setup = pn_setup,
+	.maxtype = IFLA_PODNET_MAX,
+	.policy = pn_policy,
+	.validate = pn_validate,
+	.newlink = pn_newlink,
+	.changelink = pn_changelink,
+	.dellink = pn_dellink,
+	.get_size = pn_get_size,
+	.fill_info = pn_fill_info,
+	.get_link_net = pn_get_link_net,
+};
+
+/**
+ * pn_net_exit_rtnl - delete the devices of dying namespaces
+ * @net_list: the namespaces going away
+ * @kill: where to queue the devices for unregistration
+ *
+ * A device moved to another namespace still has its socket in the one it
+ * was created in; when that one dies, so does the device. Devices still
+ * inside a dying namespace are deleted by the core before this runs.
+ */
+void pn_net_exit_rtnl(struct list_head *net_list, struct list_head *kill)
+{
+	struct pn_dev *pn, *tmp;
+	struct net *net;
+
+	list_for_each_entry(net, net_list, exit_list) {
+		struct pn_net *pnn = net_generic(net, pn_net_id);
+
+		list_for_each_entry_safe(pn, tmp, &pnn->devices, list)
+			pn_dellink(pn->dev, kill);
+	}
+}
+
+int pn_device_init(void)
+{
+	return rtnl_link_register(&pn_link_ops);
+}
+
+void pn_device_uninit(void)
+{
+	rtnl_link_unregister(&pn_link_ops);
+}

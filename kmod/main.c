@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnet: module load and unload.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/rtnetlink.h>
+
+#include "podnet_private.h"
+
+unsigned int pn_net_id __read_mostly;
+
+static int __net_init pn_net_init(struct net *net)
+{
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+
+	INIT_LIST_HEAD(&pnn->devices);
+	return 0;
+}
+
+static struct pernet_operations pn_net_ops = {
+	.init = pn_net_init,
+	.exit_batch_rtnl = pn_net_exit_rtnl,
+	.id = &pn_net_id,
+	.size = sizeof(struct pn_net),
+};
+
+static int __init pn_mod_init(void)
+{
+	int ret;
+
+	ret = register_pernet_subsys(&pn_net_ops);
+	if (ret)
+		goto err_pernet;
+
+	ret = pn_device_init();
+	if (ret)
+		goto err_device;
+
+	pr_info("podnet " PODNET_VERSION " loaded\n");
+	return 0;
+
+err_device:
+	unregister_pernet_subsys(&pn_net_ops);
+err_pernet:
+	return ret;
+}
+
+static void __exit pn_mod_exit(void)
+{
+	pn_device_uninit();
+	unregister_pernet_subsys(&pn_net_ops);
+}
+
+module_init(pn_mod_init);
+module_exit(pn_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Pod overlay network device (VXLAN and IP-in-IP)");
+MODULE_VERSION(PODNET_VERSION);
+MODULE_ALIAS_RTNL_LINK("podnet");

@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A podnet device comes and goes cleanly: created with plain iproute2 and
+# its defaults, deleted, moved between namespaces, removed with its
+# namespace and with the module.
+
+source "$(dirname "$0")/lib.sh"
+
+test_create_defaults()
+{
+	local out
+
+	setup_ns A
+	ip -n "$A" link add pn0 type podnet
+	check_err $? "ip link add pn0 type podnet failed"
+
+	out=$(ip -n "$A" -d link show pn0)
+	expect_match "$out" "podnet" "ip -d link show does not name the kind"
+	expect_match "$out" "mtu 1450 " "default MTU is not 1450"
+	expect_match "$out" "link/ether" "not an Ethernet device"
+
+	out=$(ip netns exec "$A" ethtool -i pn0)
+	expect_match "$out" "^driver: podnet$" "ethtool -i driver"
+	expect_match "$out" "^version: [0-9]+\.[0-9]+\.[0-9]+$" "ethtool -i version"
+
+	out=$(ip netns exec "$A" ethtool -S pn0)
+	expect_match "$out" "no_route: 0" "ethtool -S counters"
+
+	ip -n "$A" link set pn0 up
+	check_err $? "cannot set pn0 up"
+	ip -n "$A" link set pn0 mtu 1400
+	check_err $? "cannot lower the MTU"
+	ip -n "$A" link set pn0 mtu 67 2>/dev/null
+	check_fail $? "MTU 67 accepted"
+	expect_match "$(ip -n "$A" link show pn0)" "mtu 1400 " "MTU changed by a rejected request"
+
+	ip -n "$A" link del pn0
+	check_err $? "ip link del pn0 failed"
+	ip -n "$A" link show pn0 >/dev/null 2>&1
+	check_fail $? "pn0 still exists after ip link del"
+
+	log_test "create with defaults, show, ethtool, delete"
+}
+
+test_bad_address()
+{
+	setup_ns A
+	ip -n "$A" link add pn0 address 01:00:5e:00:00:01 type podnet 2>/dev/null
+	check_fail $? "a multicast MAC address was accepted"
+	ip -n "$A" link show pn0 >/dev/null 2>&1
+	check_fail $? "a device exists after a rejected create"
+	log_test "bad MAC address rejected, nothing created"
+}
+
+test_netns_move()
+{
+	local before
+
+	setup_ns A B
+	ip -n "$A" link add pn0 type podnet
+	ip -n "$A" link set pn0 netns "$B"
+	check_err $? "ip link set pn0 netns failed"
+	ip -n "$A" link show pn0 >/dev/null 2>&1
+	check_fail $? "pn0 still in its first namespace"
+	ip -n "$B" link set pn0 up
+	check_err $? "pn0 cannot go up in its new namespace"
+	expect_match "$(ip -n "$B" -d link show pn0)" "podnet" "pn0 not in its new namespace"
+
+	# The device lives in B, its home is A: deleting B deletes it.
+	before=$(pn_count_devs)
+	ip netns del "$B"
+	[ "$(pn_count_devs)" -eq $((before - 1)) ]
+	check_err $? "device not removed with the namespace it lived in"
+
+	# Created in C, moved to D: deleting C, its home, deletes it too.
+	setup_ns C D
+	ip -n "$C" link add pn1 type podnet
+	ip -n "$C" link set pn1 netns "$D"
+	ip netns del "$C"
+	sleep 1
+	ip -n "$D" link show pn1 >/dev/null 2>&1
+	check_fail $? "device outlived the namespace it was created in"
+
+	log_test "move to another namespace; removed with either namespace"
+}
+
+test_netns_delete()
+{
+	local i
+
+	setup_ns A
+	for i in 0 1 2 3; do
+		ip -n "$A" link add "pn$i" type podnet
+	done
+	ip -n "$A" link set pn0 up
+	ip netns del "$A"
+	check_err $? "ip netns del failed"
+	[ "$(pn_count_devs)" -eq 0 ]
+	check_err $? "devices left after their namespace was deleted"
+	log_test "deleting a namespace deletes its podnet devices"
+}
+
+test_module_unload()
+{
+	setup_ns A B
+	ip -n "$A" link add pn0 type podnet
+	ip -n "$A" link add pn1 type podnet
+	ip -n "$B" link add pn0 type podnet
+	ip -n "$A" link set pn0 up
+	ip link add pn9 type podnet
+
+	rmmod podnet
+	check_err $? "rmmod with devices present failed"
+	[ "$(pn_count_devs)" -eq 0 ]
+	check_err $? "devices left after rmmod"
+	ip -n "$A" link show pn0 >/dev/null 2>&1
+	check_fail $? "pn0 survived rmmod"
+
+	pn_load
+	check_err $? "insmod after rmmod failed"
+	ip -n "$A" link add pn0 type podnet
+	check_err $? "cannot create a device after reloading"
+	log_test "rmmod with devices present removes them; reload works"
+}
+
+test_autoload_alias()
+{
+	modinfo "$PODNET_KO" | grep -q "alias:.*rtnl-link-podnet"
+	check_err $? "no rtnl-link-podnet alias"
+	log_test "module alias rtnl-link-podnet"
+}
+
+test_create_defaults
+test_bad_address
+test_netns_move
+test_netns_delete
+test_module_unload
+test_autoload_alias
+exit $EXIT_STATUS

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the podnet selftests (all, or those named) inside the test guest and
+# print TAP. Each test is a script of its own, run in a fresh shell with a
+# time limit; exit 4 means skipped. The kernel-log verdict and the closing
+# line are added by the host (selftests/vm/check.sh), which reads the
+# counts from $OUT/counts.
+
+cd "$(dirname "$0")" || exit 1
+OUT=${OUT:-/tmp/out}
+TEST_TIMEOUT=${TEST_TIMEOUT:-900}
+
+if [ $# -gt 0 ]; then
+	tests=()
+	for t in "$@"; do
+		tests+=("${t%.sh}.sh")
+	done
+else
+	mapfile -t tests < <(ls *.sh | grep -vx -e lib.sh -e run_tests.sh)
+fi
+
+if ! insmod ../kmod/podnet.ko; then
+	echo "Bail out! cannot load kmod/podnet.ko"
+	exit 1
+fi
+
+echo "TAP version 13"
+echo "1..$((${#tests[@]} + 1))"
+pass=0 fail=0 skip=0 n=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	name=${t%.sh}
+	if [ ! -f "$t" ]; then
+		echo "not ok $n $name # no such test"
+		fail=$((fail + 1))
+		continue
+	fi
+	# Every test starts with the module loaded and nothing left behind.
+	[ -d /sys/module/podnet ] || insmod ../kmod/podnet.ko
+	echo "# $name"
+	timeout -k 10 "$TEST_TIMEOUT" bash "./$t" 2>&1 | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	case $rc in
+	0) echo "ok $n $name"; pass=$((pass + 1)) ;;
+	4) echo "ok $n $name # SKIP"; skip=$((skip + 1)) ;;
+	124) echo "not ok $n $name # timed out"; fail=$((fail + 1)) ;;
+	*) echo "not ok $n $name # exit $rc"; fail=$((fail + 1)) ;;
+	esac
+done
+
+# The module must leave without trace.
+if [ -d /sys/module/podnet ] && ! rmmod podnet; then
+	echo "# rmmod podnet failed"
+	fail=$((fail + 1))
+fi
+echo "$n $pass $fail $skip" >"$OUT/counts"

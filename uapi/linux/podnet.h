@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * podnet: a pod overlay network device
+ * ====================================
+ *
+ * A podnet device carries pod traffic to the node that owns the destination's
+ * pod subnet, in VXLAN (flannel's wire format) or, later, IPv4-in-IPv4. It is
+ * programmed through two netlink interfaces.
+ *
+ * 1. rtnetlink, link kind "podnet"
+ * --------------------------------
+ *
+ * RTM_NEWLINK with IFLA_INFO_KIND "podnet" creates a device; IFLA_INFO_DATA
+ * may carry any of the following. Every one is optional; the default is
+ * given in brackets.
+ *
+ *    IFLA_PODNET_MODE: NLA_U8, enum podnet_mode [PODNET_MODE_VXLAN]
+ *        Fixed at creation; a change on a live device is rejected.
+ *    IFLA_PODNET_VNI: NLA_U32, 0 .. 0xffffff [1]
+ *    IFLA_PODNET_PORT: NLA_BE16, UDP destination and listening port, not 0
+ *        [8472, flannel's]
+ *    IFLA_PODNET_LOCAL: NLA_BE32, the node's own underlay IPv4 address, used
+ *        as the outer source and to derive the device's MAC address [none:
+ *        the outer source is chosen by the route to each peer]
+ *    IFLA_PODNET_LINK: NLA_U32, ifindex of the underlay device; the device's
+ *        MTU follows from it [none]
+ *    IFLA_PODNET_TTL: NLA_U8, outer TTL, 0 means the route's hop limit [0]
+ *    IFLA_PODNET_TOS: NLA_U8, outer TOS, 1 means inherit from the inner
+ *        packet [0]
+ *    IFLA_PODNET_SRCCHECK: NLA_U8, 0 or 1 [1]. When on, a received packet is
+ *        accepted only when its outer source is the node of the subnet that
+ *        holds its inner source address.
+ *
+ * RTM_GETLINK reports all of them back. The UDP port, the local address and
+ * the underlay device are fixed once the device is up: RTM_NEWLINK changing
+ * them on a running device fails with EBUSY.
+ *
+ * 2. generic netlink, family PODNET_GENL_NAME, version PODNET_GENL_VERSION
+ * -----------------------------------------------------------------------
+ *
+ * Every command names its device with one, not both, of
+ *
+ *    PODNET_A_IFINDEX: NLA_U32
+ *    PODNET_A_IFNAME: NLA_NUL_STRING, maxlen IFNAMSIZ - 1
+ *
+ * and the device must be a podnet device in the socket's network namespace.
+ * Commands that change the table need CAP_NET_ADMIN in the user namespace
+ * owning that network namespace.
+ *
+ * The table holds subnets. A subnet is written as a nest:
+ *
+ *    PODNET_SUBNET_A_FAMILY: NLA_U16, AF_INET (AF_INET6 is reserved)
+ *    PODNET_SUBNET_A_PREFIX: NLA_BINARY, struct in_addr (4 bytes; 16 for a
+ *        future AF_INET6). Host bits must be zero.
+ *    PODNET_SUBNET_A_PREFIXLEN: NLA_U8, 0 .. 32 for AF_INET
+ *    PODNET_SUBNET_A_NODE: NLA_BINARY, the owning node's underlay address,
+ *        struct in_addr (4 bytes) or, in future, struct in6_addr (16 bytes):
+ *        its length gives its family
+ *    PODNET_SUBNET_A_LLADDR: NLA_BINARY, ETH_ALEN bytes, the VTEP MAC the
+ *        owning node's device answers to. When absent the kernel derives
+ *        0a:58:<the four bytes of the node address>. Reported on output
+ *        with PODNET_SUBNET_F_LLADDR_DERIVED set in the flags when derived.
+ *    PODNET_SUBNET_A_FLAGS: NLA_U32, enum podnet_subnet_flags. Output only
+ *        so far; any bit set on input is rejected with EOPNOTSUPP.
+ *    PODNET_SUBNET_A_STATS: NLA_NESTED, output only, per-subnet counters:
+ *        PODNET_SUBNET_STATS_A_TX_PACKETS, _TX_BYTES, _RX_PACKETS,
+ *        _RX_BYTES: NLA_U64 each (the inner frames carried to and from
+ *        the subnet's node).
+ *
+ * Attributes unknown to the kernel are rejected (strict validation), so a
+ * new tool learns at once when it speaks to an older module.
+ *
+ * PODNET_CMD_NEW_SUBNET
+ *    PODNET_A_SUBNETS: NLA_NESTED, an array of subnet nests (the type of each
+ *    element is ignored). Every element needs FAMILY, PREFIX, PREFIXLEN and
+ *    NODE. The netlink header's flags give route-like semantics per element:
+ *        NLM_F_CREATE | NLM_F_EXCL   add; EEXIST if the prefix is present
+ *        NLM_F_CREATE | NLM_F_REPLACE  add or replace
+ *        NLM_F_REPLACE               replace; ENOENT if absent
+ *        NLM_F_CREATE                add, or leave an identical entry alone;
+ *                                    EEXIST if present with other values
+ *    The request is all or nothing: if any element is malformed, duplicated
+ *    within the request or conflicts with the table, the error is returned
+ *    (with an extack message and the offending attribute) and the table is
+ *    not changed at all.
+ *
+ * PODNET_CMD_DEL_SUBNET
+ *    PODNET_A_SUBNETS with FAMILY, PREFIX and PREFIXLEN in each element.
+ *    All or nothing; ENOENT if one of them is absent.
+ *
+ * PODNET_CMD_GET_SUBNET
+ *    With NLM_F_DUMP: every subnet of the device, in prefix order, several
+ *    per message in PODNET_A_SUBNETS. A dump spans many messages; when the
+ *    table changes between two of them, the next message carries
+ *    NLM_F_DUMP_INTR and the reader should start again.
+ *    Without NLM_F_DUMP: PODNET_A_ADDRESS (a subnet nest with FAMILY and
+ *    PREFIX only) selects the subnet that would carry that address (the
+ *    longest matching prefix); the reply holds it in PODNET_A_SUBNETS, or
+ *    the request fails with ENOENT.
+ *
+ * PODNET_CMD_FLUSH_SUBNETS
+ *    Deletes every subnet of the device.
+ *
+ * PODNET_CMD_GET_DEVICE
+ *    Reports PODNET_A_IFINDEX, PODNET_A_IFNAME, PODNET_A_SUBNET_COUNT
+ *    (NLA_U32), PODNET_A_GENERATION (NLA_U32, changes with every table
+ *    change) and PODNET_A_STATS, a nest of the device's named counters
+ *    (enum podnet_stats_attr, NLA_U64 each). With NLM_F_DUMP, every podnet
+ *    device of the namespace.
+ *
+ * Events
+ *    The multicast group PODNET_MCGRP_EVENTS receives PODNET_CMD_NEW_SUBNET
+ *    and PODNET_CMD_DEL_SUBNET messages (one subnet each, device
+ *    attributes included) for every change, and PODNET_CMD_FLUSH_SUBNETS
+ *    after a flush.
+ */
+
+#ifndef _UAPI_LINUX_PODNET_H
+#define _UAPI_LINUX_PODNET_H
+
+#define PODNET_GENL_NAME "podnet"
+#define PODNET_GENL_VERSION 1
+#define PODNET_MCGRP_EVENTS "events"
+
+#define PODNET_DEFAULT_VNI 1
+#define PODNET_DEFAULT_PORT 8472
+
+enum podnet_mode {
+	PODNET_MODE_VXLAN,
+	PODNET_MODE_IPIP,
+	__PODNET_MODE_MAX
+};
+
+enum {
+	IFLA_PODNET_UNSPEC,
+	IFLA_PODNET_MODE,
+	IFLA_PODNET_VNI,
+	IFLA_PODNET_PORT,
+	IFLA_PODNET_LOCAL,
+	IFLA_PODNET_LINK,
+	IFLA_PODNET_TTL,
+	IFLA_PODNET_TOS,
+	IFLA_PODNET_SRCCHECK,
+	__IFLA_PODNET_MAX
+};
+
+#define IFLA_PODNET_MAX (__IFLA_PODNET_MAX - 1)
+
+enum podnet_cmd {
+	PODNET_CMD_UNSPEC,
+	PODNET_CMD_NEW_SUBNET,
+	PODNET_CMD_DEL_SUBNET,
+	PODNET_CMD_GET_SUBNET,
+	PODNET_CMD_FLUSH_SUBNETS,
+	PODNET_CMD_GET_DEVICE,
+	__PODNET_CMD_MAX
+};
+
+#define PODNET_CMD_MAX (__PODNET_CMD_MAX - 1)
+
+enum podnet_attr {
+	PODNET_A_UNSPEC,
+	PODNET_A_IFINDEX,
+	PODNET_A_IFNAME,
+	PODNET_A_SUBNETS,
+	PODNET_A_ADDRESS,
+	PODNET_A_SUBNET_COUNT,
+	PODNET_A_GENERATION,
+	PODNET_A_STATS,
+	PODNET_A_PAD,
+	__PODNET_A_MAX
+};
+
+#define PODNET_A_MAX (__PODNET_A_MAX - 1)
+
+enum podnet_subnet_attr {
+	PODNET_SUBNET_A_UNSPEC,
+	PODNET_SUBNET_A_FAMILY,
+	PODNET_SUBNET_A_PREFIX,
+	PODNET_SUBNET_A_PREFIXLEN,
+	PODNET_SUBNET_A_NODE,
+	PODNET_SUBNET_A_LLADDR,
+	PODNET_SUBNET_A_FLAGS,
+	PODNET_SUBNET_A_STATS,
+	__PODNET_SUBNET_A_MAX
+};
+
+#define PODNET_SUBNET_A_MAX (__PODNET_SUBNET_A_MAX - 1)
+
+enum podnet_subnet_flags {
+	PODNET_SUBNET_F_LLADDR_DERIVED = 1U << 0,
+};
+
+enum podnet_subnet_stats_attr {
+	PODNET_SUBNET_STATS_A_UNSPEC,
+	PODNET_SUBNET_STATS_A_TX_PACKETS,
+	PODNET_SUBNET_STATS_A_TX_BYTES,
+	PODNET_SUBNET_STATS_A_RX_PACKETS,
+	PODNET_SUBNET_STATS_A_RX_BYTES,
+	PODNET_SUBNET_STATS_A_PAD,
+	__PODNET_SUBNET_STATS_A_MAX
+};
+
+#define PODNET_SUBNET_STATS_A_MAX (__PODNET_SUBNET_STATS_A_MAX - 1)
+
+/*
+ * Device counters, in PODNET_A_STATS and, by the same names in lower case,
+ * in `ethtool -S`:
+ *
+ *    NO_ROUTE      transmitted packets with no subnet for their destination
+ *    NOT_IP        transmitted frames that are not IPv4 (nor ARP)
+ *    PMTU          transmitted packets too big for the path, sender told
+ *    TX_ERRORS     outer route lookups that failed
+ *    BAD_HEADER    received packets with bad VXLAN flags or too short
+ *    BAD_VNI       received packets for another VNI
+ *    SRC_CHECK     received packets failing the source check
+ */
+enum podnet_stats_attr {
+	PODNET_STATS_A_UNSPEC,
+	PODNET_STATS_A_NO_ROUTE,
+	PODNET_STATS_A_NOT_IP,
+	PODNET_STATS_A_PMTU,
+	PODNET_STATS_A_TX_ERRORS,
+	PODNET_STATS_A_BAD_HEADER,
+	PODNET_STATS_A_BAD_VNI,
+	PODNET_STATS_A_SRC_CHECK,
+	PODNET_STATS_A_PAD,
+	__PODNET_STATS_A_MAX
+};
+
+#define PODNET_STATS_A_MAX (__PODNET_STATS_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_PODNET_H */
