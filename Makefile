@@ -34,7 +34,9 @@ module-build:
 tool: deps-build
 	$(MAKE) -C userspace
 
-check: all
+# The tests run the module's load-time self-tests too.
+check:
+	@$(MAKE) --no-print-directory all DEBUG=1
 	@$(DEPS) test
 	@KDIR="$(KDIR)" selftests/vm/check.sh $(T)
 

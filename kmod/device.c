@@ -60,14 +60,6 @@ u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat)
 	return sum;
 }
 
-/* 0a:58 followed by the IPv4 address, the convention of the CNI plugins. */
-static void pn_mac_from_addr(u8 *mac, __be32 addr)
-{
-	mac[0] = 0x0a;
-	mac[1] = 0x58;
-	memcpy(mac + 2, &addr, sizeof(addr));
-}
-
 static int pn_dev_init(struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
@@ -99,6 +91,10 @@ static void pn_dev_uninit(struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
 
+	mutex_lock(&pn->table.lock);
+	pn->table.dead = true;
+	pn_table_flush(&pn->table);
+	mutex_unlock(&pn->table.lock);
 	gro_cells_destroy(&pn->gro_cells);
 }
 
@@ -111,14 +107,15 @@ static void pn_dev_free(struct net_device *dev)
 	free_percpu(dev->tstats);
 }
 
-static netdev_tx_t pn_xmit(struct sk_buff *skb, struct net_device *dev)
+static int pn_open(struct net_device *dev)
 {
-	struct pn_dev *pn = netdev_priv(dev);
+	return pn_vxlan_open(netdev_priv(dev));
+}
 
-	pn_stats_inc(pn, PN_STAT_NO_ROUTE);
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
+static int pn_stop(struct net_device *dev)
+{
+	pn_vxlan_stop(netdev_priv(dev));
+	return 0;
 }
 
 static int pn_set_mac_address(struct net_device *dev, void *p)
@@ -135,7 +132,9 @@ static int pn_set_mac_address(struct net_device *dev, void *p)
 static const struct net_device_ops pn_netdev_ops = {
 	.ndo_init = pn_dev_init,
 	.ndo_uninit = pn_dev_uninit,
-	.ndo_start_xmit = pn_xmit,
+	.ndo_open = pn_open,
+	.ndo_stop = pn_stop,
+	.ndo_start_xmit = pn_vxlan_xmit,
 	.ndo_get_stats64 = dev_get_tstats64,
 	.ndo_set_mac_address = pn_set_mac_address,
 	.ndo_validate_addr = eth_validate_addr,
@@ -202,6 +201,8 @@ static void pn_setup(struct net_device *dev)
 
 	pn->dev = dev;
 	INIT_LIST_HEAD(&pn->list);
+	INIT_LIST_HEAD(&pn->sock_list);
+	pn_table_init(&pn->table);
 	pn->cfg = (struct pn_cfg) {
 		.mode = PODNET_MODE_VXLAN,
 		.vni = PODNET_DEFAULT_VNI,
@@ -306,8 +307,12 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		}
 	}
 
-	if (data[IFLA_PODNET_VNI])
-		cfg->vni = nla_get_u32(data[IFLA_PODNET_VNI]);
+	a = data[IFLA_PODNET_VNI];
+	if (a && running && nla_get_u32(a) != cfg->vni)
+		goto busy;
+	if (a)
+		cfg->vni = nla_get_u32(a);
+
 	if (data[IFLA_PODNET_TTL])
 		cfg->ttl = nla_get_u8(data[IFLA_PODNET_TTL]);
 	if (data[IFLA_PODNET_TOS])
@@ -318,7 +323,7 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 
 busy:
 	NL_SET_ERR_MSG_ATTR(extack, a,
-			    "port, local address and underlay device can only change while the device is down");
+			    "port, VNI, local address and underlay device can only change while the device is down");
 	return -EBUSY;
 }
 

@@ -5,6 +5,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
@@ -18,6 +19,7 @@ static int __net_init pn_net_init(struct net *net)
 	struct pn_net *pnn = net_generic(net, pn_net_id);
 
 	INIT_LIST_HEAD(&pnn->devices);
+	INIT_LIST_HEAD(&pnn->socks);
 	return 0;
 }
 
@@ -32,6 +34,10 @@ static int __init pn_mod_init(void)
 {
 	int ret;
 
+	ret = pn_subnets_init();
+	if (ret)
+		goto err_subnets;
+
 	ret = register_pernet_subsys(&pn_net_ops);
 	if (ret)
 		goto err_pernet;
@@ -40,19 +46,29 @@ static int __init pn_mod_init(void)
 	if (ret)
 		goto err_device;
 
+	ret = pn_genl_init();
+	if (ret)
+		goto err_genl;
+
 	pr_info("podnet " PODNET_VERSION " loaded\n");
 	return 0;
 
+err_genl:
+	pn_device_uninit();
 err_device:
 	unregister_pernet_subsys(&pn_net_ops);
 err_pernet:
+	pn_subnets_uninit();
+err_subnets:
 	return ret;
 }
 
 static void __exit pn_mod_exit(void)
 {
+	pn_genl_uninit();
 	pn_device_uninit();
 	unregister_pernet_subsys(&pn_net_ops);
+	pn_subnets_uninit();
 }
 
 module_init(pn_mod_init);
@@ -61,3 +77,4 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Pod overlay network device (VXLAN and IP-in-IP)");
 MODULE_VERSION(PODNET_VERSION);
 MODULE_ALIAS_RTNL_LINK("podnet");
+MODULE_ALIAS_GENL_FAMILY(PODNET_GENL_NAME);

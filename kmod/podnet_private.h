@@ -10,6 +10,8 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/mutex.h>
+#include <net/dst_cache.h>
 #include <net/gro_cells.h>
 #include <linux/podnet.h>
 
@@ -59,6 +61,95 @@ struct pn_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* subnets.c */
+
+struct pn_subnet_stats {
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	struct u64_stats_sync syncp;
+};
+
+/**
+ * struct pn_subnet - a node of the subnet trie: a subnet, or a branch
+ * @bit: the subtrees whose next bit after the prefix is 0 and 1
+ * @key: the prefix, host byte order, host bits clear
+ * @cidr: the prefix length
+ * @is_entry: a subnet; the fields below are valid
+ * @lladdr_derived: @lladdr was derived from @node
+ * @stats_moved: @stats now belong to the entry that replaced this one
+ * @node: the owning node's underlay address
+ * @lladdr: the owning node's VTEP MAC address
+ * @stats: per-CPU traffic counters
+ * @dst_cache: the outer route to @node
+ * @rcu: for freeing after readers are gone
+ */
+struct pn_subnet {
+	struct pn_subnet __rcu *bit[2];
+	u32 key;
+	u8 cidr;
+	bool is_entry;
+	bool lladdr_derived;
+	bool stats_moved;
+	__be32 node;
+	u8 lladdr[ETH_ALEN];
+	struct pn_subnet_stats __percpu *stats;
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+};
+
+/* A path holds at most 33 nodes (lengths 0 to 32); a depth-first walk's
+ * stack one more.
+ */
+#define PN_TRIE_DEPTH 34
+
+/**
+ * struct pn_table - a device's subnets
+ * @root: the trie
+ * @lock: serializes writers and protects the trie's structure
+ * @count: number of entries
+ * @generation: changes with every change, for dumps
+ * @dead: the device is going away; no more changes
+ */
+struct pn_table {
+	struct pn_subnet __rcu *root;
+	struct mutex lock; /* writers; see subnets.c */
+	u32 count;
+	u32 generation;
+	bool dead;
+};
+
+struct pn_pos {
+	u32 key;
+	u8 cidr;
+};
+
+int pn_subnets_init(void);
+void pn_subnets_uninit(void);
+struct pn_subnet *pn_subnet_alloc(bool entry);
+void pn_subnet_free(struct pn_subnet *n);
+void pn_subnet_stats_read(const struct pn_subnet *n,
+			  struct pn_subnet_stats *sum);
+void pn_table_init(struct pn_table *t);
+struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr);
+struct pn_subnet *pn_table_find(struct pn_table *t, u32 key, u8 cidr);
+void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
+		     struct pn_subnet **spare);
+int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
+		    struct pn_subnet **spare);
+void pn_table_flush(struct pn_table *t);
+int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
+		  int (*fn)(struct pn_subnet *n, void *arg), void *arg);
+
+/* 0a:58 followed by the IPv4 address, the convention of the CNI plugins. */
+static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
+{
+	mac[0] = 0x0a;
+	mac[1] = 0x58;
+	memcpy(mac + 2, &addr, sizeof(addr));
+}
+
 /**
  * struct pn_dev - the private part of a podnet net_device
  * @dev: the device
@@ -67,6 +158,9 @@ struct pn_pcpu_stats {
  * @cfg: configuration; changed only under RTNL
  * @mac_derived: the MAC address follows @cfg.local
  * @stats: the named counters
+ * @table: the subnets
+ * @sock: the UDP socket while the device is up (VXLAN mode)
+ * @sock_list: entry in @sock's list of devices
  * @gro_cells: receive queue after decapsulation
  */
 struct pn_dev {
@@ -76,6 +170,9 @@ struct pn_dev {
 	struct pn_cfg cfg;
 	bool mac_derived;
 	struct pn_pcpu_stats __percpu *stats;
+	struct pn_table table;
+	struct pn_sock __rcu *sock;
+	struct list_head sock_list;
 	struct gro_cells gro_cells;
 };
 
@@ -85,9 +182,11 @@ extern unsigned int pn_net_id;
 /**
  * struct pn_net - per network namespace state
  * @devices: podnet devices created in this namespace, under RTNL
+ * @socks: the UDP sockets of this namespace, under RTNL
  */
 struct pn_net {
 	struct list_head devices;
+	struct list_head socks;
 };
 
 /* device.c */
@@ -98,5 +197,31 @@ bool pn_is_podnet(const struct net_device *dev);
 void pn_stats_inc(struct pn_dev *pn, enum pn_stat stat);
 u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat);
 extern const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN];
+
+/* netlink.c */
+int pn_genl_init(void);
+void pn_genl_uninit(void);
+
+/* vxlan.c */
+
+/**
+ * struct pn_sock - a UDP socket shared by the devices on one port
+ * @list: entry in the namespace's list of sockets
+ * @sock: the socket
+ * @devs: devices using it, found by VNI on receive (RCU)
+ * @port: the UDP port, network order
+ * @refs: number of devices using it, under RTNL
+ */
+struct pn_sock {
+	struct list_head list;
+	struct socket *sock;
+	struct list_head devs;
+	__be16 port;
+	unsigned int refs;
+};
+
+int pn_vxlan_open(struct pn_dev *pn);
+void pn_vxlan_stop(struct pn_dev *pn);
+netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev);
 
 #endif /* _PODNET_PRIVATE_H */

@@ -83,9 +83,16 @@ pn_loaded()
 	[ -d /sys/module/podnet ]
 }
 
+# insmod does not resolve dependencies the way modprobe does.
 pn_load()
 {
-	pn_loaded || insmod "$PODNET_KO"
+	local dep
+
+	pn_loaded && return 0
+	for dep in $(modinfo -F depends "$PODNET_KO" | tr , ' '); do
+		modprobe "$dep" || return 1
+	done
+	insmod "$PODNET_KO"
 }
 
 pn_unload()

@@ -20,7 +20,18 @@ else
 	mapfile -t tests < <(ls *.sh | grep -vx -e lib.sh -e run_tests.sh)
 fi
 
-if ! insmod ../kmod/podnet.ko; then
+load()
+{
+	local dep
+
+	[ -d /sys/module/podnet ] && return 0
+	for dep in $(modinfo -F depends ../kmod/podnet.ko | tr , ' '); do
+		modprobe "$dep" || return 1
+	done
+	insmod ../kmod/podnet.ko
+}
+
+if ! load; then
 	echo "Bail out! cannot load kmod/podnet.ko"
 	exit 1
 fi
@@ -37,7 +48,7 @@ for t in "${tests[@]}"; do
 		continue
 	fi
 	# Every test starts with the module loaded and nothing left behind.
-	[ -d /sys/module/podnet ] || insmod ../kmod/podnet.ko
+	load
 	echo "# $name"
 	timeout -k 10 "$TEST_TIMEOUT" bash "./$t" 2>&1 | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}

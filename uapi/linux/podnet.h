@@ -31,9 +31,17 @@
  *        accepted only when its outer source is the node of the subnet that
  *        holds its inner source address.
  *
- * RTM_GETLINK reports all of them back. The UDP port, the local address and
- * the underlay device are fixed once the device is up: RTM_NEWLINK changing
- * them on a running device fails with EBUSY.
+ * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
+ * address and the underlay device are fixed while the device is up:
+ * RTM_NEWLINK changing them on a running device fails with EBUSY. Devices
+ * on one UDP port share a socket and are told apart by VNI; bringing up a
+ * second device with the same port and VNI fails with EADDRINUSE.
+ *
+ * Without IFLA_MTU the MTU is the underlay device's less 50 bytes (the
+ * outer IPv4, UDP, VXLAN and inner Ethernet headers), or 1450 when there is
+ * no underlay device. Without IFLA_ADDRESS, a device with a local address
+ * takes the MAC address 0a:58:<the four address bytes>; otherwise a random
+ * one.
  *
  * 2. generic netlink, family PODNET_GENL_NAME, version PODNET_GENL_VERSION
  * -----------------------------------------------------------------------
@@ -52,7 +60,8 @@
  *    PODNET_SUBNET_A_FAMILY: NLA_U16, AF_INET (AF_INET6 is reserved)
  *    PODNET_SUBNET_A_PREFIX: NLA_BINARY, struct in_addr (4 bytes; 16 for a
  *        future AF_INET6). Host bits must be zero.
- *    PODNET_SUBNET_A_PREFIXLEN: NLA_U8, 0 .. 32 for AF_INET
+ *    PODNET_SUBNET_A_PREFIXLEN: NLA_U8, 0 .. 32 for AF_INET; required
+ *        except in PODNET_A_ADDRESS, where it must be absent
  *    PODNET_SUBNET_A_NODE: NLA_BINARY, the owning node's underlay address,
  *        struct in_addr (4 bytes) or, in future, struct in6_addr (16 bytes):
  *        its length gives its family
@@ -208,12 +217,17 @@ enum podnet_subnet_stats_attr {
  * in `ethtool -S`:
  *
  *    NO_ROUTE      transmitted packets with no subnet for their destination
- *    NOT_IP        transmitted frames that are not IPv4 (nor ARP)
+ *    NOT_IP        frames sent or received that do not carry IPv4
  *    PMTU          transmitted packets too big for the path, sender told
- *    TX_ERRORS     outer route lookups that failed
- *    BAD_HEADER    received packets with bad VXLAN flags or too short
+ *    TX_ERRORS     packets not sent: no outer route, a route back into
+ *                  the device, the device down, no memory
+ *    BAD_HEADER    received packets with VXLAN flags other than "VNI
+ *                  present", reserved bits set, or too short
  *    BAD_VNI       received packets for another VNI
  *    SRC_CHECK     received packets failing the source check
+ *
+ * Received frames are accepted whatever their inner destination MAC
+ * address: the table, not the MAC address, decides where a packet goes.
  */
 enum podnet_stats_attr {
 	PODNET_STATS_A_UNSPEC,

@@ -1,0 +1,829 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnet: the generic netlink family "podnet", which programs the subnet
+ * table. uapi/linux/podnet.h documents every command and attribute.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/sort.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "podnet_private.h"
+
+static struct genl_family pn_genl_family;
+
+enum pn_mcgrp {
+	PN_MCGRP_EVENTS,
+};
+
+static const struct genl_multicast_group pn_mcgrps[] = {
+	[PN_MCGRP_EVENTS] = { .name = PODNET_MCGRP_EVENTS },
+};
+
+static const struct nla_policy pn_subnet_policy[PODNET_SUBNET_A_MAX + 1] = {
+	[PODNET_SUBNET_A_FAMILY] = { .type = NLA_U16 },
+	[PODNET_SUBNET_A_PREFIX] = NLA_POLICY_MIN_LEN(sizeof(struct in_addr)),
+	[PODNET_SUBNET_A_PREFIXLEN] = { .type = NLA_U8 },
+	[PODNET_SUBNET_A_NODE] = NLA_POLICY_MIN_LEN(sizeof(struct in_addr)),
+	[PODNET_SUBNET_A_LLADDR] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[PODNET_SUBNET_A_FLAGS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy pn_genl_policy[PODNET_A_MAX + 1] = {
+	[PODNET_A_IFINDEX] = { .type = NLA_U32 },
+	[PODNET_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[PODNET_A_SUBNETS] = NLA_POLICY_NESTED_ARRAY(pn_subnet_policy),
+	[PODNET_A_ADDRESS] = NLA_POLICY_NESTED(pn_subnet_policy),
+};
+
+/**
+ * pn_nl_dev - the podnet device a request names
+ * @net: the requester's namespace
+ * @attrs: the request
+ * @extack: for the reason of a failure
+ *
+ * Return: the device, with a reference the caller drops with dev_put(), or
+ * an ERR_PTR.
+ */
+static struct pn_dev *pn_nl_dev(struct net *net, struct nlattr **attrs,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *ifindex = attrs[PODNET_A_IFINDEX];
+	struct nlattr *ifname = attrs[PODNET_A_IFNAME];
+	struct net_device *dev;
+
+	if (!ifindex == !ifname) {
+		NL_SET_ERR_MSG(extack,
+			       "exactly one of PODNET_A_IFINDEX and PODNET_A_IFNAME is required");
+		return ERR_PTR(-EINVAL);
+	}
+	if (ifindex)
+		dev = dev_get_by_index(net, nla_get_u32(ifindex));
+	else
+		dev = dev_get_by_name(net, nla_data(ifname));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
+				    "no such device");
+		return ERR_PTR(-ENODEV);
+	}
+	if (!pn_is_podnet(dev)) {
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
+				    "not a podnet device");
+		dev_put(dev);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return netdev_priv(dev);
+}
+
+/* One subnet of a request, parsed. */
+struct pn_req {
+	u32 key;
+	u8 cidr;
+	bool lladdr_derived;
+	__be32 node;
+	u8 lladdr[ETH_ALEN];
+	const struct nlattr *attr;
+	struct pn_subnet *new;
+	struct pn_subnet *spare;
+};
+
+/* What a subnet nest holds: an address, a prefix, or a whole entry. */
+enum pn_parse {
+	PN_PARSE_ADDR,
+	PN_PARSE_PREFIX,
+	PN_PARSE_ENTRY,
+};
+
+/**
+ * pn_nl_parse_subnet - parse one subnet nest
+ * @attr: the nest
+ * @req: filled in
+ * @what: what the nest must hold
+ * @extack: for the reason of a failure
+ *
+ * Return: 0 or a negative errno.
+ */
+static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
+			      enum pn_parse what,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[PODNET_SUBNET_A_MAX + 1];
+	struct nlattr *a;
+	__be32 prefix;
+	int ret;
+
+	ret = nla_parse_nested(tb, PODNET_SUBNET_A_MAX, attr, pn_subnet_policy,
+			       extack);
+	if (ret)
+		return ret;
+
+	req->attr = attr;
+	a = tb[PODNET_SUBNET_A_FAMILY];
+	if (!a) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no family");
+		return -EINVAL;
+	}
+	if (nla_get_u16(a) != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "only AF_INET subnets are supported");
+		return -EAFNOSUPPORT;
+	}
+
+	a = tb[PODNET_SUBNET_A_PREFIX];
+	if (!a || nla_len(a) != sizeof(struct in_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a ?: attr,
+				    "subnet needs a 4-byte IPv4 prefix");
+		return -EINVAL;
+	}
+	prefix = nla_get_in_addr(a);
+
+	if (what != PN_PARSE_ENTRY) {
+		if (tb[PODNET_SUBNET_A_NODE] || tb[PODNET_SUBNET_A_LLADDR]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "node and lladdr are not expected here");
+			return -EINVAL;
+		}
+	}
+
+	/* An address to look up is a /32. */
+	a = tb[PODNET_SUBNET_A_PREFIXLEN];
+	req->cidr = 32;
+	if (!a && what != PN_PARSE_ADDR) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no prefix length");
+		return -EINVAL;
+	}
+	if (a && what == PN_PARSE_ADDR) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "an address has no prefix length");
+		return -EINVAL;
+	}
+	if (a)
+		req->cidr = nla_get_u8(a);
+	if (req->cidr > 32) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "IPv4 prefix length must be 0 to 32");
+		return -EINVAL;
+	}
+	req->key = be32_to_cpu(prefix);
+	if (req->cidr < 32 && (req->key & (~0U >> req->cidr))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PODNET_SUBNET_A_PREFIX],
+				    "prefix has host bits set");
+		return -EINVAL;
+	}
+
+	a = tb[PODNET_SUBNET_A_FLAGS];
+	if (a && nla_get_u32(a)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "unknown subnet flags");
+		return -EOPNOTSUPP;
+	}
+	if (what != PN_PARSE_ENTRY)
+		return 0;
+
+	a = tb[PODNET_SUBNET_A_NODE];
+	if (!a) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no node address");
+		return -EINVAL;
+	}
+	if (nla_len(a) == sizeof(struct in6_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "IPv6 node addresses are not supported");
+		return -EAFNOSUPPORT;
+	}
+	if (nla_len(a) != sizeof(struct in_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "node address must be 4 bytes");
+		return -EINVAL;
+	}
+	req->node = nla_get_in_addr(a);
+	if (ipv4_is_zeronet(req->node) || ipv4_is_multicast(req->node) ||
+	    ipv4_is_lbcast(req->node) || ipv4_is_loopback(req->node)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "node address must be a unicast IPv4 address");
+		return -EINVAL;
+	}
+
+	a = tb[PODNET_SUBNET_A_LLADDR];
+	if (a) {
+		if (!is_valid_ether_addr(nla_data(a))) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "lladdr must be a unicast Ethernet address");
+			return -EINVAL;
+		}
+		memcpy(req->lladdr, nla_data(a), ETH_ALEN);
+	} else {
+		pn_mac_from_addr(req->lladdr, req->node);
+		req->lladdr_derived = true;
+	}
+	return 0;
+}
+
+static int pn_req_cmp(const void *a, const void *b)
+{
+	const struct pn_req *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->cidr - y->cidr;
+}
+
+/**
+ * pn_nl_parse_subnets - parse and sort every subnet of a request
+ * @info: the request
+ * @what: as for pn_nl_parse_subnet()
+ * @nreq: set to the number of subnets
+ *
+ * Return: the subnets, to be freed with kvfree(), or an ERR_PTR.
+ */
+static struct pn_req *pn_nl_parse_subnets(struct genl_info *info,
+					  enum pn_parse what, int *nreq)
+{
+	struct nlattr *list = info->attrs[PODNET_A_SUBNETS];
+	struct pn_req *reqs;
+	struct nlattr *a;
+	int n = 0, rem, ret, i;
+
+	if (!list) {
+		NL_SET_ERR_MSG(info->extack, "PODNET_A_SUBNETS is required");
+		return ERR_PTR(-EINVAL);
+	}
+	nla_for_each_nested(a, list, rem)
+		n++;
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list, "no subnets given");
+		return ERR_PTR(-EINVAL);
+	}
+	reqs = kvcalloc(n, sizeof(*reqs), GFP_KERNEL);
+	if (!reqs)
+		return ERR_PTR(-ENOMEM);
+
+	i = 0;
+	nla_for_each_nested(a, list, rem) {
+		ret = pn_nl_parse_subnet(a, &reqs[i++], what, info->extack);
+		if (ret)
+			goto err;
+	}
+
+	sort(reqs, n, sizeof(*reqs), pn_req_cmp, NULL);
+	for (i = 1; i < n; i++) {
+		if (!pn_req_cmp(&reqs[i - 1], &reqs[i])) {
+			NL_SET_ERR_MSG_ATTR(info->extack, reqs[i].attr,
+					    "subnet given twice in one request");
+			ret = -EINVAL;
+			goto err;
+		}
+	}
+	*nreq = n;
+	return reqs;
+
+err:
+	kvfree(reqs);
+	return ERR_PTR(ret);
+}
+
+static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_subnet *n,
+			    bool with_stats)
+{
+	struct pn_subnet_stats st;
+	struct nlattr *nest, *sn;
+
+	nest = nla_nest_start(skb, 0);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, PODNET_SUBNET_A_FAMILY, AF_INET) ||
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX, cpu_to_be32(n->key)) ||
+	    nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, n->cidr) ||
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE, n->node) ||
+	    nla_put(skb, PODNET_SUBNET_A_LLADDR, ETH_ALEN, n->lladdr) ||
+	    nla_put_u32(skb, PODNET_SUBNET_A_FLAGS, n->lladdr_derived ?
+			PODNET_SUBNET_F_LLADDR_DERIVED : 0))
+		goto cancel;
+
+	if (with_stats) {
+		pn_subnet_stats_read(n, &st);
+		sn = nla_nest_start(skb, PODNET_SUBNET_A_STATS);
+		if (!sn ||
+		    nla_put_u64_64bit(skb, PODNET_SUBNET_STATS_A_TX_PACKETS,
+				      u64_stats_read(&st.tx_packets),
+				      PODNET_SUBNET_STATS_A_PAD) ||
+		    nla_put_u64_64bit(skb, PODNET_SUBNET_STATS_A_TX_BYTES,
+				      u64_stats_read(&st.tx_bytes),
+				      PODNET_SUBNET_STATS_A_PAD) ||
+		    nla_put_u64_64bit(skb, PODNET_SUBNET_STATS_A_RX_PACKETS,
+				      u64_stats_read(&st.rx_packets),
+				      PODNET_SUBNET_STATS_A_PAD) ||
+		    nla_put_u64_64bit(skb, PODNET_SUBNET_STATS_A_RX_BYTES,
+				      u64_stats_read(&st.rx_bytes),
+				      PODNET_SUBNET_STATS_A_PAD))
+			goto cancel;
+		nla_nest_end(skb, sn);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int pn_nl_put_dev(struct sk_buff *skb, const struct pn_dev *pn)
+{
+	if (nla_put_u32(skb, PODNET_A_IFINDEX, pn->dev->ifindex) ||
+	    nla_put_string(skb, PODNET_A_IFNAME, pn->dev->name))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Tell the events group about one subnet, or a flush when @n is NULL. */
+static void pn_nl_notify(struct pn_dev *pn, u8 cmd, const struct pn_subnet *n)
+{
+	struct net *net = dev_net(pn->dev);
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &pn_genl_family, 0, cmd);
+	if (!hdr || pn_nl_put_dev(skb, pn))
+		goto err;
+	if (n) {
+		nest = nla_nest_start(skb, PODNET_A_SUBNETS);
+		if (!nest || pn_nl_put_subnet(skb, n, false))
+			goto err;
+		nla_nest_end(skb, nest);
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&pn_genl_family, net, skb, 0, PN_MCGRP_EVENTS,
+				GFP_KERNEL);
+	return;
+err:
+	nlmsg_free(skb);
+}
+
+static bool pn_nl_listening(struct pn_dev *pn)
+{
+	return genl_has_listeners(&pn_genl_family, dev_net(pn->dev),
+				  PN_MCGRP_EVENTS);
+}
+
+static void pn_reqs_free(struct pn_req *reqs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pn_subnet_free(reqs[i].new);
+		pn_subnet_free(reqs[i].spare);
+	}
+	kvfree(reqs);
+}
+
+/*
+ * Decide what each subnet of a NEW_SUBNET request does to the table, from
+ * the request's flags: reqs[i].new stays NULL for an identical entry.
+ */
+static int pn_nl_new_check(struct pn_table *t, struct pn_req *reqs, int n,
+			   u16 flags, struct netlink_ext_ack *extack)
+{
+	struct pn_subnet *old;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct pn_req *r = &reqs[i];
+		bool same;
+
+		old = pn_table_find(t, r->key, r->cidr);
+		if (!old) {
+			if (!(flags & NLM_F_CREATE)) {
+				NL_SET_ERR_MSG_ATTR(extack, r->attr,
+						    "no such subnet to replace");
+				return -ENOENT;
+			}
+			r->new = pn_subnet_alloc(true);
+			r->spare = pn_subnet_alloc(false);
+			if (!r->new || !r->spare)
+				return -ENOMEM;
+			continue;
+		}
+		same = old->node == r->node &&
+		       ether_addr_equal(old->lladdr, r->lladdr);
+		if (flags & NLM_F_EXCL) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr, "subnet exists");
+			return -EEXIST;
+		}
+		if (same)
+			continue;
+		if (!(flags & NLM_F_REPLACE)) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr,
+					    "subnet exists with another node or lladdr");
+			return -EEXIST;
+		}
+		r->new = pn_subnet_alloc(true);
+		if (!r->new)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int pn_nl_new_subnet(struct sk_buff *skb, struct genl_info *info)
+{
+	u16 flags = info->nlhdr->nlmsg_flags;
+	bool notify;
+	struct pn_req *reqs;
+	struct pn_table *t;
+	struct pn_dev *pn;
+	int ret, n, i;
+
+	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	t = &pn->table;
+
+	reqs = pn_nl_parse_subnets(info, PN_PARSE_ENTRY, &n);
+	if (IS_ERR(reqs)) {
+		ret = PTR_ERR(reqs);
+		goto out_dev;
+	}
+
+	mutex_lock(&t->lock);
+	ret = -ENODEV;
+	if (t->dead)
+		goto out_unlock;
+	ret = pn_nl_new_check(t, reqs, n, flags, info->extack);
+	if (ret)
+		goto out_unlock;
+
+	notify = pn_nl_listening(pn);
+	for (i = 0; i < n; i++) {
+		struct pn_req *r = &reqs[i];
+		struct pn_subnet *new = r->new;
+
+		if (!new)
+			continue;
+		new->key = r->key;
+		new->cidr = r->cidr;
+		new->node = r->node;
+		new->lladdr_derived = r->lladdr_derived;
+		ether_addr_copy(new->lladdr, r->lladdr);
+		pn_table_insert(t, new, &r->spare);
+		r->new = NULL;
+		if (notify)
+			pn_nl_notify(pn, PODNET_CMD_NEW_SUBNET, new);
+	}
+out_unlock:
+	mutex_unlock(&t->lock);
+	pn_reqs_free(reqs, n);
+out_dev:
+	dev_put(pn->dev);
+	return ret;
+}
+
+static int pn_nl_del_subnet(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pn_subnet *old;
+	struct pn_req *reqs;
+	struct pn_table *t;
+	struct pn_dev *pn;
+	int ret, n, i;
+	bool notify;
+
+	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	t = &pn->table;
+
+	reqs = pn_nl_parse_subnets(info, PN_PARSE_PREFIX, &n);
+	if (IS_ERR(reqs)) {
+		ret = PTR_ERR(reqs);
+		goto out_dev;
+	}
+
+	mutex_lock(&t->lock);
+	ret = -ENODEV;
+	if (t->dead)
+		goto out_unlock;
+	for (i = 0; i < n; i++) {
+		old = pn_table_find(t, reqs[i].key, reqs[i].cidr);
+		if (!old) {
+			NL_SET_ERR_MSG_ATTR(info->extack, reqs[i].attr,
+					    "no such subnet");
+			ret = -ENOENT;
+			goto out_unlock;
+		}
+		/* Kept for the event, which is sent before the node goes. */
+		reqs[i].node = old->node;
+		ether_addr_copy(reqs[i].lladdr, old->lladdr);
+		reqs[i].spare = pn_subnet_alloc(false);
+		ret = -ENOMEM;
+		if (!reqs[i].spare)
+			goto out_unlock;
+	}
+
+	notify = pn_nl_listening(pn);
+	for (i = 0; i < n; i++) {
+		if (notify)
+			pn_nl_notify(pn, PODNET_CMD_DEL_SUBNET,
+				     pn_table_find(t, reqs[i].key, reqs[i].cidr));
+		pn_table_remove(t, reqs[i].key, reqs[i].cidr, &reqs[i].spare);
+	}
+	ret = 0;
+out_unlock:
+	mutex_unlock(&t->lock);
+	pn_reqs_free(reqs, n);
+out_dev:
+	dev_put(pn->dev);
+	return ret;
+}
+
+static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pn_dev *pn;
+
+	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+
+	mutex_lock(&pn->table.lock);
+	pn_table_flush(&pn->table);
+	mutex_unlock(&pn->table.lock);
+	if (pn_nl_listening(pn))
+		pn_nl_notify(pn, PODNET_CMD_FLUSH_SUBNETS, NULL);
+	dev_put(pn->dev);
+	return 0;
+}
+
+/* GET_SUBNET without NLM_F_DUMP: the subnet that carries an address. */
+static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[PODNET_A_ADDRESS];
+	struct pn_subnet *n;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	struct pn_req req;
+	struct pn_dev *pn;
+	void *hdr;
+	int ret;
+
+	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+
+	ret = -EINVAL;
+	if (!a) {
+		NL_SET_ERR_MSG(info->extack, "PODNET_A_ADDRESS is required");
+		goto out_dev;
+	}
+	memset(&req, 0, sizeof(req));
+	ret = pn_nl_parse_subnet(a, &req, PN_PARSE_ADDR, info->extack);
+	if (ret)
+		goto out_dev;
+
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto out_dev;
+	hdr = genlmsg_put_reply(msg, info, &pn_genl_family, 0,
+				PODNET_CMD_GET_SUBNET);
+	if (!hdr || pn_nl_put_dev(msg, pn))
+		goto out_msg;
+
+	nest = nla_nest_start(msg, PODNET_A_SUBNETS);
+	if (!nest)
+		goto out_msg;
+	rcu_read_lock_bh();
+	n = pn_table_lookup(&pn->table, cpu_to_be32(req.key));
+	ret = n ? pn_nl_put_subnet(msg, n, true) : -ENOENT;
+	rcu_read_unlock_bh();
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "no subnet covers the address");
+	if (ret)
+		goto out_msg;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	dev_put(pn->dev);
+	return genlmsg_reply(msg, info);
+
+out_msg:
+	nlmsg_free(msg);
+out_dev:
+	dev_put(pn->dev);
+	return ret;
+}
+
+/*
+ * Dump state in cb->args: [0] ifindex, [1] a position is set, [2] its key,
+ * [3] its length, [4] the walk has ended.
+ */
+static int pn_nl_dump_subnets_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct pn_dev *pn;
+
+	pn = pn_nl_dev(sock_net(cb->skb->sk), info->attrs, cb->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	cb->args[0] = pn->dev->ifindex;
+	dev_put(pn->dev);
+	return 0;
+}
+
+struct pn_dump_ctx {
+	struct sk_buff *skb;
+	struct pn_pos pos;
+	int count;
+};
+
+static int pn_nl_dump_one(struct pn_subnet *n, void *arg)
+{
+	struct pn_dump_ctx *ctx = arg;
+
+	if (pn_nl_put_subnet(ctx->skb, n, true))
+		return -EMSGSIZE;
+	ctx->pos.key = n->key;
+	ctx->pos.cidr = n->cidr;
+	ctx->count++;
+	return 0;
+}
+
+static int pn_nl_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pn_dump_ctx ctx = { .skb = skb };
+	struct net_device *dev;
+	struct nlattr *nest;
+	struct pn_dev *pn;
+	void *hdr;
+	int ret;
+
+	if (cb->args[4])
+		return 0;
+	dev = dev_get_by_index(sock_net(skb->sk), cb->args[0]);
+	if (!dev || !pn_is_podnet(dev)) {
+		dev_put(dev);
+		NL_SET_ERR_MSG(cb->extack, "the device went away");
+		return -ENODEV;
+	}
+	pn = netdev_priv(dev);
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pn_genl_family, NLM_F_MULTI, PODNET_CMD_GET_SUBNET);
+	ret = -EMSGSIZE;
+	if (!hdr || pn_nl_put_dev(skb, pn))
+		goto out;
+	nest = nla_nest_start(skb, PODNET_A_SUBNETS);
+	if (!nest)
+		goto out;
+
+	ctx.pos.key = cb->args[2];
+	ctx.pos.cidr = cb->args[3];
+	rcu_read_lock_bh();
+	cb->seq = READ_ONCE(pn->table.generation);
+	genl_dump_check_consistent(cb, hdr);
+	ret = pn_table_walk(&pn->table, cb->args[1] ? &ctx.pos : NULL,
+			    pn_nl_dump_one, &ctx);
+	rcu_read_unlock_bh();
+
+	if (!ctx.count) {
+		/* The end, or one subnet does not fit an empty message. */
+		genlmsg_cancel(skb, hdr);
+		dev_put(dev);
+		return ret;
+	}
+	if (!ret)
+		cb->args[4] = 1;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	cb->args[1] = 1;
+	cb->args[2] = ctx.pos.key;
+	cb->args[3] = ctx.pos.cidr;
+	dev_put(dev);
+	return skb->len;
+
+out:
+	if (hdr)
+		genlmsg_cancel(skb, hdr);
+	dev_put(dev);
+	return ret;
+}
+
+static int pn_nl_put_device(struct sk_buff *skb, struct pn_dev *pn,
+			    u32 portid, u32 seq, int flags)
+{
+	struct nlattr *stats;
+	void *hdr;
+	int i;
+
+	hdr = genlmsg_put(skb, portid, seq, &pn_genl_family, flags,
+			  PODNET_CMD_GET_DEVICE);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (pn_nl_put_dev(skb, pn) ||
+	    nla_put_u32(skb, PODNET_A_SUBNET_COUNT, READ_ONCE(pn->table.count)) ||
+	    nla_put_u32(skb, PODNET_A_GENERATION,
+			READ_ONCE(pn->table.generation)))
+		goto cancel;
+	stats = nla_nest_start(skb, PODNET_A_STATS);
+	if (!stats)
+		goto cancel;
+	for (i = 0; i < PN_STAT_COUNT; i++)
+		if (nla_put_u64_64bit(skb, PODNET_STATS_A_NO_ROUTE + i,
+				      pn_stats_read(pn, i), PODNET_STATS_A_PAD))
+			goto cancel;
+	nla_nest_end(skb, stats);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int pn_nl_get_device(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	struct pn_dev *pn;
+	int ret;
+
+	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	ret = -ENOMEM;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (msg) {
+		ret = pn_nl_put_device(msg, pn, info->snd_portid, info->snd_seq, 0);
+		if (!ret)
+			ret = genlmsg_reply(msg, info);
+		else
+			nlmsg_free(msg);
+	}
+	dev_put(pn->dev);
+	return ret;
+}
+
+/* cb->args[0]: the ifindex to continue after. */
+static int pn_nl_dump_devices(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net_device *dev;
+	int ret = 0;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(sock_net(skb->sk), dev) {
+		if (!pn_is_podnet(dev) || dev->ifindex <= cb->args[0])
+			continue;
+		ret = pn_nl_put_device(skb, netdev_priv(dev),
+				       NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (ret)
+			break;
+		cb->args[0] = dev->ifindex;
+	}
+	rcu_read_unlock();
+	return ret && !skb->len ? ret : skb->len;
+}
+
+static const struct genl_ops pn_genl_ops[] = {
+	{
+		.cmd = PODNET_CMD_NEW_SUBNET,
+		.doit = pn_nl_new_subnet,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_DEL_SUBNET,
+		.doit = pn_nl_del_subnet,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_GET_SUBNET,
+		.doit = pn_nl_get_subnet,
+		.start = pn_nl_dump_subnets_start,
+		.dumpit = pn_nl_dump_subnets,
+	}, {
+		.cmd = PODNET_CMD_FLUSH_SUBNETS,
+		.doit = pn_nl_flush_subnets,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_GET_DEVICE,
+		.doit = pn_nl_get_device,
+		.dumpit = pn_nl_dump_devices,
+	},
+};
+
+static struct genl_family pn_genl_family __ro_after_init = {
+	.name = PODNET_GENL_NAME,
+	.version = PODNET_GENL_VERSION,
+	.maxattr = PODNET_A_MAX,
+	.policy = pn_genl_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = pn_genl_ops,
+	.n_ops = ARRAY_SIZE(pn_genl_ops),
+	.resv_start_op = PODNET_CMD_GET_DEVICE + 1,
+	.mcgrps = pn_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(pn_mcgrps),
+};
+
+int __init pn_genl_init(void)
+{
+	return genl_register_family(&pn_genl_family);
+}
+
+void pn_genl_uninit(void)
+{
+	genl_unregister_family(&pn_genl_family);
+}

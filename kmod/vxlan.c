@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnet: VXLAN encapsulation, byte for byte what a flannel node sends with
+ * the kernel's vxlan driver (VNI 1, port 8472, zero UDP checksum), and its
+ * receive side on a UDP tunnel socket shared by the devices on one port.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <net/gro.h>
+#include <net/icmp.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+#include <net/vxlan.h>
+
+#include "podnet_private.h"
+
+/* Room for the outer IPv4, UDP and VXLAN headers in front of the frame. */
+#define PN_VXLAN_PUSH (sizeof(struct iphdr) + VXLAN_HLEN)
+
+static struct pn_dev *pn_sock_dev(struct pn_sock *ps, u32 vni)
+{
+	struct pn_dev *pn;
+
+	list_for_each_entry_rcu(pn, &ps->devs, sock_list)
+		if (pn->cfg.vni == vni)
+			return pn;
+	return NULL;
+}
+
+static void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len)
+{
+	struct pn_subnet_stats *s = this_cpu_ptr(n->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	if (tx) {
+		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_bytes, len);
+	} else {
+		u64_stats_inc(&s->rx_packets);
+		u64_stats_add(&s->rx_bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+/**
+ * pn_vxlan_rcv - take a VXLAN packet off the UDP socket
+ * @sk: the tunnel socket
+ * @skb: the packet, data at the UDP header
+ *
+ * Called under rcu_read_lock() in softirq context. Packets with unexpected
+ * flags, for another VNI, that carry anything but IPv4, or that fail the
+ * source check are dropped and counted on the device.
+ *
+ * Return: 0, the packet is consumed.
+ */
+static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct pn_sock *ps = rcu_dereference_sk_user_data(sk);
+	struct pn_dev *pn = NULL;
+	const struct iphdr *iph;
+	struct vxlanhdr *vh;
+	struct pn_subnet *n;
+	enum pn_stat why;
+	__be32 osaddr;
+	u8 otos;
+
+	if (!ps)
+		goto free;
+	why = PN_STAT_BAD_HEADER;
+	if (!pskb_may_pull(skb, VXLAN_HLEN))
+		goto drop;
+	vh = (struct vxlanhdr *)(udp_hdr(skb) + 1);
+	pn = pn_sock_dev(ps, be32_to_cpu(vh->vx_vni) >> 8);
+	if (vh->vx_flags != VXLAN_HF_VNI || (vh->vx_vni & ~VXLAN_VNI_MASK))
+		goto drop;
+	why = PN_STAT_BAD_VNI;
+	if (!pn)
+		goto drop;
+
+	osaddr = ip_hdr(skb)->saddr;
+	otos = ip_hdr(skb)->tos;
+	why = PN_STAT_BAD_HEADER;
+	if (iptunnel_pull_header(skb, VXLAN_HLEN, htons(ETH_P_TEB),
+				 !net_eq(pn->net, dev_net(pn->dev))) ||
+	    !pskb_may_pull(skb, ETH_HLEN))
+		goto drop;
+
+	skb_reset_mac_header(skb);
+	skb->protocol = eth_type_trans(skb, pn->dev);
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	why = PN_STAT_NOT_IP;
+	if (skb->protocol != htons(ETH_P_IP))
+		goto drop;
+	why = PN_STAT_BAD_HEADER;
+	if (!pskb_may_pull(skb, sizeof(struct iphdr)))
+		goto drop;
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+
+	/* The table, not the inner MAC address, says whom a frame is for. */
+	if (skb->pkt_type == PACKET_OTHERHOST)
+		skb->pkt_type = PACKET_HOST;
+
+	n = pn_table_lookup(&pn->table, iph->saddr);
+	why = PN_STAT_SRC_CHECK;
+	if (pn->cfg.srccheck && (!n || n->node != osaddr))
+		goto drop;
+	if (INET_ECN_decapsulate(skb, otos, iph->tos) > 1) {
+		DEV_STATS_INC(pn->dev, rx_frame_errors);
+		goto drop_uncounted;
+	}
+
+	if (n)
+		pn_subnet_count(n, false, skb->len);
+	dev_sw_netstats_rx_add(pn->dev, skb->len);
+	gro_cells_receive(&pn->gro_cells, skb);
+	return 0;
+
+drop:
+	if (!pn)
+		pn = list_first_or_null_rcu(&ps->devs, struct pn_dev, sock_list);
+	if (!pn)
+		goto free;
+	pn_stats_inc(pn, why);
+drop_uncounted:
+	DEV_STATS_INC(pn->dev, rx_dropped);
+free:
+	kfree_skb(skb);
+	return 0;
+}
+
+static struct sk_buff *pn_vxlan_gro_receive(struct sock *sk,
+					    struct list_head *head,
+					    struct sk_buff *skb)
+{
+	unsigned int off = skb_gro_offset(skb);
+	struct sk_buff *pp = NULL, *p;
+	struct vxlanhdr *vh, *vh2;
+	int flush = 1;
+
+	vh = skb_gro_header(skb, off + sizeof(*vh), off);
+	if (!vh || vh->vx_flags != VXLAN_HF_VNI)
+		goto out;
+	skb_gro_postpull_rcsum(skb, vh, sizeof(*vh));
+
+	/* Only frames of the same VNI are one flow. */
+	list_for_each_entry(p, head, list) {
+		if (!NAPI_GRO_CB(p)->same_flow)
+			continue;
+		vh2 = (struct vxlanhdr *)(p->data + off);
+		if (vh->vx_flags != vh2->vx_flags || vh->vx_vni != vh2->vx_vni)
+			NAPI_GRO_CB(p)->same_flow = 0;
+	}
+	skb_gro_pull(skb, sizeof(*vh));
+	pp = call_gro_receive(eth_gro_receive, head, skb);
+	flush = 0;
+out:
+	skb_gro_flush_final(skb, pp, flush);
+	return pp;
+}
+
+static int pn_vxlan_gro_complete(struct sock *sk, struct sk_buff *skb,
+				 int nhoff)
+{
+	return eth_gro_complete(skb, nhoff + sizeof(struct vxlanhdr));
+}
+
+/**
+ * pn_vxlan_route - the outer route to a subnet's node
+ * @pn: the device
+ * @n: the subnet
+ * @tos: the outer TOS
+ * @saddr: set to the outer source address
+ *
+ * The route is cached in the subnet unless the TOS is taken from each
+ * packet.
+ *
+ * Return: the route, or an ERR_PTR.
+ */
+static struct rtable *pn_vxlan_route(struct pn_dev *pn, struct pn_subnet *n,
+				     u8 tos, __be32 *saddr)
+{
+	bool cached = pn->cfg.tos != 1;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (cached) {
+		rt = dst_cache_get_ip4(&n->dst_cache, saddr);
+		if (rt)
+			return rt;
+	}
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.flowi4_oif = pn->cfg.link;
+	fl4.flowi4_tos = RT_TOS(tos);
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.daddr = n->node;
+	fl4.saddr = pn->cfg.local;
+	fl4.fl4_dport = pn->cfg.port;
+	rt = ip_route_output_key(pn->net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (rt->dst.dev == pn->dev) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	if (cached)
+		dst_cache_set_ip4(&n->dst_cache, &rt->dst, fl4.saddr);
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+/* Whether @skb, once encapsulated, is too big for @rt; if so the sender
+ * is told the MTU it must use.
+ */
+static bool pn_vxlan_too_big(struct sk_buff *skb, struct rtable *rt,
+			     const struct iphdr *iph)
+{
+	int mtu = dst_mtu(&rt->dst) - PN_VXLAN_OVERHEAD;
+
+	if (!(iph->frag_off & htons(IP_DF)))
+		return false;
+	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
+			      skb->len - ETH_HLEN <= mtu)
+		return false;
+	mtu = max(mtu, IPV4_MIN_MTU);
+	skb_dst_update_pmtu_no_confirm(skb, mtu);
+	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	return true;
+}
+
+/**
+ * pn_vxlan_xmit - send a frame to the node that owns its destination
+ * @skb: an Ethernet frame
+ * @dev: the podnet device
+ *
+ * Called with rcu_read_lock_bh() held. The inner Ethernet header is
+ * rewritten from the table (our MAC to the subnet's VTEP MAC), so the
+ * neighbour entry the host used does not matter.
+ *
+ * Return: NETDEV_TX_OK; the frame is sent or dropped and counted.
+ */
+netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	const struct pn_cfg *cfg = &pn->cfg;
+	const struct iphdr *iph;
+	struct pn_subnet *n;
+	struct vxlanhdr *vh;
+	struct pn_sock *ps;
+	struct ethhdr *eth;
+	enum pn_stat why;
+	struct rtable *rt;
+	__be16 sport, df;
+	unsigned int len;
+	__be32 saddr;
+	u8 tos, ttl;
+
+	why = PN_STAT_NOT_IP;
+	if (skb->protocol != htons(ETH_P_IP) ||
+	    !pskb_network_may_pull(skb, sizeof(*iph)))
+		goto drop;
+	iph = ip_hdr(skb);
+
+	n = pn_table_lookup(&pn->table, iph->daddr);
+	why = PN_STAT_NO_ROUTE;
+	if (!n) {
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+		goto drop;
+	}
+	why = PN_STAT_TX_ERRORS;
+	ps = rcu_dereference_bh(pn->sock);
+	if (!ps)
+		goto drop;
+
+	tos = cfg->tos == 1 ? ip_tunnel_get_dsfield(iph, skb) : cfg->tos;
+	rt = pn_vxlan_route(pn, n, tos, &saddr);
+	if (IS_ERR(rt)) {
+		DEV_STATS_INC(dev, tx_carrier_errors);
+		goto drop;
+	}
+	why = PN_STAT_PMTU;
+	if (pn_vxlan_too_big(skb, rt, iph))
+		goto drop_rt;
+
+	why = PN_STAT_TX_ERRORS;
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			 rt->dst.header_len + PN_VXLAN_PUSH))
+		goto drop_rt;
+	iph = ip_hdr(skb);
+	eth = eth_hdr(skb);
+	ether_addr_copy(eth->h_dest, n->lladdr);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+
+	tos = ip_tunnel_ecn_encap(tos, iph, skb);
+	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
+	df = iph->frag_off & htons(IP_DF);
+	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
+	len = skb->len - ETH_HLEN;
+
+	if (iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL))
+		goto drop_rt;
+	vh = __skb_push(skb, sizeof(*vh));
+	vh->vx_flags = VXLAN_HF_VNI;
+	vh->vx_vni = cpu_to_be32(cfg->vni << 8);
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+
+	pn_subnet_count(n, true, len);
+	udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr, n->node, tos, ttl,
+			    df, sport, cfg->port,
+			    !net_eq(pn->net, dev_net(dev)), true);
+	return NETDEV_TX_OK;
+
+drop_rt:
+	ip_rt_put(rt);
+drop:
+	pn_stats_inc(pn, why);
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
+{
+	struct udp_tunnel_sock_cfg tcfg = {
+		.encap_type = 1,
+		.encap_rcv = pn_vxlan_rcv,
+		.gro_receive = pn_vxlan_gro_receive,
+		.gro_complete = pn_vxlan_gro_complete,
+	};
+	struct udp_port_cfg ucfg = {
+		.family = AF_INET,
+		.local_ip.s_addr = htonl(INADDR_ANY),
+		.local_udp_port = port,
+	};
+	struct pn_sock *ps;
+	int ret;
+
+	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+	if (!ps)
+		return ERR_PTR(-ENOMEM);
+	ret = udp_sock_create(net, &ucfg, &ps->sock);
+	if (ret) {
+		kfree(ps);
+		return ERR_PTR(ret);
+	}
+	INIT_LIST_HEAD(&ps->devs);
+	ps->port = port;
+	tcfg.sk_user_data = ps;
+	setup_udp_tunnel_sock(net, ps->sock, &tcfg);
+	return ps;
+}
+
+/**
+ * pn_vxlan_open - attach a device to the UDP socket of its port
+ * @pn: the device being brought up, under RTNL
+ *
+ * Devices on one port share a socket and are told apart by VNI.
+ *
+ * Return: 0, -EADDRINUSE when another device has the same port and VNI, or
+ * the error of creating the socket.
+ */
+int pn_vxlan_open(struct pn_dev *pn)
+{
+	struct pn_net *pnn = net_generic(pn->net, pn_net_id);
+	struct pn_sock *ps;
+
+	list_for_each_entry(ps, &pnn->socks, list)
+		if (ps->port == pn->cfg.port)
+			break;
+	if (list_entry_is_head(ps, &pnn->socks, list)) {
+		ps = pn_sock_create(pn->net, pn->cfg.port);
+		if (IS_ERR(ps))
+			return PTR_ERR(ps);
+		list_add(&ps->list, &pnn->socks);
+	} else if (pn_sock_dev(ps, pn->cfg.vni)) {
+		netdev_warn(pn->dev, "VNI %u on port %u is in use\n",
+			    pn->cfg.vni, ntohs(pn->cfg.port));
+		return -EADDRINUSE;
+	}
+	ps->refs++;
+	list_add_rcu(&pn->sock_list, &ps->devs);
+	rcu_assign_pointer(pn->sock, ps);
+	return 0;
+}
+
+/**
+ * pn_vxlan_stop - detach a device from its socket, closing it if last
+ * @pn: the device going down, under RTNL
+ */
+void pn_vxlan_stop(struct pn_dev *pn)
+{
+	struct pn_sock *ps = rtnl_dereference(pn->sock);
+
+	if (!ps)
+		return;
+	RCU_INIT_POINTER(pn->sock, NULL);
+	list_del_rcu(&pn->sock_list);
+	if (--ps->refs) {
+		synchronize_net();
+		return;
+	}
+	list_del(&ps->list);
+	udp_tunnel_sock_release(ps->sock);
+	synchronize_net();
+	kfree(ps);
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Raw generic netlink client for the podnet selftests.
+
+Builds podnet requests attribute by attribute, so that tests can send what
+the tool never would (bad lengths, unknown attributes, wrong nesting), and
+prints the kernel's answer: "ok", or "error ERRNO: extack message".
+
+  pnl.py CMD [FLAGS] ATTR...
+
+CMD is new, del, get, flush, getdev or a number; FLAGS is a comma list of
+create, excl, replace, dump. An ATTR is TYPE=VALUE at the top level, with
+types ifindex, ifname, subnets, address or a number; VALUE is u32:N,
+u16:N, u8:N, str:S, ip:A.B.C.D, hex:..., mac:..., or for nests
+nest[ATTR;ATTR;...] (a subnets list is nest[nest[...];nest[...]], its
+elements of type 0).
+Within a subnet nest, the types are family, prefix, plen, node, lladdr,
+flags, stats or a number.
+"""
+
+import errno
+import os
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+GENL_ID_CTRL = 0x10
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLM_F_DUMP = 0x300
+FLAGS = {"create": 0x400, "excl": 0x200, "replace": 0x100, "dump": NLM_F_DUMP}
+NLA_F_NESTED = 0x8000
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLMSGERR_ATTR_MSG = 1
+SOL_NETLINK, NETLINK_EXT_ACK = 270, 11
+
+CMDS = {"new": 1, "del": 2, "get": 3, "flush": 4, "getdev": 5}
+TOP = {"ifindex": 1, "ifname": 2, "subnets": 3, "address": 4}
+SUB = {"family": 1, "prefix": 2, "plen": 3, "node": 4, "lladdr": 5,
+       "flags": 6, "stats": 7}
+
+
+def nla(atype, payload, nested=False):
+    hdr = struct.pack("HH", 4 + len(payload),
+                      atype | (NLA_F_NESTED if nested else 0))
+    return hdr + payload + b"\0" * ((4 - len(payload) % 4) % 4)
+
+
+def split_top(s, sep):
+    """Split s on sep outside brackets."""
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur:
+        out.append(cur)
+    return out
+
+
+def value(v, names):
+    kind, _, rest = v.partition(":")
+    if v.startswith("nest["):
+        inner = v[5:-1]
+        return b"".join(attr(a, SUB) for a in split_top(inner, ";")), True
+    if kind == "u32":
+        return struct.pack("I", int(rest, 0)), False
+    if kind == "u16":
+        return struct.pack("H", int(rest, 0)), False
+    if kind == "u8":
+        return struct.pack("B", int(rest, 0)), False
+    if kind == "str":
+        return rest.encode() + b"\0", False
+    if kind == "ip":
+        return socket.inet_aton(rest), False
+    if kind == "ip6":
+        return socket.inet_pton(socket.AF_INET6, rest), False
+    if kind == "mac":
+        return bytes(int(x, 16) for x in rest.split(":")), False
+    if kind == "hex":
+        return bytes.fromhex(rest), False
+    raise SystemExit(f"pnl.py: bad value {v!r}")
+
+
+def attr(spec, names):
+    if spec.startswith("nest["):        # an element of a nested array
+        payload, _ = value(spec, names)
+        return nla(0, payload, True)
+    name, _, v = spec.partition("=")
+    atype = names.get(name)
+    if atype is None:
+        atype = int(name, 0)
+    payload, nested = value(v, names)
+    return nla(atype, payload, nested)
+
+
+def send(sock, fam, cmd, flags, payload, seq):
+    msg = struct.pack("BBH", cmd, 1, 0) + payload
+    hdr = struct.pack("IHHII", 16 + len(msg), fam, flags, seq, 0)
+    sock.send(hdr + msg)
+
+
+def attrs(buf):
+    out = {}
+    while len(buf) >= 4:
+        ln, at = struct.unpack_from("HH", buf)
+        if ln < 4:
+            break
+        out[at & 0x3fff] = buf[4:ln]
+        buf = buf[(ln + 3) & ~3:]
+    return out
+
+
+def recv_all(sock, seq):
+    """Yield (type, flags, payload) until the ack, error or DONE."""
+    while True:
+        data = sock.recv(1 << 20)
+        while data:
+            ln, typ, flags, s, _ = struct.unpack_from("IHHII", data)
+            yield typ, flags, data[16:ln]
+            if typ in (NLMSG_ERROR, NLMSG_DONE):
+                return
+            data = data[(ln + 3) & ~3:]
+
+
+def family_id(sock):
+    send(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_REQUEST,
+         nla(CTRL_ATTR_FAMILY_NAME, b"podnet\0"), 1)
+    for typ, _, payload in recv_all(sock, 1):
+        if typ == NLMSG_ERROR:
+            raise SystemExit("pnl.py: the podnet family is not registered")
+        return struct.unpack("H", attrs(payload[4:])[CTRL_ATTR_FAMILY_ID])[0]
+
+
+def main(argv):
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    cmd = CMDS.get(argv[1]) or int(argv[1], 0)
+    rest = argv[2:]
+    flags = NLM_F_REQUEST | NLM_F_ACK
+    if rest and "=" not in rest[0]:
+        for f in rest.pop(0).split(","):
+            if f:
+                flags |= FLAGS[f]
+    payload = b"".join(attr(a, TOP) for a in rest)
+
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+    sock.bind((0, 0))
+    fam = family_id(sock)
+    send(sock, fam, cmd, flags, payload, 2)
+    count = 0
+    intr = False
+    for typ, mflags, body in recv_all(sock, 2):
+        if mflags & 0x10:
+            intr = True
+        if typ == NLMSG_ERROR or (typ == NLMSG_DONE and len(body) >= 4 and
+                                  struct.unpack_from("i", body)[0]):
+            err = -struct.unpack_from("i", body)[0]
+            if err == 0:
+                break
+            msg = ""
+            if mflags & 0x200 and typ == NLMSG_ERROR:   # NLM_F_ACK_TLVS
+                olen = struct.unpack_from("I", body, 4)[0]
+                skip = 4 + (16 if mflags & 0x100 else olen)  # capped
+                tl = attrs(body[skip:])
+                if NLMSGERR_ATTR_MSG in tl:
+                    msg = tl[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode()
+            print(f"error {errno.errorcode.get(err, err)}: {msg}")
+            return 2
+        if typ == NLMSG_DONE:
+            break
+        count += 1
+    print("ok" + (f" {count} messages" if flags & NLM_F_DUMP else "") +
+          (" intr" if intr else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
