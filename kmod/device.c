@@ -7,6 +7,7 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/if_arp.h>
+#include <linux/inetdevice.h>
 #include <linux/module.h>
 #include <net/ip.h>
 #include <net/netns/generic.h>
@@ -187,6 +188,8 @@ static void pn_setup(struct net_device *dev)
 	dev->priv_destructor = pn_dev_free;
 
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+	/* The inner route is needed for ICMP errors and PMTU updates. */
+	netif_keep_dst(dev);
 	pn_compat_set_lltx(dev);
 	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
 			 NETIF_F_GSO_SOFTWARE;
@@ -250,8 +253,8 @@ static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 	if (a) {
 		__be32 addr = nla_get_in_addr(a);
 
-		if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
-		    ipv4_is_lbcast(addr)) {
+		if (addr && (ipv4_is_zeronet(addr) ||
+			     ipv4_is_multicast(addr) || ipv4_is_lbcast(addr))) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "local address must be a unicast IPv4 address");
 			return -EINVAL;
@@ -327,12 +330,19 @@ busy:
 	return -EBUSY;
 }
 
-/* The largest MTU the underlay allows, or 0 when there is no underlay. */
+/*
+ * The largest MTU the underlay allows, or 0 when it is unknown. The
+ * underlay is the configured device, else the one holding the local
+ * address.
+ */
 static unsigned int pn_link_mtu(struct net *net, const struct pn_cfg *cfg)
 {
-	struct net_device *lower;
+	struct net_device *lower = NULL;
 
-	lower = cfg->link ? __dev_get_by_index(net, cfg->link) : NULL;
+	if (cfg->link)
+		lower = __dev_get_by_index(net, cfg->link);
+	else if (cfg->local)
+		lower = __ip_dev_find(net, cfg->local, false);
 	if (!lower)
 		return 0;
 	return max_t(int, lower->mtu - PN_VXLAN_OVERHEAD, ETH_MIN_MTU);

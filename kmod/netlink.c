@@ -758,22 +758,23 @@ static int pn_nl_get_device(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* cb->args[0]: the ifindex to continue after. */
+/* cb->args[0]: how many podnet devices earlier messages held. */
 static int pn_nl_dump_devices(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net_device *dev;
+	long idx = 0;
 	int ret = 0;
 
 	rcu_read_lock();
 	for_each_netdev_rcu(sock_net(skb->sk), dev) {
-		if (!pn_is_podnet(dev) || dev->ifindex <= cb->args[0])
+		if (!pn_is_podnet(dev) || idx++ < cb->args[0])
 			continue;
 		ret = pn_nl_put_device(skb, netdev_priv(dev),
 				       NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (ret)
 			break;
-		cb->args[0] = dev->ifindex;
+		cb->args[0] = idx;
 	}
 	rcu_read_unlock();
 	return ret && !skb->len ? ret : skb->len;

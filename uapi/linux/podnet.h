@@ -20,10 +20,10 @@
  *    IFLA_PODNET_PORT: NLA_BE16, UDP destination and listening port, not 0
  *        [8472, flannel's]
  *    IFLA_PODNET_LOCAL: NLA_BE32, the node's own underlay IPv4 address, used
- *        as the outer source and to derive the device's MAC address [none:
- *        the outer source is chosen by the route to each peer]
- *    IFLA_PODNET_LINK: NLA_U32, ifindex of the underlay device; the device's
- *        MTU follows from it [none]
+ *        as the outer source and to derive the device's MAC address; 0 for
+ *        none [none: the outer source is chosen by the route to each peer]
+ *    IFLA_PODNET_LINK: NLA_U32, ifindex of the underlay device, which the
+ *        outer packets leave by and the MTU follows; 0 for none [none]
  *    IFLA_PODNET_TTL: NLA_U8, outer TTL, 0 means the route's hop limit [0]
  *    IFLA_PODNET_TOS: NLA_U8, outer TOS, 1 means inherit from the inner
  *        packet [0]
@@ -38,8 +38,9 @@
  * second device with the same port and VNI fails with EADDRINUSE.
  *
  * Without IFLA_MTU the MTU is the underlay device's less 50 bytes (the
- * outer IPv4, UDP, VXLAN and inner Ethernet headers), or 1450 when there is
- * no underlay device. Without IFLA_ADDRESS, a device with a local address
+ * outer IPv4, UDP, VXLAN and inner Ethernet headers), or 1450 when it is
+ * unknown. The underlay device is IFLA_PODNET_LINK, else the device that
+ * holds IFLA_PODNET_LOCAL. Without IFLA_ADDRESS, a device with a local address
  * takes the MAC address 0a:58:<the four address bytes>; otherwise a random
  * one.
  *
@@ -114,14 +115,23 @@
  *    Reports PODNET_A_IFINDEX, PODNET_A_IFNAME, PODNET_A_SUBNET_COUNT
  *    (NLA_U32), PODNET_A_GENERATION (NLA_U32, changes with every table
  *    change) and PODNET_A_STATS, a nest of the device's named counters
- *    (enum podnet_stats_attr, NLA_U64 each). With NLM_F_DUMP, every podnet
- *    device of the namespace.
+ *    (enum podnet_stats_attr, NLA_U64 each). With NLM_F_DUMP it names no
+ *    device and reports every podnet device of the namespace.
+ *
+ * Every reply and event that concerns one device carries its
+ * PODNET_A_IFINDEX and PODNET_A_IFNAME.
  *
  * Events
- *    The multicast group PODNET_MCGRP_EVENTS receives PODNET_CMD_NEW_SUBNET
- *    and PODNET_CMD_DEL_SUBNET messages (one subnet each, device
- *    attributes included) for every change, and PODNET_CMD_FLUSH_SUBNETS
- *    after a flush.
+ *    The multicast group PODNET_MCGRP_EVENTS receives, for every change,
+ *    PODNET_CMD_NEW_SUBNET (an added or replaced subnet, as for routes) and
+ *    PODNET_CMD_DEL_SUBNET messages, one subnet each in PODNET_A_SUBNETS,
+ *    and PODNET_CMD_FLUSH_SUBNETS after a flush.
+ *
+ * Errors
+ *    A rejected request is answered with an errno and an extended ACK
+ *    message; where one attribute is at fault, NLMSGERR_ATTR_OFFS points at
+ *    it: the innermost attribute when it is known (a prefix with host bits
+ *    set), otherwise the subnet nest that holds the fault.
  */
 
 #ifndef _UAPI_LINUX_PODNET_H
