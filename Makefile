@@ -40,6 +40,12 @@ check:
 	@$(DEPS) test
 	@KDIR="$(KDIR)" selftests/vm/check.sh $(T)
 
+demo:
+	@$(MAKE) --no-print-directory all
+	@$(DEPS) test
+	@KDIR="$(KDIR)" KVER=$$(selftests/vm/kdir.sh --release) $(VM) -t 600 -o .vm/demo -- \
+		"cd $(CURDIR) && selftests/demo/demo.sh"
+
 vm: all
 	@$(DEPS) test
 	@$(VM) -i
@@ -63,5 +69,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf .vm .sparse.log
 
-.PHONY: all deps-build module module-build tool check vm sparse checkpatch \
+.PHONY: all deps-build module module-build tool check demo vm sparse checkpatch \
 	install clean

@@ -123,3 +123,85 @@ expect_match()
 trap cleanup_all_ns EXIT
 
 pn_load || { echo "cannot load $PODNET_KO"; exit $ksft_fail; }
+
+# The cluster topology: an underlay namespace $UL with a bridge, nodes
+# $N1, $N2, ... on it at 192.168.0.<i>/24 (interface e0), and behind node i
+# a pod namespace $P<i> at 10.244.<i>.2/24 routed through 10.244.<i>.1.
+
+pn_underlay()
+{
+	setup_ns UL || return 1
+	ip -n "$UL" link add br0 type bridge
+	ip -n "$UL" link set br0 up
+}
+
+# pn_node I: node I and its pod, no overlay yet.
+pn_node()
+{
+	local i=$1 n p
+
+	setup_ns "N$i" "P$i" || return 1
+	n=$(eval echo "\$N$i")
+	p=$(eval echo "\$P$i")
+	ip link add e0 netns "$n" type veth peer name "u$i" netns "$UL"
+	ip -n "$UL" link set "u$i" master br0 up
+	ip -n "$n" addr add "192.168.0.$i/24" dev e0
+	ip -n "$n" link set e0 up
+	ip link add eth0 netns "$p" type veth peer name pod netns "$n"
+	ip -n "$n" addr add "10.244.$i.1/24" dev pod
+	ip -n "$n" link set pod up
+	ip -n "$p" addr add "10.244.$i.2/24" dev eth0
+	ip -n "$p" link set eth0 up
+	ip -n "$p" route add default via "10.244.$i.1"
+	ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# pn_podnet_node I: node I with podnet pn0, addressed as flannel addresses
+# flannel.1 (10.244.<i>.0/32), so that traffic the node itself sends into
+# the overlay has a source inside its own subnet.
+pn_podnet_node()
+{
+	local i=$1 n
+
+	pn_node "$i" || return 1
+	n=$(eval echo "\$N$i")
+	ip netns exec "$n" "$PODNET" link add pn0 local "192.168.0.$i" dev e0 ||
+		return 1
+	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
+	ip -n "$n" link set pn0 up
+}
+
+# pn_flannel_route NS DEV J MAC: flannel's per-peer state for node J: a
+# route via 10.244.J.0 onlink and a permanent neighbour entry.
+pn_flannel_route()
+{
+	ip -n "$1" route add "10.244.$3.0/24" via "10.244.$3.0" dev "$2" onlink &&
+	ip -n "$1" neigh add "10.244.$3.0" lladdr "$4" dev "$2" nud permanent
+}
+
+# The derived VTEP MAC address of node I.
+pn_mac()
+{
+	printf '0a:58:c0:a8:00:%02x\n' "$1"
+}
+
+# ns_exec NS CMD...: run in a namespace.
+ns_exec()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# wait_for_file FILE [TENTHS]: until FILE is non-empty.
+wait_for_file()
+{
+	local i
+
+	for ((i = 0; i < ${2:-50}; i++)); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -8,8 +8,12 @@ prints the kernel's answer: "ok", or "error ERRNO: extack message".
 
   pnl.py CMD [FLAGS] ATTR...
 
-CMD is new, del, get, flush, getdev or a number; FLAGS is a comma list of
-create, excl, replace, dump. An ATTR is TYPE=VALUE at the top level, with
+CMD is new, del, get, flush, getdev or a number, or "link NAME" to send
+RTM_NEWLINK creating (or, with FLAGS "set", changing) a podnet device NAME
+whose IFLA_INFO_DATA holds the ATTRs, named mode, vni, port, local, link,
+ttl, tos, srccheck or numbered; FLAGS is a comma list of
+create, excl, replace, dump, and intr: during a dump, after its first
+message, run the shell command in $PNL_DURING (to change the table). An ATTR is TYPE=VALUE at the top level, with
 types ifindex, ifname, subnets, address or a number; VALUE is u32:N,
 u16:N, u8:N, str:S, ip:A.B.C.D, hex:..., mac:..., or for nests
 nest[ATTR;ATTR;...] (a subnets list is nest[nest[...];nest[...]], its
@@ -31,7 +35,8 @@ CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
 NLM_F_REQUEST, NLM_F_ACK = 1, 4
 NLM_F_DUMP = 0x300
-FLAGS = {"create": 0x400, "excl": 0x200, "replace": 0x100, "dump": NLM_F_DUMP}
+FLAGS = {"create": 0x400, "excl": 0x200, "replace": 0x100, "dump": NLM_F_DUMP,
+         "intr": 0}
 NLA_F_NESTED = 0x8000
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLMSGERR_ATTR_MSG = 1
@@ -39,6 +44,8 @@ SOL_NETLINK, NETLINK_EXT_ACK = 270, 11
 
 CMDS = {"new": 1, "del": 2, "get": 3, "flush": 4, "getdev": 5}
 TOP = {"ifindex": 1, "ifname": 2, "subnets": 3, "address": 4}
+LINK = {"mode": 1, "vni": 2, "port": 3, "local": 4, "link": 5, "ttl": 6,
+        "tos": 7, "srccheck": 8}
 SUB = {"family": 1, "prefix": 2, "plen": 3, "node": 4, "lladdr": 5,
        "flags": 6, "stats": 7}
 
@@ -74,6 +81,8 @@ def value(v, names):
         return b"".join(attr(a, SUB) for a in split_top(inner, ";")), True
     if kind == "u32":
         return struct.pack("I", int(rest, 0)), False
+    if kind == "be16":
+        return struct.pack("!H", int(rest, 0)), False
     if kind == "u16":
         return struct.pack("H", int(rest, 0)), False
     if kind == "u8":
@@ -141,26 +150,29 @@ def family_id(sock):
         return struct.unpack("H", attrs(payload[4:])[CTRL_ATTR_FAMILY_ID])[0]
 
 
-def main(argv):
-    if len(argv) < 2:
-        raise SystemExit(__doc__)
-    cmd = CMDS.get(argv[1]) or int(argv[1], 0)
-    rest = argv[2:]
-    flags = NLM_F_REQUEST | NLM_F_ACK
-    if rest and "=" not in rest[0]:
-        for f in rest.pop(0).split(","):
-            if f:
-                flags |= FLAGS[f]
-    payload = b"".join(attr(a, TOP) for a in rest)
-
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+def link(argv):
+    """RTM_NEWLINK for a podnet device: link NAME [set] ATTR..."""
+    name, rest = argv[2], argv[3:]
+    flags = NLM_F_REQUEST | NLM_F_ACK | 0x400 | 0x200    # CREATE | EXCL
+    if rest and rest[0] == "set":
+        rest.pop(0)
+        flags = NLM_F_REQUEST | NLM_F_ACK
+    data = b"".join(attr(a, LINK) for a in rest)
+    info = nla(1, b"podnet\0") + nla(2, data, True)      # KIND, DATA
+    body = struct.pack("BxHiII", 0, 0, 0, 0, 0) + nla(3, name.encode() + b"\0") \
+        + nla(18, info, True)                             # IFNAME, LINKINFO
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
     sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
     sock.bind((0, 0))
-    fam = family_id(sock)
-    send(sock, fam, cmd, flags, payload, 2)
+    sock.send(struct.pack("IHHII", 16 + len(body), 16, flags, 1, 0) + body)
+    return report(recv_all(sock, 1), flags)
+
+
+def report(replies, flags):
+    """Print the outcome of a request; 0 when it succeeded."""
     count = 0
     intr = False
-    for typ, mflags, body in recv_all(sock, 2):
+    for typ, mflags, body in replies:
         if mflags & 0x10:
             intr = True
         if typ == NLMSG_ERROR or (typ == NLMSG_DONE and len(body) >= 4 and
@@ -175,14 +187,48 @@ def main(argv):
                 tl = attrs(body[skip:])
                 if NLMSGERR_ATTR_MSG in tl:
                     msg = tl[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode()
-            print(f"error {errno.errorcode.get(err, err)}: {msg}")
+            name = "EOPNOTSUPP" if err == errno.EOPNOTSUPP else \
+                errno.errorcode.get(err, str(err))
+            print(f"error {name}: {msg}")
             return 2
         if typ == NLMSG_DONE:
             break
         count += 1
-    print("ok" + (f" {count} messages" if flags & NLM_F_DUMP else "") +
+        if report.during and count == 1:
+            os.system(report.during)
+    dump = flags & NLM_F_DUMP == NLM_F_DUMP
+    print("ok" + (f" {count} messages" if dump else "") +
           (" intr" if intr else ""))
     return 0
+
+
+report.during = None
+
+
+def main(argv):
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    if argv[1] == "link":
+        return link(argv)
+    cmd = CMDS.get(argv[1]) or int(argv[1], 0)
+    rest = argv[2:]
+    flags = NLM_F_REQUEST | NLM_F_ACK
+    during = None
+    if rest and "=" not in rest[0]:
+        for f in rest.pop(0).split(","):
+            if f == "intr":
+                during = os.environ["PNL_DURING"]
+            elif f:
+                flags |= FLAGS[f]
+    payload = b"".join(attr(a, TOP) for a in rest)
+
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+    sock.bind((0, 0))
+    fam = family_id(sock)
+    send(sock, fam, cmd, flags, payload, 2)
+    report.during = during
+    return report(recv_all(sock, 2), flags)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,195 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input never half-applies: the kernel rejects malformed requests with
+# an errno and an extack message, the tool rejects bad words with one line
+# naming them and exit 1, and the table and device are as they were.
+# Changes need CAP_NET_ADMIN.
+
+source "$(dirname "$0")/lib.sh"
+
+setup_ns A
+ip -n "$A" link add pn0 type podnet
+pn() { ns_exec "$A" "$PODNET" "$@"; }
+pnl() { ns_exec "$A" python3 "$SELFTESTS/pnl.py" "$@"; }
+
+pn subnet add 10.244.1.0/24 via 192.168.0.1 dev pn0
+pn subnet add 10.244.2.0/24 via 192.168.0.2 dev pn0
+BEFORE=$(pn subnet show dev pn0)
+
+unchanged()
+{
+	[ "$(pn subnet show dev pn0)" = "$BEFORE" ]
+	check_err $? "the table changed after: $1"
+}
+
+# raw ERRNO MESSAGE_PATTERN CMD ATTRS...: a raw request that must fail.
+raw()
+{
+	local errno=$1 msg=$2 out
+
+	shift 2
+	out=$(pnl "$@" 2>&1)
+	expect_match "$out" "^error $errno: .*$msg" "request $*"
+	unchanged "$*"
+}
+
+E='family=u16:2'
+P='prefix=ip:10.244.9.0;plen=u8:24'
+N='node=ip:192.168.0.9'
+GOOD="nest[$E;$P;$N]"
+
+test_raw_netlink()
+{
+	raw EINVAL "exactly one" new create,excl "subnets=nest[$GOOD]"
+	raw EINVAL "exactly one" new create,excl ifname=str:pn0 ifindex=u32:1 "subnets=nest[$GOOD]"
+	raw ENODEV "no such device" new create,excl ifname=str:pn7 "subnets=nest[$GOOD]"
+	raw EOPNOTSUPP "not a podnet device" new create,excl ifname=str:lo "subnets=nest[$GOOD]"
+	raw EINVAL "required" new create,excl ifname=str:pn0
+	raw EINVAL "no family" new create,excl ifname=str:pn0 "subnets=nest[nest[$P;$N]]"
+	raw EAFNOSUPPORT "AF_INET" new create,excl ifname=str:pn0 "subnets=nest[nest[family=u16:10;$P;$N]]"
+	raw ERANGE "" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=hex:0af409;plen=u8:24;$N]]"
+	raw EINVAL "4-byte" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=hex:0af40900ff;plen=u8:24;$N]]"
+	raw EINVAL "0 to 32" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.9.0;plen=u8:33;$N]]"
+	raw EINVAL "host bits" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.9.1;plen=u8:24;$N]]"
+	raw EINVAL "no prefix length" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.9.0;$N]]"
+	raw EINVAL "no node" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P]]"
+	raw EAFNOSUPPORT "IPv6" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;node=ip6:2001:db8::1]]"
+	raw EINVAL "4 bytes" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;node=hex:c0a80009ff]]"
+	raw EINVAL "unicast" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;node=ip:224.0.0.1]]"
+	raw ERANGE "" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;lladdr=hex:0a5800000000aa]]"
+	raw EINVAL "unicast Ethernet" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;lladdr=mac:01:00:5e:00:00:01]]"
+	raw EOPNOTSUPP "unknown subnet flags" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;flags=u32:0x80]]"
+	raw EINVAL "" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;99=u32:1]]"
+	raw EINVAL "" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;stats=u32:1]]"
+	raw EINVAL "" new create,excl ifname=str:pn0 42=u32:1 "subnets=nest[$GOOD]"
+	raw EINVAL "" new create,excl ifname=str:pn0 subnets=u32:5
+	raw EEXIST "subnet exists" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.1.0;plen=u8:24;$N]]"
+	raw ENOENT "no such subnet" new replace ifname=str:pn0 "subnets=nest[$GOOD]"
+	raw ENOENT "no such subnet" del "" ifname=str:pn0 "subnets=nest[nest[$E;$P]]"
+	raw EINVAL "not expected" del "" ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.1.0;plen=u8:24;$N]]"
+	raw ENOENT "no subnet covers" get "" ifname=str:pn0 "address=nest[$E;prefix=ip:10.9.9.9]"
+	raw EINVAL "no prefix length" get "" ifname=str:pn0 "address=nest[$E;prefix=ip:10.244.1.9;plen=u8:24]"
+
+	# Many entries, one of them bad: nothing at all is added.
+	raw EINVAL "host bits" new create,excl ifname=str:pn0 \
+		"subnets=nest[$GOOD;nest[$E;prefix=ip:10.244.10.0;plen=u8:24;$N];nest[$E;prefix=ip:10.244.11.1;plen=u8:24;$N]]"
+	raw EEXIST "subnet exists" new create,excl ifname=str:pn0 \
+		"subnets=nest[$GOOD;nest[$E;prefix=ip:10.244.2.0;plen=u8:24;$N]]"
+	raw EINVAL "twice" new create,excl ifname=str:pn0 "subnets=nest[$GOOD;$GOOD]"
+	raw ENOENT "no such subnet" del "" ifname=str:pn0 \
+		"subnets=nest[nest[$E;prefix=ip:10.244.1.0;plen=u8:24];nest[$E;$P]]"
+
+	# ... and the good ones together do apply.
+	out=$(pnl new create,excl ifname=str:pn0 "subnets=nest[$GOOD;nest[$E;prefix=ip:10.244.10.0;plen=u8:24;$N]]")
+	[ "$out" = ok ] && [ "$(pn subnet show dev pn0 | wc -l)" -eq 4 ]
+	check_err $? "a good two-entry request did not add both: $out"
+	pnl del "" ifname=str:pn0 "subnets=nest[nest[$E;$P];nest[$E;prefix=ip:10.244.10.0;plen=u8:24]]" >/dev/null
+	unchanged "deleting the two again"
+	log_test "raw netlink: each malformed request rejected, nothing applied"
+}
+
+# tool WORD ARGS...: a tool command that must exit 1 naming WORD.
+tool()
+{
+	local word=$1 out rc
+
+	shift
+	out=$(pn "$@" 2>&1)
+	rc=$?
+	[ $rc -eq 1 ]
+	check_err $? "'podnet $*' exited $rc, expected 1"
+	[ "$(wc -l <<<"$out")" -eq 1 ]
+	check_err $? "'podnet $*' printed more than one line: $out"
+	expect_match "$out" "$word" "'podnet $*' does not name the bad word"
+	unchanged "podnet $*"
+}
+
+test_tool_words()
+{
+	tool '10\.244\.3\.0/33' subnet add 10.244.3.0/33 via 192.168.0.3 dev pn0
+	tool '10\.244\.3\.1/24' subnet add 10.244.3.1/24 via 192.168.0.3 dev pn0
+	tool '10\.244\.300\.0' subnet add 10.244.300.0/24 via 192.168.0.3 dev pn0
+	tool '192\.168\.0\.300' subnet add 10.244.3.0/24 via 192.168.0.300 dev pn0
+	tool 'zz:00' subnet add 10.244.3.0/24 via 192.168.0.3 lladdr zz:00:00:00:00:00 dev pn0
+	tool 'dev' subnet add 10.244.3.0/24 via 192.168.0.3
+	tool 'via' subnet add 10.244.3.0/24 dev pn0
+	tool 'bogus' subnet add 10.244.3.0/24 via 192.168.0.3 bogus dev pn0
+	tool 'frobnicate' subnet frobnicate
+	tool 'pn7' subnet add 10.244.3.0/24 via 192.168.0.3 dev pn7
+	tool '16777216' link add pn5 vni 16777216
+	tool 'vxlam' link add pn5 mode vxlam
+	tool '70000' link add pn5 port 70000
+	tool 'maybe' link set pn0 srccheck maybe
+	ip -n "$A" link show pn5 >/dev/null 2>&1
+	check_fail $? "a rejected link add created pn5"
+	log_test "tool: each bad word named on one line, exit 1, nothing changed"
+}
+
+test_rtnetlink()
+{
+	local out
+
+	# The kernel's own checks, past the tool's.
+	out=$(pnl link pn5 port=be16:0)
+	expect_match "$out" "^error EINVAL: UDP port must not be 0" "port 0"
+	out=$(pnl link pn5 local=ip:224.0.0.5)
+	expect_match "$out" "^error EINVAL: local address must be a unicast" "multicast local"
+	out=$(pnl link pn5 vni=u32:16777216)
+	expect_match "$out" "^error ERANGE: " "VNI 2^24"
+	out=$(pnl link pn5 mode=u8:7)
+	expect_match "$out" "^error ERANGE: " "unknown mode"
+	out=$(pnl link pn5 srccheck=u8:2)
+	expect_match "$out" "^error ERANGE: " "srccheck 2"
+	out=$(pnl link pn5 link=u32:9999)
+	expect_match "$out" "^error ENODEV: underlay device does not exist" "missing underlay"
+	out=$(pnl link pn5 vni=u16:5)
+	expect_match "$out" "^error ERANGE|^error EINVAL" "a 2-byte VNI"
+	out=$(pn link add pn5 dev nosuchdev 2>&1)
+	check_fail $? "a missing underlay device was accepted"
+	ip -n "$A" link show pn5 >/dev/null 2>&1
+	check_fail $? "a rejected link add created pn5"
+
+	ip -n "$A" link set pn0 up
+	out=$(pn link set pn0 port 4789 2>&1)
+	[ $? -eq 2 ]
+	check_err $? "changing the port of a running device did not fail"
+	expect_match "$out" "while the device is down" "no extack message for EBUSY"
+	out=$(pnl link pn0 set mode=u8:0)
+	[ "$out" = ok ]
+	check_err $? "restating the mode of a running device failed: $out"
+	pn link set pn0 ttl 9
+	check_err $? "changing the TTL of a running device failed"
+	expect_match "$(pn -d link show pn0)" "ttl 9" "TTL not shown as changed"
+	ip -n "$A" link set pn0 down
+	pn link set pn0 port 4789
+	check_err $? "changing the port of a stopped device failed"
+	expect_match "$(pn link show pn0)" "port 4789" "port not shown as changed"
+	log_test "rtnetlink: bad attributes rejected with extack, EBUSY while up"
+}
+
+test_permissions()
+{
+	local out
+
+	out=$(ns_exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PODNET" subnet add 10.244.5.0/24 via 192.168.0.5 dev pn0 2>&1)
+	[ $? -eq 2 ]
+	check_err $? "an unprivileged add did not fail"
+	expect_match "$out" "Operation not permitted" "no EPERM for an unprivileged add"
+	ns_exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PODNET" subnet flush dev pn0 >/dev/null 2>&1
+	check_fail $? "an unprivileged flush succeeded"
+	unchanged "unprivileged commands"
+	out=$(ns_exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PODNET" subnet show dev pn0)
+	[ "$out" = "$BEFORE" ]
+	check_err $? "an unprivileged user cannot read the table"
+	log_test "changes need CAP_NET_ADMIN; reading does not"
+}
+
+test_raw_netlink
+test_tool_words
+test_rtnetlink
+test_permissions
+exit $EXIT_STATUS

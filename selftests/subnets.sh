@@ -1,0 +1,180 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The subnet table through the tool: longest-prefix match, add, replace,
+# delete, flush, large dumps, -batch and sync, and the dump's consistency
+# flag.
+
+source "$(dirname "$0")/lib.sh"
+
+TMP=$(mktemp -d)
+trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
+
+setup_ns A
+ip -n "$A" link add pn0 type podnet
+ip -n "$A" link add pn1 type podnet
+pn() { ns_exec "$A" "$PODNET" "$@"; }
+
+# via_of ADDR: the node the table sends ADDR to.
+via_of()
+{
+	pn subnet get "$1" dev pn0 | sed -n 's/.* via \([0-9.]*\).*/\1/p'
+}
+
+test_lpm()
+{
+	pn subnet add 0.0.0.0/0 via 192.168.0.1 dev pn0 &&
+	pn subnet add 10.0.0.0/8 via 192.168.0.8 dev pn0 &&
+	pn subnet add 10.1.0.0/16 via 192.168.0.16 dev pn0 &&
+	pn subnet add 10.1.2.0/24 via 192.168.0.24 dev pn0 &&
+	pn subnet add 10.1.2.3/32 via 192.168.0.32 dev pn0 &&
+	pn subnet add 10.1.2.128/25 via 192.168.0.25 dev pn0
+	check_err $? "adding overlapping prefixes failed"
+
+	[ "$(via_of 10.1.2.3)" = 192.168.0.32 ] &&
+	[ "$(via_of 10.1.2.4)" = 192.168.0.24 ] &&
+	[ "$(via_of 10.1.2.200)" = 192.168.0.25 ] &&
+	[ "$(via_of 10.1.3.1)" = 192.168.0.16 ] &&
+	[ "$(via_of 10.2.0.1)" = 192.168.0.8 ] &&
+	[ "$(via_of 11.0.0.1)" = 192.168.0.1 ]
+	check_err $? "a lookup did not pick the longest prefix"
+
+	pn subnet del 10.1.2.0/24 dev pn0
+	[ "$(via_of 10.1.2.4)" = 192.168.0.16 ] &&
+	[ "$(via_of 10.1.2.3)" = 192.168.0.32 ]
+	check_err $? "after deleting the /24, lookups are wrong"
+	pn subnet del 0.0.0.0/0 dev pn0
+	pn subnet get 11.0.0.1 dev pn0 >/dev/null 2>&1
+	[ $? -eq 2 ]
+	check_err $? "get of an uncovered address did not fail with 2"
+	[ "$(pn subnet show dev pn1 | wc -l)" -eq 0 ]
+	check_err $? "another device's table is not empty"
+	log_test "longest prefix match with overlapping prefixes"
+}
+
+test_add_replace_del()
+{
+	local out
+
+	pn subnet flush dev pn0
+	pn subnet add 10.244.1.0/24 via 192.168.0.1 dev pn0
+	out=$(pn subnet add 10.244.1.0/24 via 192.168.0.9 dev pn0 2>&1)
+	[ $? -eq 2 ]
+	check_err $? "adding an existing subnet did not exit 2"
+	expect_match "$out" "exists" "no 'exists' in the error"
+	[ "$(via_of 10.244.1.5)" = 192.168.0.1 ]
+	check_err $? "a failed add changed the entry"
+
+	pn subnet replace 10.244.1.0/24 via 192.168.0.9 lladdr 02:00:00:00:00:09 dev pn0
+	check_err $? "replace failed"
+	out=$(pn subnet show dev pn0)
+	expect_match "$out" "^10\.244\.1\.0/24 via 192\.168\.0\.9 lladdr 02:00:00:00:00:09 dev pn0" "replace result"
+	pn subnet replace 10.244.2.0/24 via 192.168.0.2 dev pn0
+	check_err $? "replace of a new subnet did not create it"
+	expect_match "$(pn subnet show dev pn0)" "^10\.244\.2\.0/24 via 192\.168\.0\.2 lladdr 0a:58:c0:a8:00:02 dev pn0" "derived lladdr"
+
+	pn subnet del 10.244.1.0/24 dev pn0
+	out=$(pn subnet del 10.244.1.0/24 dev pn0 2>&1)
+	[ $? -eq 2 ]
+	check_err $? "deleting a missing subnet did not exit 2"
+	[ "$(pn subnet show dev pn0 | wc -l)" -eq 1 ]
+	check_err $? "wrong number of subnets after delete"
+
+	pn subnet flush dev pn0
+	[ "$(pn subnet show dev pn0 | wc -l)" -eq 0 ]
+	check_err $? "flush left subnets"
+	log_test "add, exclusive add, replace, delete, flush"
+}
+
+gen_batch()	# gen_batch VERB COUNT [NODE_OFFSET]
+{
+	local i
+
+	for ((i = 0; i < $2; i++)); do
+		if [ "$1" = del ]; then
+			echo "subnet del 10.$((i / 256)).$((i % 256)).0/24 dev pn0"
+		else
+			echo "subnet $1 10.$((i / 256)).$((i % 256)).0/24 via 192.168.$(((i + ${3:-0}) / 250 % 250)).$(((i + ${3:-0}) % 250 + 1)) dev pn0"
+		fi
+	done
+}
+
+test_batch_10k()
+{
+	local out
+
+	gen_batch add 10000 >"$TMP/add"
+	pn -batch "$TMP/add"
+	check_err $? "-batch of 10,000 adds failed"
+	pn subnet show dev pn0 >"$TMP/show"
+	[ "$(wc -l <"$TMP/show")" -eq 10000 ]
+	check_err $? "dump returned $(wc -l <"$TMP/show") lines, expected 10000"
+	[ "$(cut -d' ' -f1 "$TMP/show" | sort -u | wc -l)" -eq 10000 ]
+	check_err $? "dump returned duplicates"
+	out=$(ns_exec "$A" python3 "$SELFTESTS/pnl.py" get dump ifname=str:pn0)
+	expect_match "$out" "^ok ([2-9][0-9]|[0-9]{3,}) messages$" "a 10,000-entry dump was not split into many messages"
+
+	# A change between two messages of a dump is flagged.
+	out=$(PNL_DURING="$PODNET subnet add 172.16.0.0/12 via 192.168.0.1 dev pn0" \
+	      ns_exec "$A" python3 "$SELFTESTS/pnl.py" get dump,intr ifname=str:pn0)
+	expect_match "$out" " intr$" "no NLM_F_DUMP_INTR after a change mid-dump"
+	pn subnet del 172.16.0.0/12 dev pn0
+
+	# A failing line stops the batch and names its line.
+	printf 'subnet add 10.200.0.0/16 via 192.168.0.1 dev pn0\nsubnet add 10.201.0.0/33 via 192.168.0.1 dev pn0\n' >"$TMP/bad"
+	out=$(pn -batch "$TMP/bad" 2>&1)
+	check_fail $? "a batch with a bad line succeeded"
+	expect_match "$out" ":2:" "the error does not name line 2"
+
+	pn subnet del 10.200.0.0/16 dev pn0
+	gen_batch del 10000 >"$TMP/del"
+	pn -batch "$TMP/del"
+	check_err $? "-batch of 10,000 deletes failed"
+	[ "$(pn subnet show dev pn0 | wc -l)" -eq 0 ]
+	check_err $? "subnets left after deleting all"
+	log_test "-batch: 10,000 adds, a 10,000-entry dump, 10,000 deletes"
+}
+
+test_sync()
+{
+	local out
+
+	gen_batch add 10000 | sed 's/^subnet add //; s/ dev pn0$//' >"$TMP/s1"
+	pn subnet sync dev pn0 "$TMP/s1"
+	check_err $? "sync to 10,000 failed"
+	[ "$(pn subnet show dev pn0 | wc -l)" -eq 10000 ]
+	check_err $? "sync did not produce 10,000 subnets"
+
+	# Half kept, a quarter moved to other nodes, a quarter new.
+	{
+		sed -n '1,5000p' "$TMP/s1"
+		gen_batch add 7500 3 | sed -n '5001,7500p' |
+			sed 's/^subnet add //; s/ dev pn0$//'
+		for ((i = 0; i < 2500; i++)); do
+			echo "10.100.$((i / 250)).$((i % 250))/32 via 192.168.9.9"
+		done
+	} >"$TMP/s2"
+	out=$(pn -s subnet sync dev pn0 "$TMP/s2")
+	check_err $? "second sync failed"
+	expect_match "$out" "2500 added, 2500 replaced, 2500 deleted, 5000 unchanged" "sync did not make the fewest changes"
+	diff <(pn subnet show dev pn0 | sed 's/ lladdr [^ ]*//; s/ dev pn0$//' | sort) \
+	     <(sort "$TMP/s2") >/dev/null
+	check_err $? "the table does not equal the file after sync"
+
+	pn subnet show dev pn0 >"$TMP/before"
+	cp "$TMP/s1" "$TMP/s3"
+	echo "10.250.0.0/16 via 999.1.1.1" >>"$TMP/s3"
+	out=$(pn subnet sync dev pn0 "$TMP/s3" 2>&1)
+	[ $? -eq 1 ]
+	check_err $? "sync of a file with a bad line did not exit 1"
+	expect_match "$out" "s3:10001:.*999\.1\.1\.1" "error does not name the line and word"
+	pn subnet show dev pn0 | diff -q - "$TMP/before" >/dev/null
+	check_err $? "a failed sync changed the table"
+	log_test "sync: 10,000 entries, fewest changes, all or nothing"
+}
+
+test_lpm
+test_add_replace_del
+test_batch_10k
+test_sync
+exit $EXIT_STATUS

@@ -1,0 +1,269 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# VXLAN mode end to end: three nodes with pods, podnet on each, flannel's
+# routing; the bytes on the wire; a node that runs flannel's own kernel
+# vxlan setup; unreachable destinations; counters; the source check.
+
+source "$(dirname "$0")/lib.sh"
+
+TMP=$(mktemp -d)
+
+# Full mesh of podnet nodes 1..3, flannel routing on each.
+setup_podnet_mesh()
+{
+	local i j n
+
+	pn_underlay
+	for i in 1 2 3; do
+		pn_podnet_node "$i" || return 1
+	done
+	for i in 1 2 3; do
+		n=$(eval echo "\$N$i")
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
+				via "192.168.0.$j" dev pn0 || return 1
+			pn_flannel_route "$n" pn0 "$j" "$(pn_mac "$j")" || return 1
+		done
+	done
+}
+
+test_mesh()
+{
+	local i j p out
+
+	for i in 1 2 3; do
+		p=$(eval echo "\$P$i")
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$p" ping -c 2 -W 2 -q "10.244.$j.2" >/dev/null
+			check_err $? "pod $i cannot ping pod $j"
+		done
+	done
+	log_test "podnet mesh: every pod pings every other pod"
+
+	ns_exec "$P2" iperf3 -s -1 -D -B 10.244.2.2 >/dev/null
+	sleep 0.5
+	out=$(ns_exec "$P1" iperf3 -c 10.244.2.2 -n 20M -J 2>&1)
+	check_err $? "iperf3 pod 1 -> pod 2 failed"
+	expect_match "$out" '"bytes":[[:space:]]*2097152[0-9]' "iperf3 did not move 20 MB"
+	log_test "podnet mesh: TCP transfer of 20 MB pod to pod"
+}
+
+test_wire_format()
+{
+	local out
+
+	ns_exec "$UL" timeout 15 tcpdump -c 1 -nn -i br0 -w "$TMP/wire.pcap" \
+		'udp dst port 8472 and src host 192.168.0.1' 2>/dev/null &
+	sleep 1
+	ns_exec "$P1" ping -c 1 -W 2 -q 10.244.2.2 >/dev/null
+	wait
+	out=$(tcpdump -nn -e -v -r "$TMP/wire.pcap" 2>/dev/null)
+	expect_match "$out" "192\.168\.0\.1\.[0-9]+ > 192\.168\.0\.2\.8472: " "outer addresses or port"
+	expect_match "$out" "flags \[I\] \(0x08\), overlay 0, instance 1$" "VXLAN flags or VNI"
+	expect_match "$out" "0a:58:c0:a8:00:01 > 0a:58:c0:a8:00:02, ethertype IPv4" "inner MAC addresses"
+	expect_match "$out" "10\.244\.1\.2 > 10\.244\.2\.2: ICMP echo request" "inner packet"
+	# A zero UDP checksum, as flannel's vxlan device sends.
+	expect_match "$(tcpdump -nn -x -r "$TMP/wire.pcap" 2>/dev/null |
+		grep 0x0010:)" "0x0010:  c0a8 0002 [0-9a-f]{4} 2118 [0-9a-f]{4} 0000" "UDP checksum not zero"
+	log_test "wire: UDP 8472, VNI 1, inner MACs from the table"
+}
+
+test_counters()
+{
+	local out before
+
+	before=$(ns_exec "$N1" ethtool -S pn0 | awk '/no_route:/ {print $2}')
+	ns_exec "$N1" "$PODNET" subnet flush dev pn0 >/dev/null
+	ns_exec "$N1" "$PODNET" subnet add 10.244.2.0/24 via 192.168.0.2 dev pn0
+	ns_exec "$N2" "$PODNET" subnet flush dev pn0
+	ns_exec "$N2" "$PODNET" subnet add 10.244.1.0/24 via 192.168.0.1 dev pn0
+	ns_exec "$P1" ping -c 5 -i 0.2 -W 2 -q 10.244.2.2 >/dev/null
+	check_err $? "ping for the counters failed"
+
+	out=$(ns_exec "$N1" "$PODNET" -j -s subnet show dev pn0)
+	expect_match "$out" '"tx_packets":5,' "sender's per-subnet tx packets"
+	expect_match "$out" '"tx_bytes":420,' "sender's per-subnet tx bytes (5 x 84)"
+	expect_match "$out" '"rx_packets":5,' "sender's per-subnet rx packets"
+	out=$(ns_exec "$N2" "$PODNET" -j -s subnet show dev pn0)
+	expect_match "$out" '"rx_packets":5,' "receiver's per-subnet rx packets"
+
+	# Unreachable: a pod address in no subnet, routed into pn0.
+	ns_exec "$N1" ip route add 10.244.0.0/16 via 10.244.0.1 dev pn0 onlink
+	ns_exec "$N1" ip neigh add 10.244.0.1 lladdr 0a:58:0a:f4:00:01 dev pn0 nud permanent
+	out=$(ns_exec "$P1" ping -c 3 -i 0.2 -W 1 10.244.9.2 2>&1)
+	check_fail $? "ping to an address in no subnet succeeded"
+	expect_match "$out" "Destination Net Unreachable" "no ICMP unreachable"
+	out=$(ns_exec "$N1" ethtool -S pn0 | awk '/no_route:/ {print $2}')
+	[ "$out" -eq $((before + 3)) ]
+	check_err $? "no_route is $out, expected $((before + 3))"
+	log_test "counters: per subnet exact; no route counted and ICMP sent"
+}
+
+test_pmtu()
+{
+	local out before
+
+	# A smaller underlay: a new device takes its MTU from it.
+	ns_exec "$N1" ip link set e0 mtu 1400
+	ns_exec "$N1" "$PODNET" link add pn9 local 192.168.0.1 vni 9
+	expect_match "$(ns_exec "$N1" ip link show pn9)" "mtu 1350 " "MTU not derived from the underlay of the local address"
+	ns_exec "$N1" "$PODNET" link del pn9
+
+	# pn0 still says 1450: a DF packet that no longer fits is refused
+	# with the path's MTU, and counted.
+	before=$(stat_of pmtu)
+	out=$(ns_exec "$P1" ping -c 1 -W 2 -M do -s 1400 10.244.2.2 2>&1)
+	check_fail $? "a DF packet too big for the underlay got through"
+	expect_match "$out" "Frag needed and DF set \(mtu = 1350\)|mtu=1350|Message too long" "no PMTU signal to the sender"
+	[ "$(stat_of pmtu)" -gt "$before" ]
+	check_err $? "pmtu counter did not move"
+	# Once told, the sender's next packets fit.
+	ns_exec "$P1" ping -c 2 -W 2 -s 1300 -q 10.244.2.2 >/dev/null
+	check_err $? "packets below the path MTU fail"
+	ns_exec "$N1" ip link set e0 mtu 1500
+	log_test "PMTU: MTU from the underlay; too-big DF packets refused with ICMP"
+}
+
+# Send one VXLAN packet to node 1 from $1 (a namespace) with source
+# address $2, VNI $3, flags byte $4, carrying an ICMP echo from $5 to pod 1.
+inject()
+{
+	ns_exec "$1" python3 - "$2" "$3" "$4" "$5" <<'PY'
+import socket, struct, sys
+src, vni, flags, inner_src = sys.argv[1], int(sys.argv[2]), int(sys.argv[3], 0), sys.argv[4]
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return (~s) & 0xffff
+icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4242, 1) + b"podnet-inject"
+icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
+                 socket.inet_aton(inner_src), socket.inet_aton("10.244.1.2"))
+ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+eth = bytes.fromhex("0a58c0a80001" "0a58c0a80002" "0800")
+vx = struct.pack("!B3xI", flags, vni << 8)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+s.sendto(vx + eth + ip + icmp, ("192.168.0.1", 8472))
+PY
+}
+
+# Echo requests that reached pod 1's stack.
+pod_echos()
+{
+	ns_exec "$P1" awk '/^Icmp:/ && !h {h = 1; for (i = 1; i <= NF; i++) if ($i == "InEchos") c = i; next}
+			   /^Icmp:/ {print $c}' /proc/net/snmp
+}
+
+stat_of()
+{
+	ns_exec "$N1" ethtool -S pn0 | awk -v k="$1:" '$1 == k {print $2}'
+}
+
+test_injection()
+{
+	local sc bv bh pod_rx
+
+	setup_ns R
+	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
+	ip -n "$UL" link set u9 master br0 up
+	ip -n "$R" addr add 192.168.0.99/24 dev e0
+	ip -n "$R" link set e0 up
+
+	sc=$(stat_of src_check)
+	bv=$(stat_of bad_vni)
+	bh=$(stat_of bad_header)
+	pod_rx=$(pod_echos)
+
+	inject "$R" 192.168.0.99 1 0x08 10.244.2.2	# not a peer
+	inject "$N3" 192.168.0.3 1 0x08 10.244.2.2	# a peer, not its subnet
+	inject "$N2" 192.168.0.2 7 0x08 10.244.2.2	# another VNI
+	inject "$N2" 192.168.0.2 1 0x0c 10.244.2.2	# unknown flag bit
+	sleep 0.5
+
+	[ "$(stat_of src_check)" -eq $((sc + 2)) ]
+	check_err $? "src_check: $(stat_of src_check), expected $((sc + 2))"
+	[ "$(stat_of bad_vni)" -eq $((bv + 1)) ]
+	check_err $? "bad_vni: $(stat_of bad_vni), expected $((bv + 1))"
+	[ "$(stat_of bad_header)" -eq $((bh + 1)) ]
+	check_err $? "bad_header: $(stat_of bad_header), expected $((bh + 1))"
+	[ "$(pod_echos)" -eq "$pod_rx" ]
+	check_err $? "an injected packet reached the pod"
+
+	# The same packet from the right node passes: the check can pass.
+	inject "$N2" 192.168.0.2 1 0x08 10.244.2.2
+	sleep 0.5
+	[ "$(pod_echos)" -gt "$pod_rx" ]
+	check_err $? "a well-formed packet from the owning node did not reach the pod"
+
+	# With the source check off, the foreign node's packet passes too.
+	ns_exec "$N1" "$PODNET" link set pn0 srccheck off
+	pod_rx=$(pod_echos)
+	inject "$N3" 192.168.0.3 1 0x08 10.244.2.2
+	sleep 0.5
+	[ "$(pod_echos)" -gt "$pod_rx" ]
+	check_err $? "srccheck off still dropped the packet"
+	ns_exec "$N1" "$PODNET" link set pn0 srccheck on
+	log_test "injection: non-peer, foreign subnet, VNI, flags dropped and counted"
+}
+
+# Node 3 as flanneld configures the kernel vxlan driver; nodes 1 and 2 on
+# podnet. flannel.1 has its own MAC, which the podnet nodes are told.
+test_flannel_interop()
+{
+	local fmac=02:fa:11:e1:00:03 i j n
+
+	cleanup_all_ns
+	pn_underlay
+	pn_podnet_node 1 && pn_podnet_node 2 && pn_node 3 || return 1
+	ip -n "$N3" link add flannel.1 address $fmac type vxlan id 1 \
+		local 192.168.0.3 dev e0 nolearning dstport 8472
+	ip -n "$N3" addr add 10.244.3.0/32 dev flannel.1
+	ip -n "$N3" link set flannel.1 mtu 1450 up
+	for j in 1 2; do
+		pn_flannel_route "$N3" flannel.1 "$j" "$(pn_mac "$j")"
+		ns_exec "$N3" bridge fdb append "$(pn_mac "$j")" dev flannel.1 \
+			dst "192.168.0.$j"
+	done
+	for i in 1 2; do
+		n=$(eval echo "\$N$i")
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			if [ "$j" = 3 ]; then
+				ns_exec "$n" "$PODNET" subnet add 10.244.3.0/24 \
+					via 192.168.0.3 lladdr $fmac dev pn0
+				pn_flannel_route "$n" pn0 3 $fmac
+			else
+				ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
+					via "192.168.0.$j" dev pn0
+				pn_flannel_route "$n" pn0 "$j" "$(pn_mac "$j")"
+			fi
+		done
+	done
+
+	for i in 1 2; do
+		ns_exec "$P3" ping -c 2 -W 2 -q "10.244.$i.2" >/dev/null
+		check_err $? "flannel pod 3 cannot reach podnet pod $i"
+		ns_exec "$(eval echo "\$P$i")" ping -c 2 -W 2 -q 10.244.3.2 >/dev/null
+		check_err $? "podnet pod $i cannot reach flannel pod 3"
+	done
+	ns_exec "$P3" iperf3 -s -1 -D -B 10.244.3.2 >/dev/null
+	sleep 0.5
+	ns_exec "$P1" iperf3 -c 10.244.3.2 -n 10M >/dev/null 2>&1
+	check_err $? "TCP from a podnet pod to the flannel pod failed"
+	log_test "flannel interop: kernel vxlan node and podnet nodes, both ways"
+}
+
+trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
+setup_podnet_mesh || { echo "topology setup failed"; exit $ksft_fail; }
+test_mesh
+test_wire_format
+test_counters
+test_injection
+test_pmtu
+test_flannel_interop
+exit $EXIT_STATUS
