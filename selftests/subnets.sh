@@ -173,7 +173,43 @@ test_sync()
 	log_test "sync: 10,000 entries, fewest changes, all or nothing"
 }
 
+test_monitor()
+{
+	local pid pidj
+
+	pn subnet flush dev pn0
+	ns_exec "$A" stdbuf -oL "$PODNET" monitor >"$TMP/mon" 2>&1 &
+	pid=$!
+	ns_exec "$A" stdbuf -oL "$PODNET" -j monitor dev pn1 >"$TMP/monj" 2>&1 &
+	pidj=$!
+	sleep 1
+	pn subnet add 10.9.0.0/16 via 192.168.0.9 dev pn0
+	pn subnet replace 10.9.0.0/16 via 192.168.0.10 dev pn0
+	pn subnet replace 10.9.0.0/16 via 192.168.0.10 dev pn0	# no change
+	pn subnet del 10.9.0.0/16 dev pn0
+	pn subnet add 10.8.0.0/16 via 192.168.0.8 dev pn1
+	pn subnet flush dev pn0
+	sleep 1
+	kill "$pid" "$pidj"
+	wait "$pid" "$pidj" 2>/dev/null
+
+	diff -u - "$TMP/mon" <<-EOF >&2
+	add 10.9.0.0/16 via 192.168.0.9 lladdr 0a:58:c0:a8:00:09 dev pn0
+	add 10.9.0.0/16 via 192.168.0.10 lladdr 0a:58:c0:a8:00:0a dev pn0
+	del 10.9.0.0/16 via 192.168.0.10 lladdr 0a:58:c0:a8:00:0a dev pn0
+	add 10.8.0.0/16 via 192.168.0.8 lladdr 0a:58:c0:a8:00:08 dev pn1
+	flush dev pn0
+	EOF
+	check_err $? "monitor did not print exactly the changes"
+	[ "$(wc -l <"$TMP/monj")" -eq 1 ] &&
+		python3 -c 'import json, sys; e = json.loads(sys.stdin.read()); assert e["dst"] == "10.8.0.0/16" and e["dev"] == "pn1", e' <"$TMP/monj"
+	check_err $? "monitor -j dev pn1 did not print one JSON event: $(cat "$TMP/monj")"
+	pn subnet flush dev pn1
+	log_test "monitor: one line per change, -j, filtered by device"
+}
+
 test_lpm
+test_monitor
 test_add_replace_del
 test_batch_10k
 test_sync
