@@ -24,6 +24,9 @@ const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[PN_STAT_BAD_HEADER] = "bad_header",
 	[PN_STAT_BAD_VNI] = "bad_vni",
 	[PN_STAT_SRC_CHECK] = "src_check",
+	[PN_STAT_ARP_REPLY] = "arp_reply",
+	[PN_STAT_ARP_MISS] = "arp_miss",
+	[PN_STAT_BCAST] = "bcast",
 };
 
 static struct rtnl_link_ops pn_link_ops;
@@ -211,7 +214,10 @@ static void pn_setup(struct net_device *dev)
 		.vni = PODNET_DEFAULT_VNI,
 		.port = htons(PODNET_DEFAULT_PORT),
 		.srccheck = true,
+		.gateway = htonl(PN_DEFAULT_GATEWAY),
+		.arpsuppress = true,
 	};
+	ratelimit_state_init(&pn->miss_rs, HZ, 10);
 }
 
 static struct netlink_range_validation pn_vni_range __read_mostly = {
@@ -227,6 +233,8 @@ static const struct nla_policy pn_policy[IFLA_PODNET_MAX + 1] = {
 	[IFLA_PODNET_TTL] = { .type = NLA_U8 },
 	[IFLA_PODNET_TOS] = { .type = NLA_U8 },
 	[IFLA_PODNET_SRCCHECK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_PODNET_GATEWAY] = { .type = NLA_BE32 },
+	[IFLA_PODNET_ARPSUPPRESS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -259,6 +267,13 @@ static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 					    "local address must be a unicast IPv4 address");
 			return -EINVAL;
 		}
+	}
+	a = data[IFLA_PODNET_GATEWAY];
+	if (a && nla_get_in_addr(a) && (ipv4_is_multicast(nla_get_in_addr(a)) ||
+					ipv4_is_lbcast(nla_get_in_addr(a)))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "gateway must be a unicast IPv4 address");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -322,6 +337,10 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		cfg->tos = nla_get_u8(data[IFLA_PODNET_TOS]);
 	if (data[IFLA_PODNET_SRCCHECK])
 		cfg->srccheck = nla_get_u8(data[IFLA_PODNET_SRCCHECK]);
+	if (data[IFLA_PODNET_GATEWAY])
+		cfg->gateway = nla_get_in_addr(data[IFLA_PODNET_GATEWAY]);
+	if (data[IFLA_PODNET_ARPSUPPRESS])
+		cfg->arpsuppress = nla_get_u8(data[IFLA_PODNET_ARPSUPPRESS]);
 	return 0;
 
 busy:
@@ -442,7 +461,9 @@ static size_t pn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u32)) +	/* IFLA_PODNET_LINK */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TTL */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TOS */
-	       nla_total_size(sizeof(u8));	/* IFLA_PODNET_SRCCHECK */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_SRCCHECK */
+	       nla_total_size(sizeof(__be32)) +	/* IFLA_PODNET_GATEWAY */
+	       nla_total_size(sizeof(u8));	/* IFLA_PODNET_ARPSUPPRESS */
 }
 
 static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -457,7 +478,9 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_PODNET_LINK, cfg->link) ||
 	    nla_put_u8(skb, IFLA_PODNET_TTL, cfg->ttl) ||
 	    nla_put_u8(skb, IFLA_PODNET_TOS, cfg->tos) ||
-	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck))
+	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck) ||
+	    nla_put_in_addr(skb, IFLA_PODNET_GATEWAY, cfg->gateway) ||
+	    nla_put_u8(skb, IFLA_PODNET_ARPSUPPRESS, cfg->arpsuppress))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/sort.h>
+#include <net/arp.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -360,6 +361,53 @@ err:
 	nlmsg_free(skb);
 }
 
+/**
+ * pn_nl_miss - announce that no subnet holds an address
+ * @pn: the device
+ * @addr: the address
+ * @kind: what was looking for it
+ *
+ * Called from the transmit path, in softirq context. One address is
+ * announced at most once a second, and a device at most as often as its
+ * rate limit allows, so a storm cannot flood userspace.
+ */
+void pn_nl_miss(struct pn_dev *pn, __be32 addr, enum podnet_miss kind)
+{
+	struct net *net = dev_net(pn->dev);
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&pn_genl_family, net, PN_MCGRP_EVENTS))
+		return;
+	if (READ_ONCE(pn->last_miss) == addr &&
+	    time_before(jiffies, READ_ONCE(pn->last_miss_time) + HZ))
+		return;
+	if (!__ratelimit(&pn->miss_rs))
+		return;
+	WRITE_ONCE(pn->last_miss, addr);
+	WRITE_ONCE(pn->last_miss_time, jiffies);
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &pn_genl_family, 0, PODNET_CMD_MISS);
+	if (!hdr || pn_nl_put_dev(skb, pn) ||
+	    nla_put_u8(skb, PODNET_A_MISS, kind))
+		goto err;
+	nest = nla_nest_start(skb, PODNET_A_ADDRESS);
+	if (!nest || nla_put_u16(skb, PODNET_SUBNET_A_FAMILY, AF_INET) ||
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX, addr))
+		goto err;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&pn_genl_family, net, skb, 0, PN_MCGRP_EVENTS,
+				GFP_ATOMIC);
+	return;
+err:
+	nlmsg_free(skb);
+}
+
 static bool pn_nl_listening(struct pn_dev *pn)
 {
 	return genl_has_listeners(&pn_genl_family, dev_net(pn->dev),
@@ -427,7 +475,7 @@ static int pn_nl_new_check(struct pn_table *t, struct pn_req *reqs, int n,
 static int pn_nl_new_subnet(struct sk_buff *skb, struct genl_info *info)
 {
 	u16 flags = info->nlhdr->nlmsg_flags;
-	bool notify;
+	bool notify, replaced = false;
 	struct pn_req *reqs;
 	struct pn_table *t;
 	struct pn_dev *pn;
@@ -459,6 +507,8 @@ static int pn_nl_new_subnet(struct sk_buff *skb, struct genl_info *info)
 
 		if (!new)
 			continue;
+		if (!r->spare)
+			replaced = true;
 		new->key = r->key;
 		new->cidr = r->cidr;
 		new->node = r->node;
@@ -471,6 +521,11 @@ static int pn_nl_new_subnet(struct sk_buff *skb, struct genl_info *info)
 	}
 out_unlock:
 	mutex_unlock(&t->lock);
+	/* Frames follow the table at once; the host's neighbour entries for
+	 * the device, which may name an old MAC address, are renewed too.
+	 */
+	if (replaced)
+		neigh_changeaddr(&arp_tbl, pn->dev);
 	pn_reqs_free(reqs, n);
 out_dev:
 	dev_put(pn->dev);
@@ -814,7 +869,7 @@ static struct genl_family pn_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = pn_genl_ops,
 	.n_ops = ARRAY_SIZE(pn_genl_ops),
-	.resv_start_op = PODNET_CMD_GET_DEVICE + 1,
+	.resv_start_op = PODNET_CMD_MISS + 1,
 	.mcgrps = pn_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(pn_mcgrps),
 };

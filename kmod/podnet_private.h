@@ -11,6 +11,7 @@
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
 #include <linux/podnet.h>
@@ -20,6 +21,7 @@
 /* Outer headers added in VXLAN mode: IPv4 + UDP + VXLAN + inner Ethernet. */
 #define PN_VXLAN_OVERHEAD 50
 #define PN_VNI_MAX 0xffffff
+#define PN_DEFAULT_GATEWAY 0xa9fe0101	/* 169.254.1.1 */
 #define PN_DEFAULT_MTU (ETH_DATA_LEN - PN_VXLAN_OVERHEAD)
 
 /**
@@ -32,9 +34,12 @@
  * @ttl: outer TTL, 0 for the route's hop limit
  * @tos: outer TOS, 1 to inherit from the inner packet
  * @srccheck: accept only packets whose inner source belongs to the sender
+ * @gateway: the virtual gateway address answered with our MAC, or 0
+ * @arpsuppress: answer ARP from the table instead of sending it on
  */
 struct pn_cfg {
 	__be32 local;
+	__be32 gateway;
 	u32 vni;
 	int link;
 	__be16 port;
@@ -42,6 +47,7 @@ struct pn_cfg {
 	u8 ttl;
 	u8 tos;
 	bool srccheck;
+	bool arpsuppress;
 };
 
 /* The named counters of a device, in enum podnet_stats_attr order. */
@@ -53,6 +59,9 @@ enum pn_stat {
 	PN_STAT_BAD_HEADER,
 	PN_STAT_BAD_VNI,
 	PN_STAT_SRC_CHECK,
+	PN_STAT_ARP_REPLY,
+	PN_STAT_ARP_MISS,
+	PN_STAT_BCAST,
 	PN_STAT_COUNT
 };
 
@@ -162,6 +171,9 @@ static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
  * @sock: the UDP socket while the device is up (VXLAN mode)
  * @sock_list: entry in @sock's list of devices
  * @gro_cells: receive queue after decapsulation
+ * @miss_rs: bounds the rate of miss events
+ * @last_miss: the address of the last miss event, against repeats
+ * @last_miss_time: when it was sent, in jiffies
  */
 struct pn_dev {
 	struct net_device *dev;
@@ -174,6 +186,9 @@ struct pn_dev {
 	struct pn_sock __rcu *sock;
 	struct list_head sock_list;
 	struct gro_cells gro_cells;
+	struct ratelimit_state miss_rs;
+	__be32 last_miss;
+	unsigned long last_miss_time;
 };
 
 /* main.c */
@@ -201,6 +216,11 @@ extern const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN];
 /* netlink.c */
 int pn_genl_init(void);
 void pn_genl_uninit(void);
+void pn_nl_miss(struct pn_dev *pn, __be32 addr, enum podnet_miss kind);
+
+/* arp.c */
+__be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb);
+bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb, __be32 node);
 
 /* vxlan.c */
 

@@ -93,13 +93,19 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_reset_mac_header(skb);
 	skb->protocol = eth_type_trans(skb, pn->dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	skb_reset_network_header(skb);
+	why = PN_STAT_SRC_CHECK;
+	if (skb->protocol == htons(ETH_P_ARP) &&
+	    pn_arp_rcv_ok(pn, skb, osaddr))
+		goto deliver;
+	if (skb->protocol == htons(ETH_P_ARP))
+		goto drop;
 	why = PN_STAT_NOT_IP;
 	if (skb->protocol != htons(ETH_P_IP))
 		goto drop;
 	why = PN_STAT_BAD_HEADER;
 	if (!pskb_may_pull(skb, sizeof(struct iphdr)))
 		goto drop;
-	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
 
 	/* The table, not the inner MAC address, says whom a frame is for. */
@@ -117,6 +123,7 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (n)
 		pn_subnet_count(n, false, skb->len);
+deliver:
 	dev_sw_netstats_rx_add(pn->dev, skb->len);
 	gro_cells_receive(&pn->gro_cells, skb);
 	return 0;
@@ -234,45 +241,29 @@ static bool pn_vxlan_too_big(struct sk_buff *skb, struct rtable *rt,
 	return true;
 }
 
-/**
- * pn_vxlan_xmit - send a frame to the node that owns its destination
- * @skb: an Ethernet frame
- * @dev: the podnet device
- *
- * Called with rcu_read_lock_bh() held. The inner Ethernet header is
- * rewritten from the table (our MAC to the subnet's VTEP MAC), so the
- * neighbour entry the host used does not matter.
- *
- * Return: NETDEV_TX_OK; the frame is sent or dropped and counted.
+/*
+ * Encapsulate @skb to the node of @n and send it. The inner Ethernet
+ * header is rewritten from the table (our MAC to the subnet's VTEP MAC),
+ * so the neighbour entry the host used does not matter.
  */
-netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
+static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
+			  struct pn_subnet *n)
 {
-	struct pn_dev *pn = netdev_priv(dev);
+	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
-	const struct iphdr *iph;
-	struct pn_subnet *n;
+	const struct iphdr *iph = NULL;
+	__be16 sport, df = 0;
 	struct vxlanhdr *vh;
 	struct pn_sock *ps;
 	struct ethhdr *eth;
 	enum pn_stat why;
 	struct rtable *rt;
-	__be16 sport, df;
 	unsigned int len;
 	__be32 saddr;
 	u8 tos, ttl;
 
-	why = PN_STAT_NOT_IP;
-	if (skb->protocol != htons(ETH_P_IP) ||
-	    !pskb_network_may_pull(skb, sizeof(*iph)))
-		goto drop;
-	iph = ip_hdr(skb);
-
-	n = pn_table_lookup(&pn->table, iph->daddr);
-	why = PN_STAT_NO_ROUTE;
-	if (!n) {
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
-		goto drop;
-	}
+	if (skb->protocol == htons(ETH_P_IP))
+		iph = ip_hdr(skb);
 	why = PN_STAT_TX_ERRORS;
 	ps = rcu_dereference_bh(pn->sock);
 	if (!ps)
@@ -285,21 +276,23 @@ netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 	why = PN_STAT_PMTU;
-	if (pn_vxlan_too_big(skb, rt, iph))
+	if (iph && pn_vxlan_too_big(skb, rt, iph))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			 rt->dst.header_len + PN_VXLAN_PUSH))
 		goto drop_rt;
-	iph = ip_hdr(skb);
 	eth = eth_hdr(skb);
 	ether_addr_copy(eth->h_dest, n->lladdr);
 	ether_addr_copy(eth->h_source, dev->dev_addr);
+	if (iph) {
+		iph = ip_hdr(skb);
+		df = iph->frag_off & htons(IP_DF);
+	}
 
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
 	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
-	df = iph->frag_off & htons(IP_DF);
 	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
 	len = skb->len - ETH_HLEN;
 
@@ -314,10 +307,62 @@ netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 	udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr, n->node, tos, ttl,
 			    df, sport, cfg->port,
 			    !net_eq(pn->net, dev_net(dev)), true);
-	return NETDEV_TX_OK;
+	return;
 
 drop_rt:
 	ip_rt_put(rt);
+drop:
+	pn_stats_inc(pn, why);
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+/**
+ * pn_vxlan_xmit - send a frame to the node that owns its destination
+ * @skb: an Ethernet frame
+ * @dev: the podnet device
+ *
+ * Called with rcu_read_lock_bh() held. IPv4 goes to the node of the
+ * subnet that holds its destination, ARP is answered here (see arp.c);
+ * broadcast and anything else is dropped, since there is nothing to flood
+ * to.
+ *
+ * Return: NETDEV_TX_OK; the frame is sent or dropped and counted.
+ */
+netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	struct pn_subnet *n;
+	enum pn_stat why;
+	__be32 daddr;
+
+	if (skb->protocol == htons(ETH_P_ARP)) {
+		daddr = pn_arp_xmit(pn, skb);
+		if (!daddr)
+			return NETDEV_TX_OK;
+	} else {
+		why = PN_STAT_NOT_IP;
+		if (skb->protocol != htons(ETH_P_IP) ||
+		    !pskb_network_may_pull(skb, sizeof(struct iphdr)))
+			goto drop;
+		why = PN_STAT_BCAST;
+		if (is_multicast_ether_addr(eth_hdr(skb)->h_dest))
+			goto drop;
+		daddr = ip_hdr(skb)->daddr;
+	}
+
+	n = pn_table_lookup(&pn->table, daddr);
+	why = PN_STAT_NO_ROUTE;
+	if (!n) {
+		pn_nl_miss(pn, daddr, PODNET_MISS_IP);
+		if (skb->protocol == htons(ETH_P_IP))
+			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH,
+				      0);
+		goto drop;
+	}
+	pn_vxlan_send(pn, skb, n);
+	return NETDEV_TX_OK;
+
 drop:
 	pn_stats_inc(pn, why);
 	DEV_STATS_INC(dev, tx_dropped);

@@ -28,13 +28,14 @@ void link_usage(FILE *f)
 	      "where  OPTIONS := [local ADDR] [dev IFNAME] [vni VNI] [port PORT]\n"
 	      "                  [ttl { TTL | auto }] [tos { TOS | inherit }]\n"
 	      "                  [mtu MTU] [address LLADDR] [srccheck { on | off }]\n"
+	      "                  [gateway { ADDR | none }] [arpsuppress { on | off }]\n"
 	      "                  [up | down]\n",
 	      f);
 }
 
 enum {
 	LK_MODE, LK_LOCAL, LK_DEV, LK_VNI, LK_PORT, LK_TTL, LK_TOS, LK_MTU,
-	LK_ADDRESS, LK_SRCCHECK, LK_UP, LK_DOWN,
+	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_UP, LK_DOWN,
 };
 
 static const struct keyword link_keywords[] = {
@@ -48,6 +49,8 @@ static const struct keyword link_keywords[] = {
 	{ "mtu", LK_MTU },
 	{ "address", LK_ADDRESS },
 	{ "srccheck", LK_SRCCHECK },
+	{ "gateway", LK_GATEWAY },
+	{ "arpsuppress", LK_ARPSUPPRESS },
 	{ "up", LK_UP },
 	{ "down", LK_DOWN },
 	{ NULL, 0 }
@@ -71,15 +74,16 @@ static const struct keyword tos_words[] = { { "inherit", 1 }, { NULL, 0 } };
 /* What "link add" and "link set" were asked to do; seen has bits LK_*. */
 struct link_opts {
 	uint32_t seen;
-	uint32_t mode, vni, port, ttl, tos, mtu, link, srccheck;
-	struct in_addr local;
+	uint32_t mode, vni, port, ttl, tos, mtu, link, srccheck, arpsuppress;
+	struct in_addr local, gateway;
 	uint8_t address[ETH_ALEN];
 	bool up;
 };
 
 #define LK_PODNET_OPTS                                                      \
 	(1u << LK_MODE | 1u << LK_LOCAL | 1u << LK_DEV | 1u << LK_VNI |     \
-	 1u << LK_PORT | 1u << LK_TTL | 1u << LK_TOS | 1u << LK_SRCCHECK)
+	 1u << LK_PORT | 1u << LK_TTL | 1u << LK_TOS | 1u << LK_SRCCHECK | \
+	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS)
 
 static int parse_word_or_u32(const char *what, const char *arg,
 			     const struct keyword *words, uint32_t max,
@@ -180,6 +184,15 @@ static int link_opts_parse(int argc, char **argv, struct link_opts *o)
 					 &o->srccheck))
 				return EXIT_USAGE;
 			break;
+		case LK_GATEWAY:
+			if (strcmp(val, "none") && parse_ipv4(val, &o->gateway))
+				return EXIT_USAGE;
+			break;
+		case LK_ARPSUPPRESS:
+			if (parse_choice("arpsuppress", val, onoff_words,
+					 &o->arpsuppress))
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	return 0;
@@ -208,6 +221,11 @@ static void link_put_data(struct nlmsghdr *nlh, const struct link_opts *o)
 		mnl_attr_put_u8(nlh, IFLA_PODNET_TOS, o->tos);
 	if (SEEN(o, SRCCHECK))
 		mnl_attr_put_u8(nlh, IFLA_PODNET_SRCCHECK, o->srccheck);
+	if (SEEN(o, GATEWAY))
+		mnl_attr_put(nlh, IFLA_PODNET_GATEWAY, sizeof(o->gateway),
+			     &o->gateway);
+	if (SEEN(o, ARPSUPPRESS))
+		mnl_attr_put_u8(nlh, IFLA_PODNET_ARPSUPPRESS, o->arpsuppress);
 	mnl_attr_nest_end(nlh, data);
 }
 
@@ -261,10 +279,10 @@ struct link_info {
 	char name[IFNAMSIZ];
 	bool podnet;
 	uint32_t present;	/* bits IFLA_PODNET_* */
-	uint8_t mode, ttl, tos, srccheck;
+	uint8_t mode, ttl, tos, srccheck, arpsuppress;
 	uint32_t vni, link;
 	uint16_t port;
-	struct in_addr local;
+	struct in_addr local, gateway;
 	bool has_mtu, has_operstate, has_stats64;
 	uint32_t mtu;
 	uint8_t operstate;
@@ -301,6 +319,8 @@ static void link_parse_data(const struct nlattr *nest, struct link_info *l)
 	GET(TTL, ttl, 1, mnl_attr_get_u8(a));
 	GET(TOS, tos, 1, mnl_attr_get_u8(a));
 	GET(SRCCHECK, srccheck, 1, mnl_attr_get_u8(a));
+	GET(GATEWAY, gateway.s_addr, 4, mnl_attr_get_u32(a));
+	GET(ARPSUPPRESS, arpsuppress, 1, mnl_attr_get_u8(a));
 #undef GET
 }
 
@@ -510,6 +530,9 @@ static const char *const stat_names[] = {
 	[PODNET_STATS_A_BAD_HEADER] = "bad_header",
 	[PODNET_STATS_A_BAD_VNI] = "bad_vni",
 	[PODNET_STATS_A_SRC_CHECK] = "src_check",
+	[PODNET_STATS_A_ARP_REPLY] = "arp_reply",
+	[PODNET_STATS_A_ARP_MISS] = "arp_miss",
+	[PODNET_STATS_A_BCAST] = "bcast",
 };
 
 static const char *const operstates[] = {
@@ -594,6 +617,11 @@ static void link_print(const struct link_info *l, const struct dev_info *d)
 			  l->tos);
 	if (HAS(SRCCHECK))
 		print_bool("srccheck", " srccheck %s", l->srccheck);
+	if (HAS(GATEWAY) && !ipip)
+		print_str("gateway", " gateway %s", l->gateway.s_addr ?
+			  fmt_addr(AF_INET, &l->gateway, buf) : "none");
+	if (HAS(ARPSUPPRESS) && !ipip)
+		print_bool("arpsuppress", " arpsuppress %s", l->arpsuppress);
 #undef HAS
 	if (l->has_mtu)
 		print_u64("mtu", " mtu %llu", l->mtu);

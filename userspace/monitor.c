@@ -31,6 +31,30 @@ static void print_subnets(const struct nlattr *subnets, const char *dev,
 			subnet_print(&s, dev, event);
 }
 
+/* "miss ip 10.244.9.2 dev pn0": no subnet holds the address. */
+static void print_miss(const struct nlattr *const *tb, const char *dev)
+{
+	const struct nlattr *st[PODNET_SUBNET_A_MAX + 1];
+	char buf[ADDR_BUF] = "?";
+	const char *kind = "ip";
+
+	if (attr_ok(tb[PODNET_A_MISS], 1) &&
+	    mnl_attr_get_u8(tb[PODNET_A_MISS]) == PODNET_MISS_ARP)
+		kind = "arp";
+	if (tb[PODNET_A_ADDRESS] &&
+	    !attr_table(tb[PODNET_A_ADDRESS], st, PODNET_SUBNET_A_MAX) &&
+	    attr_ok(st[PODNET_SUBNET_A_PREFIX], 4))
+		fmt_addr(AF_INET, mnl_attr_get_payload(st[PODNET_SUBNET_A_PREFIX]),
+			 buf);
+	print_open(NULL);
+	print_str("event", "%s", "miss");
+	print_str("kind", " %s", kind);
+	print_str("addr", " %s", buf);
+	print_str("dev", " dev %s", dev);
+	print_text("\n");
+	print_close();
+}
+
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
@@ -66,6 +90,9 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		print_str("dev", " dev %s", name);
 		print_text("\n");
 		print_close();
+		break;
+	case PODNET_CMD_MISS:
+		print_miss(tb, name);
 		break;
 	default:
 		/* an event newer than this tool */

@@ -30,6 +30,14 @@
  *    IFLA_PODNET_SRCCHECK: NLA_U8, 0 or 1 [1]. When on, a received packet is
  *        accepted only when its outer source is the node of the subnet that
  *        holds its inner source address.
+ *    IFLA_PODNET_GATEWAY: NLA_BE32, the address of the device's virtual
+ *        gateway, answered in ARP with the device's own MAC address; 0 for
+ *        none [169.254.1.1]
+ *    IFLA_PODNET_ARPSUPPRESS: NLA_U8, 0 or 1 [1]. When on, ARP requests the
+ *        host sends through the device are answered by the device from the
+ *        table and nothing crosses the underlay. When off, they are sent,
+ *        unicast, to the one node whose subnet holds the target; never
+ *        flooded. The gateway is answered either way.
  *
  * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
  * address and the underlay device are fixed while the device is up:
@@ -127,6 +135,14 @@
  *    PODNET_CMD_DEL_SUBNET messages, one subnet each in PODNET_A_SUBNETS,
  *    and PODNET_CMD_FLUSH_SUBNETS after a flush.
  *
+ *    It also receives PODNET_CMD_MISS when the device had to drop a packet
+ *    (PODNET_A_MISS = PODNET_MISS_IP) or could not answer an ARP request
+ *    (PODNET_MISS_ARP) because no subnet holds the address, given in
+ *    PODNET_A_ADDRESS as a subnet nest with FAMILY and PREFIX. Misses are
+ *    rate limited: one address is announced at most once a second, and a
+ *    device announces at most 10 misses a second. A control plane may
+ *    install subnets lazily from them.
+ *
  * Errors
  *    A rejected request is answered with an errno and an extended ACK
  *    message; where one attribute is at fault, NLMSGERR_ATTR_OFFS points at
@@ -160,6 +176,8 @@ enum {
 	IFLA_PODNET_TTL,
 	IFLA_PODNET_TOS,
 	IFLA_PODNET_SRCCHECK,
+	IFLA_PODNET_GATEWAY,
+	IFLA_PODNET_ARPSUPPRESS,
 	__IFLA_PODNET_MAX
 };
 
@@ -172,6 +190,7 @@ enum podnet_cmd {
 	PODNET_CMD_GET_SUBNET,
 	PODNET_CMD_FLUSH_SUBNETS,
 	PODNET_CMD_GET_DEVICE,
+	PODNET_CMD_MISS,
 	__PODNET_CMD_MAX
 };
 
@@ -187,6 +206,7 @@ enum podnet_attr {
 	PODNET_A_GENERATION,
 	PODNET_A_STATS,
 	PODNET_A_PAD,
+	PODNET_A_MISS,
 	__PODNET_A_MAX
 };
 
@@ -205,6 +225,11 @@ enum podnet_subnet_attr {
 };
 
 #define PODNET_SUBNET_A_MAX (__PODNET_SUBNET_A_MAX - 1)
+
+enum podnet_miss {
+	PODNET_MISS_IP = 1,
+	PODNET_MISS_ARP,
+};
 
 enum podnet_subnet_flags {
 	PODNET_SUBNET_F_LLADDR_DERIVED = 1U << 0,
@@ -236,6 +261,12 @@ enum podnet_subnet_stats_attr {
  *    BAD_VNI       received packets for another VNI
  *    SRC_CHECK     received packets failing the source check
  *
+ *    ARP_REPLY     ARP requests answered by the device
+ *    ARP_MISS      ARP requests for addresses in no subnet (dropped)
+ *    BCAST         broadcast and multicast frames, gratuitous ARP and ARP
+ *                  probes sent into the device (dropped: there is nothing
+ *                  to flood to)
+ *
  * Received frames are accepted whatever their inner destination MAC
  * address: the table, not the MAC address, decides where a packet goes.
  */
@@ -248,6 +279,9 @@ enum podnet_stats_attr {
 	PODNET_STATS_A_BAD_HEADER,
 	PODNET_STATS_A_BAD_VNI,
 	PODNET_STATS_A_SRC_CHECK,
+	PODNET_STATS_A_ARP_REPLY,
+	PODNET_STATS_A_ARP_MISS,
+	PODNET_STATS_A_BCAST,
 	PODNET_STATS_A_PAD,
 	__PODNET_STATS_A_MAX
 };

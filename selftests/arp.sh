@@ -1,0 +1,242 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ARP suppression and one-route operation: no ARP and no broadcast crosses
+# the underlay, one aggregate route (or one gateway) serves the cluster,
+# replaced entries take effect at once, misses are announced.
+
+source "$(dirname "$0")/lib.sh"
+
+TMP=$(mktemp -d)
+trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
+
+stat_of()	# stat_of NS NAME
+{
+	ns_exec "$1" ethtool -S pn0 | awk -v k="$2:" '$1 == k {print $2}'
+}
+
+# Podnet nodes 1..3 that know each other's subnets, with ROUTE (an ip
+# route spec for 10.244.0.0/16) as their only overlay route.
+setup_cluster()
+{
+	local route=$1 i j n
+
+	cleanup_all_ns
+	pn_underlay
+	for i in 1 2 3; do
+		pn_podnet_node "$i" || return 1
+	done
+	for i in 1 2 3; do
+		n=$(eval echo "\$N$i")
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
+				via "192.168.0.$j" dev pn0 || return 1
+		done
+		ns_exec "$n" ip route add 10.244.0.0/16 $route || return 1
+	done
+}
+
+ping_all()
+{
+	local i j
+
+	for i in 1 2 3; do
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$(eval echo "\$P$i")" ping -c 2 -W 2 -q \
+				"10.244.$j.2" >/dev/null || return 1
+		done
+	done
+}
+
+test_aggregate_route()
+{
+	local i n entries replies out tpid
+
+	setup_cluster "dev pn0" || return 1
+	ip netns exec "$UL" tcpdump -nn -i br0 -w "$TMP/ul.pcap" \
+		udp port 8472 2>/dev/null &
+	tpid=$!
+	sleep 1
+	ping_all
+	check_err $? "pods cannot reach each other with one aggregate route"
+	ns_exec "$P3" iperf3 -s -1 -D -B 10.244.3.2 >/dev/null
+	sleep 0.5
+	ns_exec "$P1" iperf3 -c 10.244.3.2 -n 5M >/dev/null 2>&1
+	check_err $? "TCP over the aggregate route failed"
+
+	for i in 1 2 3; do
+		n=$(eval echo "\$N$i")
+		entries=$(ns_exec "$n" ip neigh show dev pn0 | grep -c lladdr)
+		replies=$(stat_of "$n" arp_reply)
+		[ "$entries" -gt 0 ] && [ "$entries" -eq "$replies" ]
+		check_err $? "node $i: $entries neighbour entries, $replies ARP replies"
+	done
+	out=$(ns_exec "$N1" ip neigh show 10.244.2.2 dev pn0)
+	expect_match "$out" "lladdr 0a:58:c0:a8:00:02 (REACHABLE|STALE|DELAY)" "neighbour entry has not the VTEP MAC"
+
+	sleep 1
+	kill "$tpid"
+	wait "$tpid"
+	out=$(tcpdump -nn -e -r "$TMP/ul.pcap" 2>/dev/null)
+	[ -n "$out" ]
+	check_err $? "nothing was captured on the underlay"
+	! grep -qiE "ARP|ff:ff:ff:ff:ff:ff|> (01:00:5e|33:33)" <<<"$out"
+	check_err $? "ARP or broadcast inside VXLAN on the underlay"
+	log_test "aggregate route: all pods reachable, no ARP on the underlay"
+}
+
+test_gateway()
+{
+	local i n
+
+	setup_cluster "via 169.254.1.1 dev pn0 onlink" || return 1
+	ping_all
+	check_err $? "pods cannot reach each other through the gateway"
+	for i in 1 2 3; do
+		n=$(eval echo "\$N$i")
+		[ "$(ns_exec "$n" ip neigh show dev pn0 | grep -c lladdr)" -eq 1 ]
+		check_err $? "node $i: not exactly one neighbour entry"
+		expect_match "$(ns_exec "$n" ip neigh show dev pn0)" \
+			"^169\.254\.1\.1 lladdr $(pn_mac "$i") " "gateway not answered with the device's MAC"
+		[ "$(ns_exec "$n" ip route show dev pn0 | wc -l)" -eq 1 ]
+		check_err $? "node $i: not exactly one route"
+	done
+	log_test "one gateway: one route and one neighbour entry per node"
+}
+
+test_miss()
+{
+	local out mpid
+
+	ip netns exec "$N1" stdbuf -oL "$PODNET" monitor dev pn0 \
+		>"$TMP/mon" 2>&1 &
+	mpid=$!
+	sleep 1
+	out=$(ns_exec "$P1" ping -c 3 -i 0.2 -W 1 10.244.9.2 2>&1)
+	expect_match "$out" "Destination Net Unreachable" "no ICMP unreachable for a miss"
+	ns_exec "$N1" ip route add 10.245.0.0/16 dev pn0
+	ns_exec "$P1" ping -c 1 -W 1 10.245.0.7 >/dev/null 2>&1
+	sleep 1
+	kill "$mpid"
+	wait "$mpid"
+	[ "$(grep -c "^miss ip 10\.244\.9\.2 dev pn0$" "$TMP/mon")" -eq 1 ]
+	check_err $? "not exactly one IP miss event for 3 pings: $(cat "$TMP/mon")"
+	grep -q "^miss arp 10\.245\.0\.7 dev pn0$" "$TMP/mon"
+	check_err $? "no ARP miss event: $(cat "$TMP/mon")"
+	[ "$(stat_of "$N1" arp_miss)" -gt 0 ]
+	check_err $? "arp_miss counter did not move"
+	log_test "misses: ICMP unreachable, one event per window, ARP misses"
+}
+
+# Node 2 moves to a new underlay address (so a new VTEP MAC); node 1 is
+# told with one replace while it pings.
+test_replace_follows()
+{
+	local out ppid
+
+	ns_exec "$P1" ping -c 1 -W 2 10.244.2.2 >/dev/null
+	ns_exec "$N2" ip addr add 192.168.0.22/24 dev e0
+	ns_exec "$N2" ip link set pn0 down
+	ns_exec "$N2" "$PODNET" link set pn0 local 192.168.0.22 up
+	ns_exec "$N2" ip route add 10.244.0.0/16 via 169.254.1.1 dev pn0 onlink
+	ns_exec "$P1" ping -c 1 -W 1 10.244.2.2 >/dev/null 2>&1
+	check_fail $? "node 2's new address was accepted before the replace"
+
+	ip netns exec "$P1" ping -i 0.1 -c 30 -W 1 10.244.2.2 >"$TMP/ping" 2>&1 &
+	ppid=$!
+	sleep 0.5
+	ns_exec "$N1" "$PODNET" subnet replace 10.244.2.0/24 via 192.168.0.22 dev pn0
+	wait "$ppid"
+	out=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TMP/ping")
+	[ "${out:-0}" -ge 18 ]
+	check_err $? "only ${out:-0} of 30 pings (every 0.1 s) answered around the replace"
+	! ns_exec "$N1" ip neigh show dev pn0 | grep -q "0a:58:c0:a8:00:02"
+	check_err $? "a neighbour entry still shows the old MAC"
+	log_test "replace: traffic follows at once, no stale neighbour entry"
+}
+
+test_arpsuppress_off()
+{
+	local out tpid
+
+	setup_cluster "dev pn0" || return 1
+	ns_exec "$N1" "$PODNET" link set pn0 arpsuppress off
+	expect_match "$(ns_exec "$N1" "$PODNET" link show pn0)" "arpsuppress off" "arpsuppress not shown as off"
+	ip netns exec "$UL" timeout 20 tcpdump -c 2 -nn -e -i br0 \
+		-w "$TMP/arp.pcap" 'udp port 8472 and udp[28:2] = 0x0806' \
+		2>/dev/null &
+	tpid=$!
+	sleep 1
+	ns_exec "$N1" ping -c 1 -W 2 10.244.2.0 >/dev/null
+	check_err $? "with suppression off, node 2's own address did not answer"
+	wait "$tpid"
+	out=$(tcpdump -nn -e -r "$TMP/arp.pcap" 2>/dev/null)
+	expect_match "$out" "192\.168\.0\.1\.[0-9]+ > 192\.168\.0\.2\.8472" "ARP not sent unicast to node 2"
+	expect_match "$out" "0a:58:c0:a8:00:01 > 0a:58:c0:a8:00:02, ethertype ARP" "ARP not addressed to node 2's VTEP MAC"
+	! grep -q "ff:ff:ff:ff:ff:ff" <<<"$out"
+	check_err $? "an ARP request was broadcast"
+	log_test "arpsuppress off: ARP goes unicast to the owning node"
+}
+
+# 2,000 destinations behind one aggregate route, more than gc_thresh3.
+test_many_neighbours()
+{
+	local out
+
+	setup_cluster "dev pn0" || return 1
+	ns_exec "$N1" "$PODNET" subnet add 10.250.0.0/16 via 192.168.0.2 dev pn0
+	ns_exec "$N2" "$PODNET" subnet replace 10.244.1.0/24 via 192.168.0.1 dev pn0
+	ns_exec "$N1" ip route add 10.250.0.0/16 dev pn0
+	ns_exec "$N2" ip route add local 10.250.0.0/16 dev lo
+	out=$(ns_exec "$N1" python3 - <<'PY'
+import socket, struct, time, select
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.setblocking(False)
+def csum(b):
+    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    t = (t >> 16) + (t & 0xffff); t += t >> 16
+    return ~t & 0xffff
+want = {f"10.250.{i // 250}.{i % 250 + 1}" for i in range(2000)}
+got = set()
+def drain():
+    while select.select([s], [], [], 0)[0]:
+        d, a = s.recvfrom(2048)
+        if d[20] == 0:
+            got.add(a[0])
+pending = sorted(want)
+for rnd in range(4):
+    for i, dst in enumerate(pending):
+        p = struct.pack("!BBHHH", 8, 0, 0, 7, i) + b"podnet"
+        p = p[:2] + struct.pack("!H", csum(p)) + p[4:]
+        try:
+            s.sendto(p, (dst, 0))
+        except OSError:
+            pass
+        # At most ~500 new neighbours per 5 s: the kernel's forced
+        # garbage collection frees only entries older than that.
+        if i % 10 == 9:
+            time.sleep(0.1)
+            drain()
+    end = time.time() + 3
+    while time.time() < end:
+        drain(); time.sleep(0.05)
+    pending = sorted(want - got)
+    if not pending:
+        break
+print(len(got))
+PY
+)
+	[ "$out" = 2000 ]
+	check_err $? "only $out of 2000 destinations answered"
+	log_test "2,000 destinations on one aggregate route, default gc_thresh"
+}
+
+test_aggregate_route
+test_gateway
+test_miss
+test_replace_follows
+test_arpsuppress_off
+test_many_neighbours
+exit $EXIT_STATUS
