@@ -180,6 +180,43 @@ test_arpsuppress_off()
 	log_test "arpsuppress off: ARP goes unicast to the owning node"
 }
 
+# A flannel node (kernel vxlan, static neighbours and FDB entries) among
+# podnet nodes that have nothing but the aggregate route.
+test_mixed_flannel()
+{
+	local fmac=02:fa:11:e1:00:03 i j n
+
+	cleanup_all_ns
+	pn_underlay
+	pn_podnet_node 1 && pn_podnet_node 2 && pn_node 3 || return 1
+	ip -n "$N3" link add flannel.1 address $fmac type vxlan id 1 \
+		local 192.168.0.3 dev e0 nolearning dstport 8472
+	ip -n "$N3" addr add 10.244.3.0/32 dev flannel.1
+	ip -n "$N3" link set flannel.1 mtu 1450 up
+	for j in 1 2; do
+		pn_flannel_route "$N3" flannel.1 "$j" "$(pn_mac "$j")"
+		ns_exec "$N3" bridge fdb append "$(pn_mac "$j")" dev flannel.1 \
+			dst "192.168.0.$j"
+	done
+	for i in 1 2; do
+		n=$(eval echo "\$N$i")
+		j=$((3 - i))
+		ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
+			via "192.168.0.$j" dev pn0
+		ns_exec "$n" "$PODNET" subnet add 10.244.3.0/24 \
+			via 192.168.0.3 lladdr $fmac dev pn0
+		ns_exec "$n" ip route add 10.244.0.0/16 dev pn0
+	done
+	for i in 1 2; do
+		ns_exec "$P3" ping -c 2 -W 2 -q "10.244.$i.2" >/dev/null
+		check_err $? "flannel pod 3 cannot reach podnet pod $i"
+		ns_exec "$(eval echo "\$P$i")" ping -c 2 -W 2 -q 10.244.3.2 >/dev/null
+		check_err $? "podnet pod $i cannot reach flannel pod 3"
+	done
+	expect_match "$(ns_exec "$N1" ip neigh show 10.244.3.2 dev pn0)" "lladdr $fmac" "flannel pod not answered with flannel.1's MAC"
+	log_test "mixed: flannel node and podnet nodes on one aggregate route"
+}
+
 # 2,000 destinations behind one aggregate route, more than gc_thresh3.
 test_many_neighbours()
 {
@@ -238,5 +275,6 @@ test_gateway
 test_miss
 test_replace_follows
 test_arpsuppress_off
+test_mixed_flannel
 test_many_neighbours
 exit $EXIT_STATUS

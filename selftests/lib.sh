@@ -120,6 +120,15 @@ expect_match()
 	fi
 }
 
+# A misspelt helper or a missing tool fails the test instead of passing
+# unnoticed.
+command_not_found_handle()
+{
+	echo "$1: command not found" >&2
+	EXIT_STATUS=$ksft_fail
+	return 127
+}
+
 trap cleanup_all_ns EXIT
 
 pn_load || { echo "cannot load $PODNET_KO"; exit $ksft_fail; }
