@@ -472,105 +472,64 @@ static int pn_nl_new_check(struct pn_table *t, struct pn_req *reqs, int n,
 	return 0;
 }
 
-static int pn_nl_new_subnet(struct sk_buff *skb, struct genl_info *info)
+/* Apply a checked NEW_SUBNET request; cannot fail. */
+static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 {
-	u16 flags = info->nlhdr->nlmsg_flags;
-	bool notify, replaced = false;
-	struct pn_req *reqs;
-	struct pn_table *t;
-	struct pn_dev *pn;
-	int ret, n, i;
+	bool notify = pn_nl_listening(pn), replaced = false;
+	int i;
 
-	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(pn))
-		return PTR_ERR(pn);
-	t = &pn->table;
-
-	reqs = pn_nl_parse_subnets(info, PN_PARSE_ENTRY, &n);
-	if (IS_ERR(reqs)) {
-		ret = PTR_ERR(reqs);
-		goto out_dev;
-	}
-
-	mutex_lock(&t->lock);
-	ret = -ENODEV;
-	if (t->dead)
-		goto out_unlock;
-	ret = pn_nl_new_check(t, reqs, n, flags, info->extack);
-	if (ret)
-		goto out_unlock;
-
-	notify = pn_nl_listening(pn);
 	for (i = 0; i < n; i++) {
 		struct pn_req *r = &reqs[i];
 		struct pn_subnet *new = r->new;
 
 		if (!new)
 			continue;
-		if (!r->spare)
-			replaced = true;
+		replaced |= !r->spare;
 		new->key = r->key;
 		new->cidr = r->cidr;
 		new->node = r->node;
 		new->lladdr_derived = r->lladdr_derived;
 		ether_addr_copy(new->lladdr, r->lladdr);
-		pn_table_insert(t, new, &r->spare);
+		pn_table_insert(&pn->table, new, &r->spare);
 		r->new = NULL;
 		if (notify)
 			pn_nl_notify(pn, PODNET_CMD_NEW_SUBNET, new);
 	}
-out_unlock:
-	mutex_unlock(&t->lock);
 	/* Frames follow the table at once; the host's neighbour entries for
 	 * the device, which may name an old MAC address, are renewed too.
 	 */
 	if (replaced)
 		neigh_changeaddr(&arp_tbl, pn->dev);
-	pn_reqs_free(reqs, n);
-out_dev:
-	dev_put(pn->dev);
+}
+
+static int pn_nl_new(struct pn_dev *pn, struct pn_req *reqs, int n,
+		     struct genl_info *info)
+{
+	int ret;
+
+	ret = pn_nl_new_check(&pn->table, reqs, n, info->nlhdr->nlmsg_flags,
+			      info->extack);
+	if (!ret)
+		pn_nl_new_apply(pn, reqs, n);
 	return ret;
 }
 
-static int pn_nl_del_subnet(struct sk_buff *skb, struct genl_info *info)
+static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
+		     struct genl_info *info)
 {
-	struct pn_subnet *old;
-	struct pn_req *reqs;
-	struct pn_table *t;
-	struct pn_dev *pn;
-	int ret, n, i;
+	struct pn_table *t = &pn->table;
 	bool notify;
+	int i;
 
-	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(pn))
-		return PTR_ERR(pn);
-	t = &pn->table;
-
-	reqs = pn_nl_parse_subnets(info, PN_PARSE_PREFIX, &n);
-	if (IS_ERR(reqs)) {
-		ret = PTR_ERR(reqs);
-		goto out_dev;
-	}
-
-	mutex_lock(&t->lock);
-	ret = -ENODEV;
-	if (t->dead)
-		goto out_unlock;
 	for (i = 0; i < n; i++) {
-		old = pn_table_find(t, reqs[i].key, reqs[i].cidr);
-		if (!old) {
+		if (!pn_table_find(t, reqs[i].key, reqs[i].cidr)) {
 			NL_SET_ERR_MSG_ATTR(info->extack, reqs[i].attr,
 					    "no such subnet");
-			ret = -ENOENT;
-			goto out_unlock;
+			return -ENOENT;
 		}
-		/* Kept for the event, which is sent before the node goes. */
-		reqs[i].node = old->node;
-		ether_addr_copy(reqs[i].lladdr, old->lladdr);
 		reqs[i].spare = pn_subnet_alloc(false);
-		ret = -ENOMEM;
 		if (!reqs[i].spare)
-			goto out_unlock;
+			return -ENOMEM;
 	}
 
 	notify = pn_nl_listening(pn);
@@ -580,13 +539,52 @@ static int pn_nl_del_subnet(struct sk_buff *skb, struct genl_info *info)
 				     pn_table_find(t, reqs[i].key, reqs[i].cidr));
 		pn_table_remove(t, reqs[i].key, reqs[i].cidr, &reqs[i].spare);
 	}
-	ret = 0;
-out_unlock:
-	mutex_unlock(&t->lock);
+	return 0;
+}
+
+/**
+ * pn_nl_change - run a request that changes subnets
+ * @info: the request
+ * @what: what each subnet nest holds
+ * @change: checks every subnet against the table, then applies all of them
+ *	or none; called with the table locked
+ *
+ * Return: 0 or a negative errno.
+ */
+static int pn_nl_change(struct genl_info *info, enum pn_parse what,
+			int (*change)(struct pn_dev *pn, struct pn_req *reqs,
+				      int n, struct genl_info *info))
+{
+	struct pn_req *reqs;
+	struct pn_dev *pn;
+	int ret, n;
+
+	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+
+	reqs = pn_nl_parse_subnets(info, what, &n);
+	if (IS_ERR(reqs)) {
+		ret = PTR_ERR(reqs);
+		goto out;
+	}
+	mutex_lock(&pn->table.lock);
+	ret = pn->table.dead ? -ENODEV : change(pn, reqs, n, info);
+	mutex_unlock(&pn->table.lock);
 	pn_reqs_free(reqs, n);
-out_dev:
+out:
 	dev_put(pn->dev);
 	return ret;
+}
+
+static int pn_nl_new_subnet(struct sk_buff *skb, struct genl_info *info)
+{
+	return pn_nl_change(info, PN_PARSE_ENTRY, pn_nl_new);
+}
+
+static int pn_nl_del_subnet(struct sk_buff *skb, struct genl_info *info)
+{
+	return pn_nl_change(info, PN_PARSE_PREFIX, pn_nl_del);
 }
 
 static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)

@@ -188,6 +188,27 @@ pn_flannel_route()
 	ip -n "$1" neigh add "10.244.$3.0" lladdr "$4" dev "$2" nud permanent
 }
 
+# pn_flannel_node I MAC PEER...: node I set up exactly as flanneld sets up
+# the kernel vxlan driver (flannel.1 with its own MAC), with the per-peer
+# route, permanent neighbour and FDB entry for each podnet PEER node.
+pn_flannel_node()
+{
+	local i=$1 mac=$2 n j
+
+	shift 2
+	pn_node "$i" || return 1
+	n=$(eval echo "\$N$i")
+	ip -n "$n" link add flannel.1 address "$mac" type vxlan id 1 \
+		local "192.168.0.$i" dev e0 nolearning dstport 8472 || return 1
+	ip -n "$n" addr add "10.244.$i.0/32" dev flannel.1
+	ip -n "$n" link set flannel.1 mtu 1450 up
+	for j in "$@"; do
+		pn_flannel_route "$n" flannel.1 "$j" "$(pn_mac "$j")" &&
+		ns_exec "$n" bridge fdb append "$(pn_mac "$j")" dev flannel.1 \
+			dst "192.168.0.$j" || return 1
+	done
+}
+
 # The derived VTEP MAC address of node I.
 pn_mac()
 {

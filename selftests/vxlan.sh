@@ -227,16 +227,8 @@ test_flannel_interop()
 
 	cleanup_all_ns
 	pn_underlay
-	pn_podnet_node 1 && pn_podnet_node 2 && pn_node 3 || return 1
-	ip -n "$N3" link add flannel.1 address $fmac type vxlan id 1 \
-		local 192.168.0.3 dev e0 nolearning dstport 8472
-	ip -n "$N3" addr add 10.244.3.0/32 dev flannel.1
-	ip -n "$N3" link set flannel.1 mtu 1450 up
-	for j in 1 2; do
-		pn_flannel_route "$N3" flannel.1 "$j" "$(pn_mac "$j")"
-		ns_exec "$N3" bridge fdb append "$(pn_mac "$j")" dev flannel.1 \
-			dst "192.168.0.$j"
-	done
+	pn_podnet_node 1 && pn_podnet_node 2 && pn_flannel_node 3 $fmac 1 2 ||
+		return 1
 	for i in 1 2; do
 		n=$(eval echo "\$N$i")
 		for j in 1 2 3; do
