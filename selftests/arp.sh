@@ -130,6 +130,31 @@ test_miss()
 	log_test "misses: ICMP unreachable, one event per window, ARP misses"
 }
 
+test_broadcast_dropped()
+{
+	local before out
+
+	before=$(stat_of "$N1" bcast)
+	# A gratuitous ARP and a broadcast IPv4 frame, written onto pn0.
+	ns_exec "$N1" python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("pn0", 0))
+mac = bytes.fromhex("0a58c0a80001")
+bc = b"\xff" * 6
+ip = socket.inet_aton("10.244.1.0")
+garp = bc + mac + b"\x08\x06" + bytes.fromhex("0001080006040001") + mac + ip + b"\0" * 6 + ip
+s.send(garp)
+udp = bytes.fromhex("4500001c000000004011") + b"\0\0" + ip + socket.inet_aton("10.244.255.255") + bytes.fromhex("0035003500080000")
+s.send(bc + mac + b"\x08\x00" + udp)
+PY
+	out=$(stat_of "$N1" bcast)
+	[ "$out" -eq $((before + 2)) ]
+	check_err $? "bcast counter is $out, expected $((before + 2))"
+	expect_match "$(ns_exec "$N1" "$PODNET" -s link show pn0)" "bcast $out" "podnet -s link show does not show the counter"
+	log_test "gratuitous ARP and broadcast frames dropped and counted"
+}
+
 # Node 2 moves to a new underlay address (so a new VTEP MAC); node 1 is
 # told with one replace while it pings.
 test_replace_follows()
@@ -265,6 +290,7 @@ PY
 test_aggregate_route
 test_gateway
 test_miss
+test_broadcast_dropped
 test_replace_follows
 test_arpsuppress_off
 test_mixed_flannel

@@ -124,6 +124,20 @@ test_module_unload()
 	log_test "rmmod with devices present removes them; reload works"
 }
 
+# make check builds with DEBUG=1: the trie was checked at load.
+test_selftest()
+{
+	if ! grep -qa "subnet table self-test" "$PODNET_KO"; then
+		echo "SKIP: $PODNET_KO was built without DEBUG=1"
+		return
+	fi
+	dmesg | grep -q "podnet: subnet table self-test: pass"
+	check_err $? "the module's subnet table self-test did not run"
+	! dmesg | grep -q "self-test: FAIL"
+	check_err $? "the subnet table self-test failed"
+	log_test "the subnet table self-test passed at load"
+}
+
 test_autoload_alias()
 {
 	modinfo "$PODNET_KO" | grep -q "alias:.*rtnl-link-podnet"
@@ -136,5 +150,6 @@ test_bad_address
 test_netns_move
 test_netns_delete
 test_module_unload
+test_selftest
 test_autoload_alias
 exit $EXIT_STATUS
