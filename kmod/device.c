@@ -69,25 +69,13 @@ static int pn_dev_init(struct net_device *dev)
 	struct pn_dev *pn = netdev_priv(dev);
 	int ret;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return -ENOMEM;
-
 	pn->stats = netdev_alloc_pcpu_stats(struct pn_pcpu_stats);
-	if (!pn->stats) {
-		ret = -ENOMEM;
-		goto err_stats;
-	}
+	if (!pn->stats)
+		return -ENOMEM;
 
 	ret = gro_cells_init(&pn->gro_cells, dev);
 	if (ret)
-		goto err_gro;
-	return 0;
-
-err_gro:
-	free_percpu(pn->stats);
-err_stats:
-	free_percpu(dev->tstats);
+		free_percpu(pn->stats);
 	return ret;
 }
 
@@ -108,7 +96,6 @@ static void pn_dev_free(struct net_device *dev)
 	struct pn_dev *pn = netdev_priv(dev);
 
 	free_percpu(pn->stats);
-	free_percpu(dev->tstats);
 }
 
 static int pn_open(struct net_device *dev)
@@ -189,6 +176,8 @@ static void pn_setup(struct net_device *dev)
 	dev->ethtool_ops = &pn_ethtool_ops;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = pn_dev_free;
+	/* The core keeps the traffic counters the tunnel helpers update. */
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
 	/* The inner route is needed for ICMP errors and PMTU updates. */
