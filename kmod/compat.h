@@ -8,6 +8,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 static inline void pn_compat_set_lltx(struct net_device *dev)
@@ -18,6 +19,19 @@ static inline void pn_compat_set_lltx(struct net_device *dev)
 static inline void pn_compat_set_lltx(struct net_device *dev)
 {
 	dev->features |= NETIF_F_LLTX;
+}
+#endif
+
+/* The attributes of a dump request, parsed by the genetlink core. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static inline struct nlattr **pn_compat_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->info.attrs;
+}
+#else
+static inline struct nlattr **pn_compat_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->attrs;
 }
 #endif
 

@@ -12,6 +12,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 static struct genl_family pn_genl_family;
@@ -668,10 +669,10 @@ out_dev:
  */
 static int pn_nl_dump_subnets_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct pn_dev *pn;
 
-	pn = pn_nl_dev(sock_net(cb->skb->sk), info->attrs, cb->extack);
+	pn = pn_nl_dev(sock_net(cb->skb->sk), pn_compat_dump_attrs(cb),
+		       cb->extack);
 	if (IS_ERR(pn))
 		return PTR_ERR(pn);
 	cb->args[0] = pn->dev->ifindex;
