@@ -34,21 +34,58 @@ module-build:
 tool: deps-build
 	$(MAKE) -C userspace
 
+ifeq ($(KERNEL),)
 # The tests run the module's load-time self-tests too.
 check:
 	@$(MAKE) --no-print-directory all DEBUG=1
 	@$(DEPS) test
 	@KDIR="$(KDIR)" selftests/vm/check.sh $(T)
 
+vm: all
+	@$(DEPS) test
+	@$(VM) -i
+else ifeq ($(KERNEL),debug)
+check:
+	@$(MAKE) --no-print-directory tool debug-module DEBUG=1
+	@$(DEPS) test
+	@$(DEBUG_ENV) selftests/vm/check.sh $(T)
+
+vm:
+	@$(MAKE) --no-print-directory tool debug-module
+	@$(DEPS) test
+	@echo "podnet: the module is $(DEBUG_KO)"
+	@$(DEBUG_ENV) $(VM) -i
+else
+$(error KERNEL=$(KERNEL): the only other kernel is KERNEL=debug)
+endif
+
+# The debug kernel (selftests/vm/debug-kernel.sh builds it once into
+# ~/.cache/podnet) and podnet built against it from a copy of the sources,
+# so that kmod/podnet.ko stays the distribution kernel's.
+DEBUG_KERNEL := selftests/vm/debug-kernel.sh
+DEBUG_BUILD := $(CURDIR)/.vm/debug-build
+DEBUG_KO := $(DEBUG_BUILD)/kmod/podnet.ko
+DEBUG_ENV = KIMG="$$($(DEBUG_KERNEL))" KVER="$$($(DEBUG_KERNEL) --release)" \
+	KDIR="$$($(DEBUG_KERNEL) --tree)" PODNET_KO="$(DEBUG_KO)" \
+	VM_MEM=$(or $(VM_MEM),2560M) CHECK_OUT="$(CURDIR)/.vm/check-debug"
+
+debug-kernel: deps-build
+	@$(DEPS) kernel
+	@$(DEBUG_KERNEL) >/dev/null
+
+debug-module: debug-kernel
+	@mkdir -p $(DEBUG_BUILD)
+	@rsync -a --delete --exclude='*.mod.c' --include=/Kbuild \
+		--include=/kmod/ --include=/kmod/Kbuild --include='/kmod/*.[ch]' \
+		--include='/uapi/***' --exclude='*' ./ $(DEBUG_BUILD)/
+	$(MAKE) -C "$$($(DEBUG_KERNEL) --tree)" M=$(DEBUG_BUILD) \
+		$(if $(DEBUG),PODNET_DEBUG=y) W=1 modules
+
 demo:
 	@$(MAKE) --no-print-directory all
 	@$(DEPS) test
 	@KDIR="$(KDIR)" KVER=$$(selftests/vm/kdir.sh --release) $(VM) -t 600 -o .vm/demo -- \
 		"cd $(CURDIR) && selftests/demo/demo.sh"
-
-vm: all
-	@$(DEPS) test
-	@$(VM) -i
 
 sparse: deps-build
 	@$(DEPS) lint
@@ -70,4 +107,4 @@ clean:
 	rm -rf .vm .sparse.log
 
 .PHONY: all deps-build module module-build tool check demo vm sparse checkpatch \
-	install clean
+	install clean debug-kernel debug-module

@@ -9,6 +9,7 @@
 
 cd "$(dirname "$0")" || exit 1
 OUT=${OUT:-/tmp/out}
+PODNET_KO=${PODNET_KO:-../kmod/podnet.ko}
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 
 if [ $# -gt 0 ]; then
@@ -25,14 +26,14 @@ load()
 	local dep
 
 	[ -d /sys/module/podnet ] && return 0
-	for dep in $(modinfo -F depends ../kmod/podnet.ko | tr , ' '); do
+	for dep in $(modinfo -F depends "$PODNET_KO" | tr , ' '); do
 		modprobe "$dep" || return 1
 	done
-	insmod ../kmod/podnet.ko
+	insmod "$PODNET_KO"
 }
 
 if ! load; then
-	echo "Bail out! cannot load kmod/podnet.ko"
+	echo "Bail out! cannot load $PODNET_KO"
 	exit 1
 fi
 

@@ -5,17 +5,109 @@
 # guest's kernel log, and close with "N passed, N failed[, N skipped]".
 #
 #   check.sh [TEST...]
+#
+# Environment, besides run.sh's: KDIR (the kernel tree the module was built
+# against), PODNET_KO (the module the guest loads, default kmod/podnet.ko),
+# CHECK_OUT (the results, default $VMDIR/check). When KDIR's .config has
+# CONFIG_DEBUG_KMEMLEAK, the guest scans for leaks after the tests and a
+# leak from podnet fails one more test, "kmemleak".
 
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VMDIR=${VMDIR:-$top/.vm}
-out=$VMDIR/check
+out=${CHECK_OUT:-$VMDIR/check}
 export KVER=${KVER:-$("$top/selftests/vm/kdir.sh" --release)}
+kdir=${KDIR:-$("$top/selftests/vm/kdir.sh")}
 
-"$top/selftests/vm/run.sh" -t "${TIMEOUT:-2400}" -o "$out" -- \
-	"cd '$top' && OUT=/tmp/out selftests/run_tests.sh $*"
-rc=$?
+# Run in the guest after the tests: kmemleak reports only what stayed
+# unreferenced for a while and across scans, so scan twice, a few seconds
+# apart, and keep the report. Why it could not is kept instead.
+# shellcheck disable=SC2016
+kmemleak_scan='k=/sys/kernel/debug/kmemleak
+if [ ! -e $k ]; then
+	echo "no $k in the guest" >/tmp/out/kmemleak.err
+elif echo scan >$k && sleep 5 && echo scan >$k; then
+	cat $k >/tmp/out/kmemleak
+else
+	echo "echo scan >$k failed; see dmesg" >/tmp/out/kmemleak.err
+fi'
+
+has_kmemleak()
+{
+	grep -qx CONFIG_DEBUG_KMEMLEAK=y "$kdir/.config" 2>/dev/null
+}
+
+# The guest's command: the tests, then (on a kmemleak kernel) the scan,
+# with the tests' exit status.
+# shellcheck disable=SC2016
+guest_command()
+{
+	echo "cd '$top' && OUT=/tmp/out ${PODNET_KO:+PODNET_KO='$PODNET_KO' }selftests/run_tests.sh $*"
+	if [ "$leakcheck" = 1 ]; then
+		echo 'rc=$?'
+		echo "$kmemleak_scan"
+		echo 'exit $rc'
+	fi
+}
+
+# The guest's TAP, with the plan raised by the kmemleak test.
+tap_plan()
+{
+	awk '!p && /^1\.\.[0-9]+$/ { p = 1; sub(/^1\.\./, ""); $0 = "1.." $0 + 1 }
+	     { print; fflush() }'
+}
+
+# The leaks whose backtrace passes through podnet: a frame in [podnet], or
+# one that no longer resolves to a symbol. Everything else is built in on
+# the kernels that have kmemleak, so such a frame is the unloaded podnet.
+podnet_leaks()
+{
+	awk '/^unreferenced object/ { if (hit) printf "%s", rec; rec = ""; hit = 0 }
+	     /\[podnet\]$/ || /^    0x[0-9a-f]+$/ { hit = 1 }
+	     { rec = rec $0 "\n" }
+	     END { if (hit) printf "%s", rec }' "$1"
+}
+
+kmemleak_verdict()
+{
+	local leaks total
+
+	n=$((n + 1))
+	if [ ! -f "$out/kmemleak" ]; then
+		echo "not ok $n kmemleak # $(cat "$out/kmemleak.err" 2>/dev/null ||
+			echo "no report from the guest")"
+		fail=$((fail + 1))
+		return
+	fi
+	leaks=$(podnet_leaks "$out/kmemleak")
+	total=$(grep -c '^unreferenced object' "$out/kmemleak")
+	if [ -n "$leaks" ]; then
+		echo "not ok $n kmemleak # $(grep -c '^unreferenced object' <<<"$leaks") from podnet; see $out/kmemleak"
+		head -n 60 <<<"$leaks" | sed 's/^/# /'
+		fail=$((fail + 1))
+	else
+		echo "ok $n kmemleak"
+		[ "$total" -gt 0 ] &&
+			echo "# $total unreferenced objects, none from podnet: $out/kmemleak"
+		pass=$((pass + 1))
+	fi
+}
+
+leakcheck=0
+has_kmemleak && leakcheck=1
+rm -f "$out/kmemleak" "$out/kmemleak.err"
+
+mapfile -t cmd < <(guest_command "$@")
+run=("$top/selftests/vm/run.sh" -t "${TIMEOUT:-2400}" -o "$out" -- "${cmd[@]}")
+if [ "$leakcheck" = 1 ]; then
+	# Line-buffered, so that the TAP still comes as the tests go.
+	stdbuf -oL "${run[@]}" | tap_plan
+	rc=${PIPESTATUS[0]}
+else
+	"${run[@]}"
+	rc=$?
+fi
 
 read -r n pass fail skip <"$out/counts" 2>/dev/null ||
 	{ n=0 pass=0 fail=0 skip=0; }
@@ -38,6 +130,7 @@ else
 	echo "ok $n kernel log"
 	pass=$((pass + 1))
 fi
+[ "$leakcheck" = 1 ] && kmemleak_verdict
 
 if [ "$fail" -gt 0 ]; then
 	echo "# guest console log: $out/console.log"

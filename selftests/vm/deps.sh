@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install what a podnet make target needs: deps.sh build|test|lint|bench.
+# Install what a podnet make target needs: deps.sh build|test|lint|kernel.
 # As root on Debian the packages are installed with apt-get; otherwise the
 # exact command is printed and the target fails.
 
@@ -11,6 +11,8 @@ need_build="make gcc libc6-dev pkg-config libmnl-dev linux-headers-amd64"
 need_test="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2
 	iputils-ping tcpdump iperf3 ethtool python3 kmod procps"
 need_lint="sparse linux-source-6.12 perl"
+need_kernel="linux-source-6.12 xz-utils bc bison flex libelf-dev libssl-dev
+	cpio rsync"
 
 pkgs=
 for what in "$@"; do
@@ -18,6 +20,7 @@ for what in "$@"; do
 	build) pkgs="$pkgs $need_build" ;;
 	test) pkgs="$pkgs $need_build $need_test" ;;
 	lint) pkgs="$pkgs $need_build $need_lint" ;;
+	kernel) pkgs="$pkgs $need_build $need_kernel" ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac
 done
