@@ -27,6 +27,7 @@ const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[PN_STAT_ARP_REPLY] = "arp_reply",
 	[PN_STAT_ARP_MISS] = "arp_miss",
 	[PN_STAT_BCAST] = "bcast",
+	[PN_STAT_UNKNOWN_NODE] = "unknown_node",
 };
 
 static struct rtnl_link_ops pn_link_ops;
@@ -86,6 +87,9 @@ static void pn_dev_uninit(struct net_device *dev)
 	mutex_lock(&pn->table.lock);
 	pn->table.dead = true;
 	pn_table_flush(&pn->table);
+	mutex_lock(&pn->nodes.lock);
+	pn_table_flush(&pn->nodes);
+	mutex_unlock(&pn->nodes.lock);
 	mutex_unlock(&pn->table.lock);
 	gro_cells_destroy(&pn->gro_cells);
 }
@@ -100,12 +104,23 @@ static void pn_dev_free(struct net_device *dev)
 
 static int pn_open(struct net_device *dev)
 {
-	return pn_vxlan_open(netdev_priv(dev));
+	struct pn_dev *pn = netdev_priv(dev);
+
+	if (pn_is_ipip(pn)) {
+		pn_ipip_open(pn);
+		return 0;
+	}
+	return pn_vxlan_open(pn);
 }
 
 static int pn_stop(struct net_device *dev)
 {
-	pn_vxlan_stop(netdev_priv(dev));
+	struct pn_dev *pn = netdev_priv(dev);
+
+	if (pn_is_ipip(pn))
+		pn_ipip_stop(pn);
+	else
+		pn_vxlan_stop(pn);
 	return 0;
 }
 
@@ -129,6 +144,15 @@ static const struct net_device_ops pn_netdev_ops = {
 	.ndo_get_stats64 = dev_get_tstats64,
 	.ndo_set_mac_address = pn_set_mac_address,
 	.ndo_validate_addr = eth_validate_addr,
+};
+
+static const struct net_device_ops pn_ipip_netdev_ops = {
+	.ndo_init = pn_dev_init,
+	.ndo_uninit = pn_dev_uninit,
+	.ndo_open = pn_open,
+	.ndo_stop = pn_stop,
+	.ndo_start_xmit = pn_ipip_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
 };
 
 static void pn_get_drvinfo(struct net_device *dev,
@@ -196,8 +220,9 @@ static void pn_setup(struct net_device *dev)
 
 	pn->dev = dev;
 	INIT_LIST_HEAD(&pn->list);
-	INIT_LIST_HEAD(&pn->sock_list);
+	INIT_LIST_HEAD(&pn->rx_list);
 	pn_table_init(&pn->table);
+	pn_nodes_init(&pn->nodes);
 	pn->cfg = (struct pn_cfg) {
 		.mode = PODNET_MODE_VXLAN,
 		.vni = PODNET_DEFAULT_VNI,
@@ -209,12 +234,36 @@ static void pn_setup(struct net_device *dev)
 	ratelimit_state_init(&pn->miss_rs, HZ, 10);
 }
 
+/*
+ * An ipip device is a layer-3 device: no link-layer header or address,
+ * no ARP, IPv4 in and out. Called before it is registered.
+ */
+static void pn_ipip_setup(struct net_device *dev, bool mtu_given)
+{
+	dev->netdev_ops = &pn_ipip_netdev_ops;
+	dev->header_ops = NULL;
+	dev->type = ARPHRD_NONE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->flags = IFF_NOARP;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->needed_headroom = LL_MAX_HEADER + sizeof(struct iphdr);
+	if (!mtu_given)
+		dev->mtu = ETH_DATA_LEN - PN_IPIP_OVERHEAD;
+}
+
+static unsigned int pn_overhead(const struct pn_cfg *cfg)
+{
+	return cfg->mode == PODNET_MODE_IPIP ? PN_IPIP_OVERHEAD :
+					       PN_VXLAN_OVERHEAD;
+}
+
 static struct netlink_range_validation pn_vni_range __read_mostly = {
 	.max = PN_VNI_MAX,
 };
 
 static const struct nla_policy pn_policy[IFLA_PODNET_MAX + 1] = {
-	[IFLA_PODNET_MODE] = NLA_POLICY_MAX(NLA_U8, PODNET_MODE_VXLAN),
+	[IFLA_PODNET_MODE] = NLA_POLICY_MAX(NLA_U8, PODNET_MODE_IPIP),
 	[IFLA_PODNET_VNI] = NLA_POLICY_FULL_RANGE(NLA_U32, &pn_vni_range),
 	[IFLA_PODNET_PORT] = { .type = NLA_BE16 },
 	[IFLA_PODNET_LOCAL] = { .type = NLA_BE32 },
@@ -240,6 +289,13 @@ static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 	}
 	if (!data)
 		return 0;
+
+	a = data[IFLA_PODNET_MODE];
+	if (a && nla_get_u8(a) == PODNET_MODE_IPIP && tb[IFLA_ADDRESS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+				    "an ipip device has no link-layer address");
+		return -EINVAL;
+	}
 
 	a = data[IFLA_PODNET_PORT];
 	if (a && !nla_get_be16(a)) {
@@ -289,6 +345,22 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 	}
 	if (a)
 		cfg->mode = nla_get_u8(a);
+	if (cfg->mode == PODNET_MODE_IPIP) {
+		static const int vxlan_only[] = {
+			IFLA_PODNET_VNI, IFLA_PODNET_PORT,
+			IFLA_PODNET_GATEWAY, IFLA_PODNET_ARPSUPPRESS,
+		};
+		int i;
+
+		for (i = 0; i < ARRAY_SIZE(vxlan_only); i++) {
+			a = data[vxlan_only[i]];
+			if (a) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "VNI, port, gateway and arpsuppress are VXLAN settings, not ipip ones");
+				return -EINVAL;
+			}
+		}
+	}
 
 	a = data[IFLA_PODNET_PORT];
 	if (a && running && nla_get_be16(a) != cfg->port)
@@ -353,7 +425,7 @@ static unsigned int pn_link_mtu(struct net *net, const struct pn_cfg *cfg)
 		lower = __ip_dev_find(net, cfg->local, false);
 	if (!lower)
 		return 0;
-	return max_t(int, lower->mtu - PN_VXLAN_OVERHEAD, ETH_MIN_MTU);
+	return max_t(int, lower->mtu - pn_overhead(cfg), ETH_MIN_MTU);
 }
 
 /*
@@ -377,10 +449,10 @@ static int pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg,
 		if (!mtu_given)
 			dev->mtu = max;
 	} else {
-		dev->max_mtu = IP_MAX_MTU - PN_VXLAN_OVERHEAD;
+		dev->max_mtu = IP_MAX_MTU - pn_overhead(cfg);
 	}
 
-	if (pn->mac_derived && cfg->local) {
+	if (pn->mac_derived && cfg->local && cfg->mode != PODNET_MODE_IPIP) {
 		u8 mac[ETH_ALEN];
 
 		pn_mac_from_addr(mac, cfg->local);
@@ -405,6 +477,8 @@ static int pn_newlink(struct net *src_net, struct net_device *dev,
 		return ret;
 
 	pn->mac_derived = !tb[IFLA_ADDRESS];
+	if (cfg.mode == PODNET_MODE_IPIP)
+		pn_ipip_setup(dev, !!tb[IFLA_MTU]);
 	ret = pn_cfg_apply(pn, &cfg, !!tb[IFLA_MTU], extack);
 	if (ret)
 		return ret;
@@ -461,13 +535,16 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	const struct pn_cfg *cfg = &pn->cfg;
 
 	if (nla_put_u8(skb, IFLA_PODNET_MODE, cfg->mode) ||
-	    nla_put_u32(skb, IFLA_PODNET_VNI, cfg->vni) ||
-	    nla_put_be16(skb, IFLA_PODNET_PORT, cfg->port) ||
 	    nla_put_in_addr(skb, IFLA_PODNET_LOCAL, cfg->local) ||
 	    nla_put_u32(skb, IFLA_PODNET_LINK, cfg->link) ||
 	    nla_put_u8(skb, IFLA_PODNET_TTL, cfg->ttl) ||
 	    nla_put_u8(skb, IFLA_PODNET_TOS, cfg->tos) ||
-	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck) ||
+	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck))
+		return -EMSGSIZE;
+	if (cfg->mode == PODNET_MODE_IPIP)
+		return 0;
+	if (nla_put_u32(skb, IFLA_PODNET_VNI, cfg->vni) ||
+	    nla_put_be16(skb, IFLA_PODNET_PORT, cfg->port) ||
 	    nla_put_in_addr(skb, IFLA_PODNET_GATEWAY, cfg->gateway) ||
 	    nla_put_u8(skb, IFLA_PODNET_ARPSUPPRESS, cfg->arpsuppress))
 		return -EMSGSIZE;

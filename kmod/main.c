@@ -20,6 +20,7 @@ static int __net_init pn_net_init(struct net *net)
 
 	INIT_LIST_HEAD(&pnn->devices);
 	INIT_LIST_HEAD(&pnn->socks);
+	INIT_LIST_HEAD(&pnn->ipip_devs);
 	return 0;
 }
 
@@ -42,6 +43,10 @@ static int __init pn_mod_init(void)
 	if (ret)
 		goto err_pernet;
 
+	ret = pn_ipip_init();
+	if (ret)
+		goto err_ipip;
+
 	ret = pn_device_init();
 	if (ret)
 		goto err_device;
@@ -56,6 +61,8 @@ static int __init pn_mod_init(void)
 err_genl:
 	pn_device_uninit();
 err_device:
+	pn_ipip_uninit();
+err_ipip:
 	unregister_pernet_subsys(&pn_net_ops);
 err_pernet:
 	pn_subnets_uninit();
@@ -67,6 +74,7 @@ static void __exit pn_mod_exit(void)
 {
 	pn_genl_uninit();
 	pn_device_uninit();
+	pn_ipip_uninit();
 	unregister_pernet_subsys(&pn_net_ops);
 	pn_subnets_uninit();
 }

@@ -90,6 +90,8 @@ struct pn_req {
 	const struct nlattr *attr;
 	struct pn_subnet *new;
 	struct pn_subnet *spare;
+	struct pn_subnet *nnode;
+	struct pn_subnet *nspare;
 };
 
 /* What a subnet nest holds: an address, a prefix, or a whole entry. */
@@ -281,8 +283,9 @@ err:
 	return ERR_PTR(ret);
 }
 
-static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_subnet *n,
-			    bool with_stats)
+/* An entry as a subnet nest; ipip devices have no lladdr to show. */
+static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
+			    const struct pn_subnet *n, bool with_stats)
 {
 	struct pn_subnet_stats st;
 	struct nlattr *nest, *sn;
@@ -293,10 +296,12 @@ static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_subnet *n,
 	if (nla_put_u16(skb, PODNET_SUBNET_A_FAMILY, AF_INET) ||
 	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX, cpu_to_be32(n->key)) ||
 	    nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, n->cidr) ||
-	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE, n->node) ||
-	    nla_put(skb, PODNET_SUBNET_A_LLADDR, ETH_ALEN, n->lladdr) ||
-	    nla_put_u32(skb, PODNET_SUBNET_A_FLAGS, n->lladdr_derived ?
-			PODNET_SUBNET_F_LLADDR_DERIVED : 0))
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE, n->node))
+		goto cancel;
+	if (!pn_is_ipip(pn) &&
+	    (nla_put(skb, PODNET_SUBNET_A_LLADDR, ETH_ALEN, n->lladdr) ||
+	     nla_put_u32(skb, PODNET_SUBNET_A_FLAGS, n->lladdr_derived ?
+			 PODNET_SUBNET_F_LLADDR_DERIVED : 0)))
 		goto cancel;
 
 	if (with_stats) {
@@ -350,7 +355,7 @@ static void pn_nl_notify(struct pn_dev *pn, u8 cmd, const struct pn_subnet *n)
 		goto err;
 	if (n) {
 		nest = nla_nest_start(skb, PODNET_A_SUBNETS);
-		if (!nest || pn_nl_put_subnet(skb, n, false))
+		if (!nest || pn_nl_put_subnet(skb, pn, n, false))
 			goto err;
 		nla_nest_end(skb, nest);
 	}
@@ -422,17 +427,30 @@ static void pn_reqs_free(struct pn_req *reqs, int n)
 	for (i = 0; i < n; i++) {
 		pn_subnet_free(reqs[i].new);
 		pn_subnet_free(reqs[i].spare);
+		pn_subnet_free(reqs[i].nnode);
+		pn_subnet_free(reqs[i].nspare);
 	}
 	kvfree(reqs);
+}
+
+/* An ipip device's node set gains @r's node: allocate what that needs. */
+static int pn_nl_node_alloc(struct pn_dev *pn, struct pn_req *r)
+{
+	if (!pn_is_ipip(pn))
+		return 0;
+	r->nnode = pn_subnet_alloc(false);
+	r->nspare = pn_subnet_alloc(false);
+	return r->nnode && r->nspare ? 0 : -ENOMEM;
 }
 
 /*
  * Decide what each subnet of a NEW_SUBNET request does to the table, from
  * the request's flags: reqs[i].new stays NULL for an identical entry.
  */
-static int pn_nl_new_check(struct pn_table *t, struct pn_req *reqs, int n,
+static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 			   u16 flags, struct netlink_ext_ack *extack)
 {
+	struct pn_table *t = &pn->table;
 	struct pn_subnet *old;
 	int i;
 
@@ -440,6 +458,11 @@ static int pn_nl_new_check(struct pn_table *t, struct pn_req *reqs, int n,
 		struct pn_req *r = &reqs[i];
 		bool same;
 
+		if (pn_is_ipip(pn) && !r->lladdr_derived) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr,
+					    "an ipip device's subnets have no lladdr");
+			return -EINVAL;
+		}
 		old = pn_table_find(t, r->key, r->cidr);
 		if (!old) {
 			if (!(flags & NLM_F_CREATE)) {
@@ -449,7 +472,7 @@ static int pn_nl_new_check(struct pn_table *t, struct pn_req *reqs, int n,
 			}
 			r->new = pn_subnet_alloc(true);
 			r->spare = pn_subnet_alloc(false);
-			if (!r->new || !r->spare)
+			if (!r->new || !r->spare || pn_nl_node_alloc(pn, r))
 				return -ENOMEM;
 			continue;
 		}
@@ -469,6 +492,8 @@ static int pn_nl_new_check(struct pn_table *t, struct pn_req *reqs, int n,
 		r->new = pn_subnet_alloc(true);
 		if (!r->new)
 			return -ENOMEM;
+		if (old->node != r->node && pn_nl_node_alloc(pn, r))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -477,6 +502,7 @@ static int pn_nl_new_check(struct pn_table *t, struct pn_req *reqs, int n,
 static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 {
 	bool notify = pn_nl_listening(pn), replaced = false;
+	struct pn_subnet *old;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -486,6 +512,13 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 		if (!new)
 			continue;
 		replaced |= !r->spare;
+		if (r->nnode) {
+			old = pn_table_find(&pn->table, r->key, r->cidr);
+			pn_node_hold(&pn->nodes, r->node, &r->nnode,
+				     &r->nspare);
+			if (old)
+				pn_node_release(&pn->nodes, old->node);
+		}
 		new->key = r->key;
 		new->cidr = r->cidr;
 		new->node = r->node;
@@ -508,7 +541,7 @@ static int pn_nl_new(struct pn_dev *pn, struct pn_req *reqs, int n,
 {
 	int ret;
 
-	ret = pn_nl_new_check(&pn->table, reqs, n, info->nlhdr->nlmsg_flags,
+	ret = pn_nl_new_check(pn, reqs, n, info->nlhdr->nlmsg_flags,
 			      info->extack);
 	if (!ret)
 		pn_nl_new_apply(pn, reqs, n);
@@ -535,9 +568,13 @@ static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
 
 	notify = pn_nl_listening(pn);
 	for (i = 0; i < n; i++) {
+		struct pn_subnet *old = pn_table_find(t, reqs[i].key,
+						      reqs[i].cidr);
+
 		if (notify)
-			pn_nl_notify(pn, PODNET_CMD_DEL_SUBNET,
-				     pn_table_find(t, reqs[i].key, reqs[i].cidr));
+			pn_nl_notify(pn, PODNET_CMD_DEL_SUBNET, old);
+		if (pn_is_ipip(pn))
+			pn_node_release(&pn->nodes, old->node);
 		pn_table_remove(t, reqs[i].key, reqs[i].cidr, &reqs[i].spare);
 	}
 	return 0;
@@ -570,7 +607,9 @@ static int pn_nl_change(struct genl_info *info, enum pn_parse what,
 		goto out;
 	}
 	mutex_lock(&pn->table.lock);
+	mutex_lock(&pn->nodes.lock);
 	ret = pn->table.dead ? -ENODEV : change(pn, reqs, n, info);
+	mutex_unlock(&pn->nodes.lock);
 	mutex_unlock(&pn->table.lock);
 	pn_reqs_free(reqs, n);
 out:
@@ -598,6 +637,9 @@ static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&pn->table.lock);
 	pn_table_flush(&pn->table);
+	mutex_lock(&pn->nodes.lock);
+	pn_table_flush(&pn->nodes);
+	mutex_unlock(&pn->nodes.lock);
 	mutex_unlock(&pn->table.lock);
 	if (pn_nl_listening(pn))
 		pn_nl_notify(pn, PODNET_CMD_FLUSH_SUBNETS, NULL);
@@ -645,7 +687,7 @@ static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 		goto out_msg;
 	rcu_read_lock_bh();
 	n = pn_table_lookup(&pn->table, cpu_to_be32(req.key));
-	ret = n ? pn_nl_put_subnet(msg, n, true) : -ENOENT;
+	ret = n ? pn_nl_put_subnet(msg, pn, n, true) : -ENOENT;
 	rcu_read_unlock_bh();
 	if (ret == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, a, "no subnet covers the address");
@@ -682,6 +724,7 @@ static int pn_nl_dump_subnets_start(struct netlink_callback *cb)
 
 struct pn_dump_ctx {
 	struct sk_buff *skb;
+	const struct pn_dev *pn;
 	struct pn_pos pos;
 	int count;
 };
@@ -690,7 +733,7 @@ static int pn_nl_dump_one(struct pn_subnet *n, void *arg)
 {
 	struct pn_dump_ctx *ctx = arg;
 
-	if (pn_nl_put_subnet(ctx->skb, n, true))
+	if (pn_nl_put_subnet(ctx->skb, ctx->pn, n, true))
 		return -EMSGSIZE;
 	ctx->pos.key = n->key;
 	ctx->pos.cidr = n->cidr;
@@ -716,6 +759,7 @@ static int pn_nl_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 		return -ENODEV;
 	}
 	pn = netdev_priv(dev);
+	ctx.pn = pn;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &pn_genl_family, NLM_F_MULTI, PODNET_CMD_GET_SUBNET);
@@ -758,6 +802,21 @@ out:
 	return ret;
 }
 
+/* The attribute of each counter: those added later come after the pad. */
+static const u16 pn_stat_attrs[PN_STAT_COUNT] = {
+	[PN_STAT_NO_ROUTE] = PODNET_STATS_A_NO_ROUTE,
+	[PN_STAT_NOT_IP] = PODNET_STATS_A_NOT_IP,
+	[PN_STAT_PMTU] = PODNET_STATS_A_PMTU,
+	[PN_STAT_TX_ERRORS] = PODNET_STATS_A_TX_ERRORS,
+	[PN_STAT_BAD_HEADER] = PODNET_STATS_A_BAD_HEADER,
+	[PN_STAT_BAD_VNI] = PODNET_STATS_A_BAD_VNI,
+	[PN_STAT_SRC_CHECK] = PODNET_STATS_A_SRC_CHECK,
+	[PN_STAT_ARP_REPLY] = PODNET_STATS_A_ARP_REPLY,
+	[PN_STAT_ARP_MISS] = PODNET_STATS_A_ARP_MISS,
+	[PN_STAT_BCAST] = PODNET_STATS_A_BCAST,
+	[PN_STAT_UNKNOWN_NODE] = PODNET_STATS_A_UNKNOWN_NODE,
+};
+
 static int pn_nl_put_device(struct sk_buff *skb, struct pn_dev *pn,
 			    u32 portid, u32 seq, int flags)
 {
@@ -778,7 +837,7 @@ static int pn_nl_put_device(struct sk_buff *skb, struct pn_dev *pn,
 	if (!stats)
 		goto cancel;
 	for (i = 0; i < PN_STAT_COUNT; i++)
-		if (nla_put_u64_64bit(skb, PODNET_STATS_A_NO_ROUTE + i,
+		if (nla_put_u64_64bit(skb, pn_stat_attrs[i],
 				      pn_stats_read(pn, i), PODNET_STATS_A_PAD))
 			goto cancel;
 	nla_nest_end(skb, stats);

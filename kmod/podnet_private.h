@@ -14,12 +14,15 @@
 #include <linux/ratelimit.h>
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
+#include <net/route.h>
 #include <linux/podnet.h>
 
 #define PODNET_VERSION "0.1.0"
 
 /* Outer headers added in VXLAN mode: IPv4 + UDP + VXLAN + inner Ethernet. */
 #define PN_VXLAN_OVERHEAD 50
+/* And in IP-in-IP mode: the outer IPv4 header. */
+#define PN_IPIP_OVERHEAD 20
 #define PN_VNI_MAX 0xffffff
 #define PN_DEFAULT_GATEWAY 0xa9fe0101	/* 169.254.1.1 */
 #define PN_DEFAULT_MTU (ETH_DATA_LEN - PN_VXLAN_OVERHEAD)
@@ -62,6 +65,7 @@ enum pn_stat {
 	PN_STAT_ARP_REPLY,
 	PN_STAT_ARP_MISS,
 	PN_STAT_BCAST,
+	PN_STAT_UNKNOWN_NODE,
 	PN_STAT_COUNT
 };
 
@@ -88,6 +92,7 @@ struct pn_subnet_stats {
  * @is_entry: a subnet; the fields below are valid
  * @lladdr_derived: @lladdr was derived from @node
  * @stats_moved: @stats now belong to the entry that replaced this one
+ * @refs: in a node set, the number of subnets the node owns
  * @node: the owning node's underlay address
  * @lladdr: the owning node's VTEP MAC address
  * @stats: per-CPU traffic counters
@@ -101,6 +106,7 @@ struct pn_subnet {
 	bool is_entry;
 	bool lladdr_derived;
 	bool stats_moved;
+	u32 refs;
 	__be32 node;
 	u8 lladdr[ETH_ALEN];
 	struct pn_subnet_stats __percpu *stats;
@@ -141,6 +147,10 @@ void pn_subnet_free(struct pn_subnet *n);
 void pn_subnet_stats_read(const struct pn_subnet *n,
 			  struct pn_subnet_stats *sum);
 void pn_table_init(struct pn_table *t);
+void pn_nodes_init(struct pn_table *t);
+void pn_node_hold(struct pn_table *t, __be32 addr, struct pn_subnet **new,
+		  struct pn_subnet **spare);
+void pn_node_release(struct pn_table *t, __be32 addr);
 struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr);
 struct pn_subnet *pn_table_find(struct pn_table *t, u32 key, u8 cidr);
 void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
@@ -168,8 +178,11 @@ static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
  * @mac_derived: the MAC address follows @cfg.local
  * @stats: the named counters
  * @table: the subnets
+ * @nodes: the nodes that own them, as /32 entries (IP-in-IP mode); locked
+ *	inside @table's lock
  * @sock: the UDP socket while the device is up (VXLAN mode)
- * @sock_list: entry in @sock's list of devices
+ * @rx_list: while the device is up, entry in @sock's list of devices
+ *	(VXLAN mode) or in the namespace's list of ipip devices
  * @gro_cells: receive queue after decapsulation
  * @miss_rs: bounds the rate of miss events
  * @last_miss: the address of the last miss event, against repeats
@@ -183,8 +196,9 @@ struct pn_dev {
 	bool mac_derived;
 	struct pn_pcpu_stats __percpu *stats;
 	struct pn_table table;
+	struct pn_table nodes;
 	struct pn_sock __rcu *sock;
-	struct list_head sock_list;
+	struct list_head rx_list;
 	struct gro_cells gro_cells;
 	struct ratelimit_state miss_rs;
 	__be32 last_miss;
@@ -198,10 +212,12 @@ extern unsigned int pn_net_id;
  * struct pn_net - per network namespace state
  * @devices: podnet devices created in this namespace, under RTNL
  * @socks: the UDP sockets of this namespace, under RTNL
+ * @ipip_devs: the ipip devices that are up, found on receive (RCU)
  */
 struct pn_net {
 	struct list_head devices;
 	struct list_head socks;
+	struct list_head ipip_devs;
 };
 
 /* device.c */
@@ -212,6 +228,18 @@ bool pn_is_podnet(const struct net_device *dev);
 void pn_stats_inc(struct pn_dev *pn, enum pn_stat stat);
 u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat);
 extern const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN];
+
+static inline bool pn_is_ipip(const struct pn_dev *pn)
+{
+	return pn->cfg.mode == PODNET_MODE_IPIP;
+}
+
+/* tunnel.c */
+void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len);
+struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
+			       u8 tos, u8 proto, __be32 *saddr);
+bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
+		       const struct iphdr *iph, int overhead, int hlen);
 
 /* netlink.c */
 int pn_genl_init(void);
@@ -243,5 +271,12 @@ struct pn_sock {
 int pn_vxlan_open(struct pn_dev *pn);
 void pn_vxlan_stop(struct pn_dev *pn);
 netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev);
+
+/* ipip.c */
+int pn_ipip_init(void);
+void pn_ipip_uninit(void);
+void pn_ipip_open(struct pn_dev *pn);
+void pn_ipip_stop(struct pn_dev *pn);
+netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev);
 
 #endif /* _PODNET_PRIVATE_H */

@@ -92,13 +92,25 @@ static void pn_subnet_retire(struct pn_subnet *n)
 	call_rcu(&n->rcu, pn_subnet_free_rcu);
 }
 
-void pn_table_init(struct pn_table *t)
+static void __pn_table_init(struct pn_table *t)
 {
 	RCU_INIT_POINTER(t->root, NULL);
-	mutex_init(&t->lock);
 	t->count = 0;
 	t->generation = 1;
 	t->dead = false;
+}
+
+void pn_table_init(struct pn_table *t)
+{
+	__pn_table_init(t);
+	mutex_init(&t->lock);
+}
+
+/* A node set is locked inside its device's table: a lock class of its own. */
+void pn_nodes_init(struct pn_table *t)
+{
+	__pn_table_init(t);
+	mutex_init(&t->lock);
 }
 
 /**
@@ -290,6 +302,55 @@ void pn_table_flush(struct pn_table *t)
 	}
 	t->count = 0;
 	t->generation++;
+}
+
+/**
+ * pn_node_hold - count one more subnet of a node in a node set
+ * @t: the node set, locked
+ * @addr: the node's address
+ * @new: a bare node to hold the node's entry; used and set to NULL when the
+ *	node is new to the set
+ * @spare: a bare node for a branch; set to NULL when used
+ *
+ * A node set is a table of /32 entries that only tells whether an address
+ * is a node; its entries have neither counters nor a route cache.
+ */
+void pn_node_hold(struct pn_table *t, __be32 addr, struct pn_subnet **new,
+		  struct pn_subnet **spare)
+{
+	u32 key = be32_to_cpu(addr);
+	struct pn_subnet *n;
+
+	n = pn_table_find(t, key, 32);
+	if (n) {
+		n->refs++;
+		return;
+	}
+	n = *new;
+	*new = NULL;
+	n->key = key;
+	n->cidr = 32;
+	n->node = addr;
+	n->refs = 1;
+	n->is_entry = true;
+	pn_table_insert(t, n, spare);
+}
+
+/**
+ * pn_node_release - count one subnet less, removing the node after its last
+ * @t: the node set, locked
+ * @addr: the node's address
+ */
+void pn_node_release(struct pn_table *t, __be32 addr)
+{
+	struct pn_subnet *n, *none = NULL;
+	u32 key = be32_to_cpu(addr);
+
+	n = pn_table_find(t, key, 32);
+	if (WARN_ON_ONCE(!n) || --n->refs)
+		return;
+	/* A /32 has no children, so removing it needs no branch. */
+	pn_table_remove(t, key, 32, &none);
 }
 
 /**

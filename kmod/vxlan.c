@@ -26,25 +26,10 @@ static struct pn_dev *pn_sock_dev(struct pn_sock *ps, u32 vni)
 {
 	struct pn_dev *pn;
 
-	list_for_each_entry_rcu(pn, &ps->devs, sock_list)
+	list_for_each_entry_rcu(pn, &ps->devs, rx_list)
 		if (pn->cfg.vni == vni)
 			return pn;
 	return NULL;
-}
-
-static void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len)
-{
-	struct pn_subnet_stats *s = this_cpu_ptr(n->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	if (tx) {
-		u64_stats_inc(&s->tx_packets);
-		u64_stats_add(&s->tx_bytes, len);
-	} else {
-		u64_stats_inc(&s->rx_packets);
-		u64_stats_add(&s->rx_bytes, len);
-	}
-	u64_stats_update_end(&s->syncp);
 }
 
 /**
@@ -130,7 +115,7 @@ deliver:
 
 drop:
 	if (!pn)
-		pn = list_first_or_null_rcu(&ps->devs, struct pn_dev, sock_list);
+		pn = list_first_or_null_rcu(&ps->devs, struct pn_dev, rx_list);
 	if (!pn)
 		goto free;
 	pn_stats_inc(pn, why);
@@ -177,70 +162,6 @@ static int pn_vxlan_gro_complete(struct sock *sk, struct sk_buff *skb,
 	return eth_gro_complete(skb, nhoff + sizeof(struct vxlanhdr));
 }
 
-/**
- * pn_vxlan_route - the outer route to a subnet's node
- * @pn: the device
- * @n: the subnet
- * @tos: the outer TOS
- * @saddr: set to the outer source address
- *
- * The route is cached in the subnet unless the TOS is taken from each
- * packet.
- *
- * Return: the route, or an ERR_PTR.
- */
-static struct rtable *pn_vxlan_route(struct pn_dev *pn, struct pn_subnet *n,
-				     u8 tos, __be32 *saddr)
-{
-	bool cached = pn->cfg.tos != 1;
-	struct flowi4 fl4;
-	struct rtable *rt;
-
-	if (cached) {
-		rt = dst_cache_get_ip4(&n->dst_cache, saddr);
-		if (rt)
-			return rt;
-	}
-
-	memset(&fl4, 0, sizeof(fl4));
-	fl4.flowi4_oif = pn->cfg.link;
-	fl4.flowi4_tos = RT_TOS(tos);
-	fl4.flowi4_proto = IPPROTO_UDP;
-	fl4.daddr = n->node;
-	fl4.saddr = pn->cfg.local;
-	fl4.fl4_dport = pn->cfg.port;
-	rt = ip_route_output_key(pn->net, &fl4);
-	if (IS_ERR(rt))
-		return rt;
-	if (rt->dst.dev == pn->dev) {
-		ip_rt_put(rt);
-		return ERR_PTR(-ELOOP);
-	}
-	if (cached)
-		dst_cache_set_ip4(&n->dst_cache, &rt->dst, fl4.saddr);
-	*saddr = fl4.saddr;
-	return rt;
-}
-
-/* Whether @skb, once encapsulated, is too big for @rt; if so the sender
- * is told the MTU it must use.
- */
-static bool pn_vxlan_too_big(struct sk_buff *skb, struct rtable *rt,
-			     const struct iphdr *iph)
-{
-	int mtu = dst_mtu(&rt->dst) - PN_VXLAN_OVERHEAD;
-
-	if (!(iph->frag_off & htons(IP_DF)))
-		return false;
-	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
-			      skb->len - ETH_HLEN <= mtu)
-		return false;
-	mtu = max(mtu, IPV4_MIN_MTU);
-	skb_dst_update_pmtu_no_confirm(skb, mtu);
-	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
-	return true;
-}
-
 /*
  * Encapsulate @skb to the node of @n and send it. The inner Ethernet
  * header is rewritten from the table (our MAC to the subnet's VTEP MAC),
@@ -270,13 +191,13 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 		goto drop;
 
 	tos = cfg->tos == 1 ? ip_tunnel_get_dsfield(iph, skb) : cfg->tos;
-	rt = pn_vxlan_route(pn, n, tos, &saddr);
+	rt = pn_tunnel_route(pn, n, tos, IPPROTO_UDP, &saddr);
 	if (IS_ERR(rt)) {
 		DEV_STATS_INC(dev, tx_carrier_errors);
 		goto drop;
 	}
 	why = PN_STAT_PMTU;
-	if (iph && pn_vxlan_too_big(skb, rt, iph))
+	if (iph && pn_tunnel_too_big(skb, rt, iph, PN_VXLAN_OVERHEAD, ETH_HLEN))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
@@ -429,7 +350,7 @@ int pn_vxlan_open(struct pn_dev *pn)
 		return -EADDRINUSE;
 	}
 	ps->refs++;
-	list_add_rcu(&pn->sock_list, &ps->devs);
+	list_add_rcu(&pn->rx_list, &ps->devs);
 	rcu_assign_pointer(pn->sock, ps);
 	return 0;
 }
@@ -445,7 +366,7 @@ void pn_vxlan_stop(struct pn_dev *pn)
 	if (!ps)
 		return;
 	RCU_INIT_POINTER(pn->sock, NULL);
-	list_del_rcu(&pn->sock_list);
+	list_del_rcu(&pn->rx_list);
 	if (--ps->refs) {
 		synchronize_net();
 		return;

@@ -533,6 +533,7 @@ static const char *const stat_names[] = {
 	[PODNET_STATS_A_ARP_REPLY] = "arp_reply",
 	[PODNET_STATS_A_ARP_MISS] = "arp_miss",
 	[PODNET_STATS_A_BCAST] = "bcast",
+	[PODNET_STATS_A_UNKNOWN_NODE] = "unknown_node",
 };
 
 static const char *const operstates[] = {

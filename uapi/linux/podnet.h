@@ -260,6 +260,8 @@ enum podnet_subnet_stats_attr {
  *                  present", reserved bits set, or too short
  *    BAD_VNI       received packets for another VNI
  *    SRC_CHECK     received packets failing the source check
+ *    UNKNOWN_NODE  received IP-in-IP packets from an address that is no
+ *                  peer node and that no other tunnel took (ipip mode)
  *
  *    ARP_REPLY     ARP requests answered by the device
  *    ARP_MISS      ARP requests for addresses in no subnet (dropped)
@@ -283,6 +285,7 @@ enum podnet_stats_attr {
 	PODNET_STATS_A_ARP_MISS,
 	PODNET_STATS_A_BCAST,
 	PODNET_STATS_A_PAD,
+	PODNET_STATS_A_UNKNOWN_NODE,
 	__PODNET_STATS_A_MAX
 };
 

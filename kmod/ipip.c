@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnet: IPv4-in-IPv4 encapsulation, what Calico's tunl0 and flannel's
+ * ipip backend put on the wire, and its receive side.
+ *
+ * Received protocol-4 packets reach every tunnel4 handler in the order of
+ * their priority until one takes the packet. podnet's first handler runs
+ * before the kernel's ipip module (priority 1) and takes only packets from
+ * the peer nodes of an ipip device that is up, so tunl0 and point-to-point
+ * ipip tunnels keep what is theirs, whichever module was loaded first. Its
+ * second handler runs after every other one: a packet nobody took, in a
+ * namespace with an ipip device up, is dropped and counted as coming from
+ * an unknown node.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/icmp.h>
+#include <net/icmp.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+#include <net/xfrm.h>
+
+#include "podnet_private.h"
+
+#define PN_IPIP_PRIO_PEERS	0
+#define PN_IPIP_PRIO_UNCLAIMED	100
+
+/*
+ * The device that takes a packet from @saddr to @daddr: an ipip device
+ * that is up, has @saddr as a peer node and has no other local address.
+ * Called under rcu_read_lock().
+ */
+static struct pn_dev *pn_ipip_find(struct net *net, __be32 saddr,
+				   __be32 daddr)
+{
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+	struct pn_dev *pn;
+
+	list_for_each_entry_rcu(pn, &pnn->ipip_devs, rx_list) {
+		if (pn->cfg.local && pn->cfg.local != daddr)
+			continue;
+		if (pn_table_lookup(&pn->nodes, saddr))
+			return pn;
+	}
+	return NULL;
+}
+
+/**
+ * pn_ipip_rcv - take an IP-in-IP packet from a peer node
+ * @skb: the packet, data at the inner IPv4 header, already pulled
+ *
+ * Called under rcu_read_lock() in softirq context.
+ *
+ * Return: 0 when the packet was taken (delivered or dropped), or a
+ * negative errno to hand it to the next handler.
+ */
+static int pn_ipip_rcv(struct sk_buff *skb)
+{
+	const struct iphdr *oiph = ip_hdr(skb);
+	const struct iphdr *iph;
+	struct pn_subnet *n;
+	struct pn_dev *pn;
+	enum pn_stat why;
+	__be32 osaddr;
+	u8 otos;
+
+	pn = pn_ipip_find(dev_net(skb->dev), oiph->saddr, oiph->daddr);
+	if (!pn)
+		return -EINVAL;
+	osaddr = oiph->saddr;
+	otos = oiph->tos;
+
+	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
+		goto drop_uncounted;
+	why = PN_STAT_BAD_HEADER;
+	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP),
+				 !net_eq(pn->net, dev_net(pn->dev))))
+		goto drop;
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	iph = ip_hdr(skb);
+	if (iph->version != 4 || iph->ihl < 5 ||
+	    ntohs(iph->tot_len) > skb->len)
+		goto drop;
+
+	n = pn_table_lookup(&pn->table, iph->saddr);
+	why = PN_STAT_SRC_CHECK;
+	if (pn->cfg.srccheck && (!n || n->node != osaddr))
+		goto drop;
+
+	skb->dev = pn->dev;
+	skb->pkt_type = PACKET_HOST;
+	if (INET_ECN_decapsulate(skb, otos, iph->tos) > 1) {
+		DEV_STATS_INC(pn->dev, rx_frame_errors);
+		goto drop_uncounted;
+	}
+	if (n)
+		pn_subnet_count(n, false, skb->len);
+	dev_sw_netstats_rx_add(pn->dev, skb->len);
+	gro_cells_receive(&pn->gro_cells, skb);
+	return 0;
+
+drop:
+	pn_stats_inc(pn, why);
+drop_uncounted:
+	DEV_STATS_INC(pn->dev, rx_dropped);
+	kfree_skb(skb);
+	return 0;
+}
+
+/* The device whose peer an ICMP error about our outer packet names. */
+static int pn_ipip_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const int type = icmp_hdr(skb)->type;
+	const int code = icmp_hdr(skb)->code;
+	struct net *net = dev_net(skb->dev);
+	struct pn_dev *pn;
+
+	pn = pn_ipip_find(net, iph->daddr, iph->saddr);
+	if (!pn)
+		return -ENOENT;
+
+	/* Our outer routes learn the path MTU and redirects, which the
+	 * route cache of each subnet notices.
+	 */
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
+		ipv4_update_pmtu(skb, net, info, 0, IPPROTO_IPIP);
+	else if (type == ICMP_REDIRECT)
+		ipv4_redirect(skb, net, 0, IPPROTO_IPIP);
+	return 0;
+}
+
+/*
+ * The last handler: a packet nobody took, in a namespace where an ipip
+ * device is up, is counted there as from an unknown node, preferring the
+ * device whose local address it was sent to.
+ */
+static int pn_ipip_rcv_unclaimed(struct sk_buff *skb)
+{
+	struct pn_net *pnn = net_generic(dev_net(skb->dev), pn_net_id);
+	__be32 daddr = ip_hdr(skb)->daddr;
+	struct pn_dev *pn, *found = NULL;
+
+	list_for_each_entry_rcu(pn, &pnn->ipip_devs, rx_list) {
+		if (pn->cfg.local == daddr) {
+			found = pn;
+			break;
+		}
+		if (!pn->cfg.local && !found)
+			found = pn;
+	}
+	if (!found)
+		return -EINVAL;
+	pn_stats_inc(found, PN_STAT_UNKNOWN_NODE);
+	DEV_STATS_INC(found->dev, rx_dropped);
+	kfree_skb(skb);
+	return 0;
+}
+
+static int pn_ipip_err_unclaimed(struct sk_buff *skb, u32 info)
+{
+	return -ENOENT;
+}
+
+static struct xfrm_tunnel pn_ipip_peers __read_mostly = {
+	.handler = pn_ipip_rcv,
+	.err_handler = pn_ipip_err,
+	.priority = PN_IPIP_PRIO_PEERS,
+};
+
+static struct xfrm_tunnel pn_ipip_unclaimed __read_mostly = {
+	.handler = pn_ipip_rcv_unclaimed,
+	.err_handler = pn_ipip_err_unclaimed,
+	.priority = PN_IPIP_PRIO_UNCLAIMED,
+};
+
+/*
+ * Encapsulate @skb to the node of @n and send it, as the kernel's ipip
+ * tunnels do: outer DF copied from the inner header, ECN set by RFC 6040.
+ */
+static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
+			 struct pn_subnet *n)
+{
+	struct net_device *dev = pn->dev;
+	const struct pn_cfg *cfg = &pn->cfg;
+	const struct iphdr *iph = ip_hdr(skb);
+	enum pn_stat why;
+	struct rtable *rt;
+	__be32 saddr;
+	u8 tos, ttl;
+	__be16 df;
+
+	tos = cfg->tos == 1 ? ipv4_get_dsfield(iph) : cfg->tos;
+	rt = pn_tunnel_route(pn, n, tos, IPPROTO_IPIP, &saddr);
+	why = PN_STAT_TX_ERRORS;
+	if (IS_ERR(rt)) {
+		DEV_STATS_INC(dev, tx_carrier_errors);
+		goto drop;
+	}
+	why = PN_STAT_PMTU;
+	if (pn_tunnel_too_big(skb, rt, iph, PN_IPIP_OVERHEAD, 0))
+		goto drop_rt;
+
+	why = PN_STAT_TX_ERRORS;
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			 rt->dst.header_len + sizeof(struct iphdr)))
+		goto drop_rt;
+	iph = ip_hdr(skb);
+	df = iph->frag_off & htons(IP_DF);
+	tos = ip_tunnel_ecn_encap(tos, iph, skb);
+	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
+
+	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))
+		goto drop_rt;
+	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+
+	pn_subnet_count(n, true, skb->len);
+	iptunnel_xmit(NULL, rt, skb, saddr, n->node, IPPROTO_IPIP, tos, ttl,
+		      df, !net_eq(pn->net, dev_net(dev)));
+	return;
+
+drop_rt:
+	ip_rt_put(rt);
+drop:
+	pn_stats_inc(pn, why);
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+/**
+ * pn_ipip_xmit - send an IPv4 packet to the node that owns its destination
+ * @skb: the packet, data at its IPv4 header
+ * @dev: the podnet device
+ *
+ * Called with rcu_read_lock_bh() held.
+ *
+ * Return: NETDEV_TX_OK; the packet is sent or dropped and counted.
+ */
+netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	struct pn_subnet *n;
+	enum pn_stat why;
+	__be32 daddr;
+
+	why = PN_STAT_NOT_IP;
+	if (skb->protocol != htons(ETH_P_IP) ||
+	    !pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		goto drop;
+	daddr = ip_hdr(skb)->daddr;
+	why = PN_STAT_BCAST;
+	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
+		goto drop;
+
+	n = pn_table_lookup(&pn->table, daddr);
+	why = PN_STAT_NO_ROUTE;
+	if (!n) {
+		pn_nl_miss(pn, daddr, PODNET_MISS_IP);
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+		goto drop;
+	}
+	pn_ipip_send(pn, skb, n);
+	return NETDEV_TX_OK;
+
+drop:
+	pn_stats_inc(pn, why);
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+/**
+ * pn_ipip_open - let a device receive
+ * @pn: the device being brought up, under RTNL
+ */
+void pn_ipip_open(struct pn_dev *pn)
+{
+	struct pn_net *pnn = net_generic(pn->net, pn_net_id);
+
+	list_add_tail_rcu(&pn->rx_list, &pnn->ipip_devs);
+}
+
+/**
+ * pn_ipip_stop - stop receiving, once no handler can still see the device
+ * @pn: the device going down, under RTNL
+ */
+void pn_ipip_stop(struct pn_dev *pn)
+{
+	list_del_rcu(&pn->rx_list);
+	synchronize_net();
+	INIT_LIST_HEAD(&pn->rx_list);
+}
+
+int pn_ipip_init(void)
+{
+	int ret;
+
+	ret = xfrm4_tunnel_register(&pn_ipip_peers, AF_INET);
+	if (ret) {
+		pr_err("cannot register the IP-in-IP handler: %d\n", ret);
+		return ret;
+	}
+	ret = xfrm4_tunnel_register(&pn_ipip_unclaimed, AF_INET);
+	if (ret) {
+		pr_err("cannot register the IP-in-IP handler: %d\n", ret);
+		xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
+	}
+	return ret;
+}
+
+void pn_ipip_uninit(void)
+{
+	xfrm4_tunnel_deregister(&pn_ipip_unclaimed, AF_INET);
+	xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnet: what both encapsulations share on transmit, the outer route and
+ * the path MTU check, and the per-subnet counters.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "podnet_private.h"
+
+void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len)
+{
+	struct pn_subnet_stats *s = this_cpu_ptr(n->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	if (tx) {
+		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_bytes, len);
+	} else {
+		u64_stats_inc(&s->rx_packets);
+		u64_stats_add(&s->rx_bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+/**
+ * pn_tunnel_route - the outer route to a subnet's node
+ * @pn: the device
+ * @n: the subnet
+ * @tos: the outer TOS
+ * @proto: the outer protocol, IPPROTO_UDP or IPPROTO_IPIP
+ * @saddr: set to the outer source address
+ *
+ * The route is cached in the subnet unless the TOS is taken from each
+ * packet.
+ *
+ * Return: the route, or an ERR_PTR.
+ */
+struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
+			       u8 tos, u8 proto, __be32 *saddr)
+{
+	bool cached = pn->cfg.tos != 1;
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (cached) {
+		rt = dst_cache_get_ip4(&n->dst_cache, saddr);
+		if (rt)
+			return rt;
+	}
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.flowi4_oif = pn->cfg.link;
+	fl4.flowi4_tos = RT_TOS(tos);
+	fl4.flowi4_proto = proto;
+	fl4.daddr = n->node;
+	fl4.saddr = pn->cfg.local;
+	if (proto == IPPROTO_UDP)
+		fl4.fl4_dport = pn->cfg.port;
+	rt = ip_route_output_key(pn->net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (rt->dst.dev == pn->dev) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	if (cached)
+		dst_cache_set_ip4(&n->dst_cache, &rt->dst, fl4.saddr);
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+/**
+ * pn_tunnel_too_big - whether a packet, once encapsulated, is too big
+ * @skb: the packet
+ * @rt: the outer route
+ * @iph: its IPv4 header
+ * @overhead: the bytes encapsulation adds in front of the IPv4 header
+ * @hlen: the link-layer header in front of @iph in @skb
+ *
+ * A packet that may not be fragmented and does not fit makes the sender
+ * learn the MTU it must use, as a router on the path would.
+ *
+ * Return: true when @skb must be dropped.
+ */
+bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
+		       const struct iphdr *iph, int overhead, int hlen)
+{
+	int mtu = dst_mtu(&rt->dst) - overhead;
+
+	if (!(iph->frag_off & htons(IP_DF)))
+		return false;
+	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
+			      skb->len - hlen <= mtu)
+		return false;
+	mtu = max(mtu, IPV4_MIN_MTU);
+	skb_dst_update_pmtu_no_confirm(skb, mtu);
+	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	return true;
+}
