@@ -1,0 +1,503 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# IP-in-IP mode end to end: three podnet nodes; the bytes on the wire; a
+# node set up as Calico sets up tunl0, and one as flannel's ipip backend;
+# a point-to-point ipip tunnel beside podnet in both load orders; the
+# source check and injected packets; vxlan and ipip devices side by side;
+# the tool on ipip devices; module unload under traffic.
+
+source "$(dirname "$0")/lib.sh"
+
+TMP=$(mktemp -d)
+
+# Node i with podnet in ipip mode: pn0 holds the node's tunnel address and
+# one route covers the whole cluster.
+pn_ipip_node()
+{
+	local i=$1 n
+
+	pn_node "$i" || return 1
+	n=$(eval echo "\$N$i")
+	ns_exec "$n" "$PODNET" link add pn0 mode ipip local "192.168.0.$i" \
+		dev e0 || return 1
+	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
+	ip -n "$n" link set pn0 up
+	ip -n "$n" route add 10.244.0.0/16 dev pn0
+}
+
+# pn_ipip_peers I J...: node I's table names nodes J... as owners.
+pn_ipip_peers()
+{
+	local i=$1 j n
+
+	shift
+	n=$(eval echo "\$N$i")
+	for j in "$@"; do
+		ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
+			via "192.168.0.$j" dev pn0 || return 1
+	done
+}
+
+setup_ipip_mesh()
+{
+	pn_underlay
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_ipip_node 3 || return 1
+	pn_ipip_peers 1 2 3 && pn_ipip_peers 2 1 3 && pn_ipip_peers 3 1 2
+}
+
+stat_of()	# stat_of NS NAME
+{
+	ns_exec "$1" ethtool -S pn0 | awk -v k="$2:" '$1 == k {print $2}'
+}
+
+# Echo requests that reached pod $1's stack.
+pod_echos()
+{
+	ns_exec "$1" awk '/^Icmp:/ && !h {h = 1; for (i = 1; i <= NF; i++) if ($i == "InEchos") c = i; next}
+			  /^Icmp:/ {print $c}' /proc/net/snmp
+}
+
+# ping_all PODS...: every pod pings every other one.
+ping_all()
+{
+	local i j
+
+	for i in "$@"; do
+		for j in "$@"; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$(eval echo "\$P$i")" ping -c 2 -W 2 -q \
+				"10.244.$j.2" >/dev/null
+			check_err $? "pod $i cannot ping pod $j"
+		done
+	done
+}
+
+# tcp_ok FROM TO: a 10 MB TCP transfer from pod FROM to pod TO.
+tcp_ok()
+{
+	local out
+
+	ns_exec "$(eval echo "\$P$2")" iperf3 -s -1 -D -B "10.244.$2.2" >/dev/null
+	sleep 0.5
+	out=$(ns_exec "$(eval echo "\$P$1")" iperf3 -c "10.244.$2.2" -n 10M -J 2>&1)
+	check_err $? "iperf3 pod $1 -> pod $2 failed"
+	expect_match "$out" '"bytes":[[:space:]]*1048576[0-9]' "iperf3 pod $1 -> pod $2 did not move 10 MB"
+}
+
+test_device()
+{
+	local out
+
+	out=$(ip -n "$N1" -d link show pn0)
+	expect_match "$out" "<NOARP,UP,LOWER_UP> mtu 1480 " "flags or MTU"
+	expect_match "$out" "link/none" "link type"
+	out=$(ns_exec "$N1" "$PODNET" -j -d link show pn0)
+	expect_match "$out" '"mode":"ipip"' "mode in the tool's JSON"
+	expect_match "$out" '"local":"192.168.0.1"' "local address in JSON"
+	if grep -q '"vni"' <<<"$out"; then
+		check_err 1 "an ipip device shows a VNI: $out"
+	fi
+	log_test "device: layer 3, NOARP, MTU 1480, mode ipip"
+}
+
+test_mesh()
+{
+	ping_all 1 2 3
+	log_test "ipip mesh: every pod pings every other pod"
+
+	# GRO for IPIP is the core's: merged segments above the MTU reach pn0.
+	ns_exec "$N2" ethtool -K e0 gro on
+	ns_exec "$N2" timeout 30 tcpdump -c 200 -s 96 -nn -i pn0 \
+		'tcp dst port 5201' >"$TMP/gro" 2>/dev/null &
+	sleep 1
+	tcp_ok 1 2
+	wait
+	grep -Eq "length ([2-9][0-9]{3}|[1-9][0-9]{4})$" "$TMP/gro"
+	check_err $? "no GRO-merged segment above the MTU arrived on pn0"
+	tcp_ok 3 1
+	log_test "ipip mesh: TCP both ways, GRO on receive"
+}
+
+# The IPv4 packets of a pcap file, link-layer header stripped, in hex.
+pcap_ip()
+{
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+link = struct.unpack("<I", d[20:24])[0]
+skip = {1: 14, 12: 0, 101: 0, 113: 16}[link]
+off = 24
+while off < len(d):
+    n = struct.unpack("<I", d[off + 8:off + 12])[0]
+    print(d[off + 16 + skip:off + 16 + n].hex())
+    off += 16 + n
+PY
+}
+
+test_wire_format()
+{
+	local out wire inner
+
+	ns_exec "$UL" timeout 15 tcpdump -c 1 -nn -i br0 -w "$TMP/wire.pcap" \
+		'ip proto 4 and src host 192.168.0.1' 2>/dev/null &
+	ns_exec "$N1" timeout 15 tcpdump -c 1 -nn -i pn0 -w "$TMP/pn0.pcap" \
+		'icmp[icmptype] = icmp-echo' 2>/dev/null &
+	sleep 1
+	ns_exec "$P1" ping -c 1 -W 2 -q 10.244.2.2 >/dev/null
+	wait
+	out=$(tcpdump -nn -v -r "$TMP/wire.pcap" 2>/dev/null)
+	expect_match "$out" "proto IPIP \(4\)" "outer protocol"
+	expect_match "$out" "192\.168\.0\.1 > 192\.168\.0\.2: " "outer addresses"
+	expect_match "$out" "10\.244\.1\.2 > 10\.244\.2\.2: ICMP echo request" "inner packet"
+	out=$(tcpdump -nn -r "$TMP/pn0.pcap" 2>/dev/null)
+	expect_match "$out" "^[0-9:.]+ IP 10\.244\.1\.2 > 10\.244\.2\.2: ICMP echo request" "tcpdump on pn0 shows plain IPv4"
+
+	# The inner packet is the one pn0 was given, byte for byte.
+	wire=$(pcap_ip "$TMP/wire.pcap")
+	inner=$(pcap_ip "$TMP/pn0.pcap")
+	[ -n "$inner" ] && [ "${wire:40}" = "$inner" ]
+	check_err $? "inner packet differs: wire ${wire:40:80}... pn0 ${inner:0:80}..."
+	log_test "wire: protocol 4 between the nodes, the inner packet unmodified"
+}
+
+# subnet_stats NS PREFIX: tx packets, tx bytes, rx packets, rx bytes.
+subnet_stats()
+{
+	ns_exec "$1" "$PODNET" -j -s subnet show dev pn0 | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["dst"] == sys.argv[1]:
+        s = e["stats"]
+        print(s["tx_packets"], s["tx_bytes"], s["rx_packets"], s["rx_bytes"])
+' "$2"
+}
+
+test_no_route()
+{
+	local out before
+
+	before=$(stat_of "$N1" no_route)
+	out=$(ns_exec "$P1" ping -c 3 -i 0.2 -W 1 10.244.9.2 2>&1)
+	check_fail $? "ping to an address in no subnet succeeded"
+	expect_match "$out" "Destination Net Unreachable" "no ICMP unreachable"
+	out=$(stat_of "$N1" no_route)
+	[ "$out" -eq $((before + 3)) ]
+	check_err $? "no_route is $out, expected $((before + 3))"
+
+	before=$(subnet_stats "$N1" 10.244.3.0/24)
+	ns_exec "$P1" ping -c 5 -i 0.2 -W 2 -q 10.244.3.2 >/dev/null
+	out=$(subnet_stats "$N1" 10.244.3.0/24)
+	[ "$out" = "$(awk '{print $1 + 5, $2 + 420, $3 + 5, $4 + 420}' <<<"$before")" ]
+	check_err $? "per-subnet counters went from $before to $out, expected +5 packets, +420 bytes each way"
+	log_test "counters: no route counted with ICMP unreachable; per subnet"
+}
+
+test_pmtu()
+{
+	local out before
+
+	ns_exec "$N1" ip link set e0 mtu 1400
+	ns_exec "$N1" "$PODNET" link add pn9 mode ipip local 192.168.0.1
+	expect_match "$(ns_exec "$N1" ip link show pn9)" "mtu 1380 " "MTU not derived from the underlay"
+	ns_exec "$N1" "$PODNET" link del pn9
+
+	before=$(stat_of "$N1" pmtu)
+	out=$(ns_exec "$P1" ping -c 1 -W 2 -M do -s 1400 10.244.2.2 2>&1)
+	check_fail $? "a DF packet too big for the underlay got through"
+	expect_match "$out" "Frag needed and DF set \(mtu = 1380\)|mtu=1380|Message too long" "no PMTU signal to the sender"
+	[ "$(stat_of "$N1" pmtu)" -gt "$before" ]
+	check_err $? "pmtu counter did not move"
+	ns_exec "$P1" ping -c 2 -W 2 -s 1300 -q 10.244.2.2 >/dev/null
+	check_err $? "packets below the path MTU fail"
+	ns_exec "$N1" ip link set e0 mtu 1500
+	log_test "PMTU: 20 bytes of overhead; too-big DF packets refused with ICMP"
+}
+
+# inject NS SRC INNER_SRC [LEN]: an IP-in-IP packet from SRC to node 1
+# carrying an ICMP echo from INNER_SRC to pod 1; LEN cuts the inner packet
+# short of what its header says.
+inject()
+{
+	ns_exec "$1" python3 - "$2" "$3" "${4:-0}" <<'PY'
+import socket, struct, sys
+src, inner_src, cut = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return (~s) & 0xffff
+icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4242, 1) + b"podnet-inject"
+icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
+                 socket.inet_aton(inner_src), socket.inet_aton("10.244.1.2"))
+ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+pkt = ip + icmp
+if cut:
+    pkt = pkt[:cut]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
+s.bind((src, 0))
+s.sendto(pkt, ("192.168.0.1", 0))
+PY
+}
+
+test_injection()
+{
+	local sc un bh pod_rx
+
+	setup_ns R
+	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
+	ip -n "$UL" link set u9 master br0 up
+	ip -n "$R" addr add 192.168.0.99/24 dev e0
+	ip -n "$R" link set e0 up
+
+	sc=$(stat_of "$N1" src_check)
+	un=$(stat_of "$N1" unknown_node)
+	bh=$(stat_of "$N1" bad_header)
+	pod_rx=$(pod_echos "$P1")
+
+	inject "$R" 192.168.0.99 10.244.2.2	# not a peer
+	inject "$N3" 192.168.0.3 10.244.2.2	# a peer, not its subnet
+	inject "$N2" 192.168.0.2 10.244.2.2 30	# truncated inner packet
+	sleep 0.5
+
+	[ "$(stat_of "$N1" unknown_node)" -eq $((un + 1)) ]
+	check_err $? "unknown_node: $(stat_of "$N1" unknown_node), expected $((un + 1))"
+	[ "$(stat_of "$N1" src_check)" -eq $((sc + 1)) ]
+	check_err $? "src_check: $(stat_of "$N1" src_check), expected $((sc + 1))"
+	[ "$(stat_of "$N1" bad_header)" -eq $((bh + 1)) ]
+	check_err $? "bad_header: $(stat_of "$N1" bad_header), expected $((bh + 1))"
+	[ "$(pod_echos "$P1")" -eq "$pod_rx" ]
+	check_err $? "an injected packet reached the pod"
+
+	# The same packet from the owning node passes: the check can pass.
+	inject "$N2" 192.168.0.2 10.244.2.2
+	sleep 0.5
+	[ "$(pod_echos "$P1")" -gt "$pod_rx" ]
+	check_err $? "a well-formed packet from the owning node did not reach the pod"
+
+	# Source check off: a peer's packet from another subnet passes; a
+	# stranger's is still not podnet's.
+	ns_exec "$N1" "$PODNET" link set pn0 srccheck off
+	pod_rx=$(pod_echos "$P1")
+	inject "$N3" 192.168.0.3 10.244.2.2
+	sleep 0.5
+	[ "$(pod_echos "$P1")" -gt "$pod_rx" ]
+	check_err $? "srccheck off still dropped a peer's packet"
+	pod_rx=$(pod_echos "$P1")
+	inject "$R" 192.168.0.99 10.244.2.2
+	sleep 0.5
+	[ "$(pod_echos "$P1")" -eq "$pod_rx" ]
+	check_err $? "srccheck off let a non-peer's packet in"
+	ns_exec "$N1" "$PODNET" link set pn0 srccheck on
+	log_test "injection: non-peer, foreign subnet, truncated dropped and counted"
+}
+
+test_tool()
+{
+	local out rc
+
+	out=$(ns_exec "$N1" "$PODNET" subnet add 10.244.7.0/24 via 192.168.0.7 \
+		lladdr 02:00:00:00:00:07 dev pn0 2>&1)
+	rc=$?
+	[ $rc -ne 0 ]
+	check_err $? "an lladdr on an ipip device was accepted"
+	expect_match "$out" "lladdr" "the error does not name the lladdr"
+	out=$(ns_exec "$N1" "$PODNET" link set pn0 mode vxlan 2>&1)
+	check_fail $? "changing the mode was accepted"
+	expect_match "$out" "mode is fixed" "mode change message"
+	out=$(ns_exec "$N1" "$PODNET" link add pnx mode ipip vni 5 2>&1)
+	check_fail $? "a VNI on an ipip device was accepted"
+	expect_match "$out" "VXLAN settings" "vni on ipip message"
+	ip -n "$N1" link show pnx >/dev/null 2>&1
+	check_fail $? "a refused device was created"
+
+	printf 'subnet add 10.244.7.0/24 via 192.168.0.7 dev pn0\nsubnet add 10.244.8.0/24 via 192.168.0.8 dev pn0\n' >"$TMP/batch"
+	ns_exec "$N1" "$PODNET" -batch "$TMP/batch"
+	check_err $? "batch on an ipip device failed"
+	printf '10.244.2.0/24 via 192.168.0.2\n10.244.3.0/24 via 192.168.0.3\n10.244.8.0/24 via 192.168.0.8\n' >"$TMP/sync"
+	ns_exec "$N1" "$PODNET" subnet sync dev pn0 "$TMP/sync"
+	check_err $? "sync on an ipip device failed"
+	out=$(ns_exec "$N1" "$PODNET" subnet show dev pn0)
+	[ "$out" = "10.244.2.0/24 via 192.168.0.2 dev pn0
+10.244.3.0/24 via 192.168.0.3 dev pn0
+10.244.8.0/24 via 192.168.0.8 dev pn0" ]
+	check_err $? "table after sync: $out"
+	# A node that lost its last subnet is no peer any more.
+	ns_exec "$N1" "$PODNET" subnet del 10.244.8.0/24 dev pn0
+	out=$(ns_exec "$N1" "$PODNET" subnet get 10.244.8.5 dev pn0 2>&1)
+	check_fail $? "a deleted subnet is still found"
+	ping_all 1 2
+	log_test "tool: lladdr, mode change, VNI refused; batch and sync work"
+}
+
+# Node 3 as Calico sets it up: the ipip module's tunl0 with the node's
+# tunnel address, a route per peer block via the peer onlink.
+test_calico_interop()
+{
+	local n3
+
+	cleanup_all_ns
+	modprobe ipip || { check_err 1 "cannot load ipip"; return; }
+	pn_underlay
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_node 3 || return 1
+	n3=$N3
+	ip -n "$n3" addr add 10.244.3.0/32 dev tunl0
+	ip -n "$n3" link set tunl0 mtu 1480 up
+	ip -n "$n3" route add 10.244.1.0/24 via 192.168.0.1 dev tunl0 onlink
+	ip -n "$n3" route add 10.244.2.0/24 via 192.168.0.2 dev tunl0 onlink
+	pn_ipip_peers 1 2 3 && pn_ipip_peers 2 1 3
+	ping_all 1 2 3
+	tcp_ok 1 3
+	tcp_ok 3 2
+	log_test "Calico interop: tunl0 node and podnet nodes, both ways"
+}
+
+test_flannel_interop()
+{
+	local n3
+
+	cleanup_all_ns
+	pn_underlay
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_node 3 || return 1
+	n3=$N3
+	ip -n "$n3" link add flannel.ipip type ipip local 192.168.0.3
+	ip -n "$n3" addr add 10.244.3.0/32 dev flannel.ipip
+	ip -n "$n3" link set flannel.ipip up
+	ip -n "$n3" route add 10.244.1.0/24 via 192.168.0.1 dev flannel.ipip onlink
+	ip -n "$n3" route add 10.244.2.0/24 via 192.168.0.2 dev flannel.ipip onlink
+	pn_ipip_peers 1 2 3 && pn_ipip_peers 2 1 3
+	ping_all 1 2 3
+	tcp_ok 3 1
+	log_test "flannel ipip interop: flannel.ipip node and podnet nodes"
+}
+
+# A point-to-point ipip tunnel between node 1 and a host that is no peer,
+# beside podnet on node 1.
+p2p_check()
+{
+	setup_ns R
+	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
+	ip -n "$UL" link set u9 master br0 up
+	ip -n "$R" addr add 192.168.0.99/24 dev e0
+	ip -n "$R" link set e0 up
+	ip -n "$R" tunnel add t0 mode ipip remote 192.168.0.1 local 192.168.0.99
+	ip -n "$N1" tunnel add t0 mode ipip remote 192.168.0.99 local 192.168.0.1
+	ip -n "$R" addr add 172.16.0.2/30 dev t0
+	ip -n "$N1" addr add 172.16.0.1/30 dev t0
+	ip -n "$R" link set t0 up
+	ip -n "$N1" link set t0 up
+	ns_exec "$R" ping -c 2 -W 2 -q 172.16.0.1 >/dev/null
+	check_err $? "$1: the point-to-point tunnel carries nothing"
+	ping_all 1 2
+	[ "$(stat_of "$N1" unknown_node)" -eq 0 ]
+	check_err $? "$1: podnet counted the tunnel's packets as its own"
+}
+
+test_coexistence()
+{
+	cleanup_all_ns
+	pn_unload && { ! [ -d /sys/module/ipip ] || rmmod ipip; }
+	check_err $? "cannot unload podnet and ipip"
+	modprobe ipip && pn_load
+	pn_underlay
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_ipip_peers 1 2 &&
+		pn_ipip_peers 2 1
+	p2p_check "ipip, then podnet"
+
+	cleanup_all_ns
+	pn_unload && rmmod ipip
+	check_err $? "cannot unload podnet and ipip"
+	pn_load && modprobe ipip
+	pn_underlay
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_ipip_peers 1 2 &&
+		pn_ipip_peers 2 1
+	p2p_check "podnet, then ipip"
+	log_test "coexistence: point-to-point ipip tunnel, either load order"
+}
+
+# One node with a vxlan and an ipip device, each with its own table.
+test_side_by_side()
+{
+	local out i n
+
+	cleanup_all_ns
+	pn_underlay
+	pn_node 1 && pn_node 2 || return 1
+	for i in 1 2; do
+		n=$(eval echo "\$N$i")
+		ns_exec "$n" "$PODNET" link add pnv local "192.168.0.$i" dev e0
+		ns_exec "$n" "$PODNET" link add pn0 mode ipip \
+			local "192.168.0.$i" dev e0
+		ip -n "$n" link set pnv up
+		ip -n "$n" link set pn0 up
+	done
+	ip -n "$P2" addr add 10.244.2.200/24 dev eth0
+	# Node 1 routes the upper half of node 2's block to ipip, the rest
+	# to vxlan. Node 2 answers by vxlan, and knows node 1 on both devices.
+	ns_exec "$N1" "$PODNET" subnet add 10.244.2.0/24 via 192.168.0.2 dev pnv
+	ns_exec "$N1" "$PODNET" subnet add 10.244.2.128/25 via 192.168.0.2 dev pn0
+	ip -n "$N1" route add 10.244.2.0/25 dev pnv
+	ip -n "$N1" route add 10.244.2.128/25 dev pn0
+	ns_exec "$N2" "$PODNET" subnet add 10.244.1.0/24 via 192.168.0.1 dev pnv
+	ns_exec "$N2" "$PODNET" subnet add 10.244.1.0/24 via 192.168.0.1 dev pn0
+	ip -n "$N2" route add 10.244.1.0/24 dev pnv
+
+	ns_exec "$UL" timeout 15 tcpdump -c 4 -nn -i br0 -w "$TMP/both.pcap" \
+		'src host 192.168.0.1 and (udp port 8472 or ip proto 4)' \
+		2>/dev/null &
+	sleep 1
+	ns_exec "$P1" ping -c 2 -W 2 -q 10.244.2.2 >/dev/null
+	check_err $? "pod 1 -> 10.244.2.2 (vxlan) failed"
+	ns_exec "$P1" ping -c 2 -W 2 -q 10.244.2.200 >/dev/null
+	check_err $? "pod 1 -> 10.244.2.200 (ipip) failed"
+	wait
+	out=$(tcpdump -nn -r "$TMP/both.pcap" 2>/dev/null)
+	expect_match "$out" "192\.168\.0\.1\.[0-9]+ > 192\.168\.0\.2\.8472: " "vxlan packet on the wire"
+	expect_match "$out" "^IP 10\.244\.1\.2 > 10\.244\.2\.2: ICMP echo request" "vxlan packet's inner packet"
+	expect_match "$out" "192\.168\.0\.1 > 192\.168\.0\.2: IP 10\.244\.1\.2 > 10\.244\.2\.200: ICMP echo request" "ipip packet on the wire"
+	out=$(ns_exec "$N1" "$PODNET" subnet show dev pn0)
+	[ "$out" = "10.244.2.128/25 via 192.168.0.2 dev pn0" ]
+	check_err $? "the ipip table holds more than its own entry: $out"
+	out=$(ns_exec "$N1" "$PODNET" subnet show dev pnv)
+	[ "$out" = "10.244.2.0/24 via 192.168.0.2 lladdr 0a:58:c0:a8:00:02 dev pnv" ]
+	check_err $? "the vxlan table holds more than its own entry: $out"
+	log_test "side by side: vxlan and ipip devices, separate tables"
+}
+
+test_unload_under_traffic()
+{
+	cleanup_all_ns
+	pn_underlay
+	setup_ipip_mesh || return 1
+	ns_exec "$P2" iperf3 -s -1 -D -B 10.244.2.2 >/dev/null
+	sleep 0.5
+	ip netns exec "$P1" timeout 40 iperf3 -c 10.244.2.2 -t 20 \
+		>/dev/null 2>&1 &
+	ip netns exec "$P3" ping -f -W 1 -w 20 10.244.1.2 >/dev/null 2>&1 &
+	sleep 3
+	rmmod podnet
+	check_err $? "rmmod podnet under traffic failed"
+	wait
+	pn_loaded
+	check_fail $? "podnet is still loaded"
+	cleanup_all_ns
+	pn_load
+	log_test "module unload while ipip traffic flows"
+}
+
+trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
+setup_ipip_mesh || { echo "topology setup failed"; exit $ksft_fail; }
+test_device
+test_mesh
+test_wire_format
+test_no_route
+test_injection
+test_pmtu
+test_tool
+test_calico_interop
+test_flannel_interop
+test_coexistence
+test_side_by_side
+test_unload_under_traffic
+exit $EXIT_STATUS
