@@ -160,6 +160,17 @@ s.sendto(vx + eth + ip + icmp, ("192.168.0.1", 8472))
 PY
 }
 
+# inject_raw NS SRC HEX: any UDP payload from SRC to node 1's port 8472.
+inject_raw()
+{
+	ns_exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 0))
+s.sendto(bytes.fromhex(sys.argv[2]), ("192.168.0.1", 8472))
+' "$2" "$3"
+}
+
 # Echo requests that reached pod 1's stack.
 pod_echos()
 {
@@ -217,6 +228,26 @@ test_injection()
 	check_err $? "srccheck off still dropped the packet"
 	ns_exec "$N1" "$PODNET" link set pn0 srccheck on
 	log_test "injection: non-peer, foreign subnet, VNI, flags dropped and counted"
+
+	# Malformed from the right node: a VXLAN header cut short, an inner
+	# frame shorter than Ethernet, an inner IPv4 header cut short, and
+	# an inner IPv6 packet.
+	local vx=0800000000000100 eth=0a58c0a800010a58c0a80002 ni
+	bh=$(stat_of bad_header)
+	ni=$(stat_of not_ip)
+	pod_rx=$(pod_echos)
+	inject_raw "$N2" 192.168.0.2 08000000
+	inject_raw "$N2" 192.168.0.2 "${vx}0a58c0a80001"
+	inject_raw "$N2" 192.168.0.2 "${vx}${eth}08004500003c"
+	inject_raw "$N2" 192.168.0.2 "${vx}${eth}86dd6000000000003a40$(printf '%064d' 0)"
+	sleep 0.5
+	[ "$(stat_of bad_header)" -eq $((bh + 3)) ]
+	check_err $? "bad_header: $(stat_of bad_header), expected $((bh + 3))"
+	[ "$(stat_of not_ip)" -ge $((ni + 1)) ]
+	check_err $? "not_ip: $(stat_of not_ip), expected $((ni + 1))"
+	[ "$(pod_echos)" -eq "$pod_rx" ]
+	check_err $? "a malformed packet reached the pod"
+	log_test "injection: truncated VXLAN, Ethernet, IPv4; inner IPv6 counted"
 }
 
 # Node 3 as flanneld configures the kernel vxlan driver; nodes 1 and 2 on
