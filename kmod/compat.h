@@ -10,6 +10,11 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/* The GSO helpers moved out of skbuff.h into their own header in 6.5. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#endif
+
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 static inline void pn_compat_set_lltx(struct net_device *dev)
 {

@@ -9,6 +9,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len)
