@@ -247,7 +247,6 @@ static void pn_ipip_setup(struct net_device *dev, bool mtu_given)
 	dev->addr_len = 0;
 	dev->flags = IFF_NOARP;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	dev->needed_headroom = LL_MAX_HEADER + sizeof(struct iphdr);
 	if (!mtu_given)
 		dev->mtu = ETH_DATA_LEN - PN_IPIP_OVERHEAD;
 }
@@ -411,35 +410,34 @@ busy:
 }
 
 /*
- * The largest MTU the underlay allows, or 0 when it is unknown. The
- * underlay is the configured device, else the one holding the local
- * address.
+ * The underlay device: the configured one, else the one holding the local
+ * address, or NULL when it is unknown. Under RTNL.
  */
-static unsigned int pn_link_mtu(struct net *net, const struct pn_cfg *cfg)
+static struct net_device *pn_lower(struct net *net, const struct pn_cfg *cfg)
 {
-	struct net_device *lower = NULL;
-
 	if (cfg->link)
-		lower = __dev_get_by_index(net, cfg->link);
-	else if (cfg->local)
-		lower = __ip_dev_find(net, cfg->local, false);
-	if (!lower)
-		return 0;
-	return max_t(int, lower->mtu - pn_overhead(cfg), ETH_MIN_MTU);
+		return __dev_get_by_index(net, cfg->link);
+	if (cfg->local)
+		return __ip_dev_find(net, cfg->local, false);
+	return NULL;
 }
 
 /*
- * Apply a parsed configuration: bound the MTU by the underlay and derive
- * the MAC address from the local address unless one was set.
+ * Apply a parsed configuration: bound the MTU by the underlay, ask for the
+ * headroom the outer headers need, and derive the MAC address from the
+ * local address unless one was set.
  */
 static int pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg,
 			bool mtu_given, struct netlink_ext_ack *extack)
 {
+	unsigned int outer = pn_overhead(cfg) - pn->dev->hard_header_len;
+	struct net_device *lower = pn_lower(pn->net, cfg);
 	struct net_device *dev = pn->dev;
-	unsigned int max;
 
-	max = pn_link_mtu(pn->net, cfg);
-	if (max) {
+	if (lower) {
+		unsigned int max = max_t(int, lower->mtu - pn_overhead(cfg),
+					 ETH_MIN_MTU);
+
 		if (mtu_given && dev->mtu > max) {
 			NL_SET_ERR_MSG(extack,
 				       "MTU is larger than the underlay device allows");
@@ -451,6 +449,13 @@ static int pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg,
 	} else {
 		dev->max_mtu = IP_MAX_MTU - pn_overhead(cfg);
 	}
+
+	/* Room in front of the inner packet for the outer headers, so that
+	 * the stack makes it when it allocates or forwards the packet and
+	 * encapsulation need not copy it again.
+	 */
+	dev->needed_headroom = outer + (lower ? LL_RESERVED_SPACE(lower) :
+					LL_MAX_HEADER);
 
 	if (pn->mac_derived && cfg->local && cfg->mode != PODNET_MODE_IPIP) {
 		u8 mac[ETH_ALEN];
