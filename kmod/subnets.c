@@ -20,6 +20,7 @@
 #include "podnet_private.h"
 
 static struct kmem_cache *pn_subnet_cache __ro_after_init;
+static struct kmem_cache *pn_bare_cache __ro_after_init;
 
 static inline u32 pn_mask(u8 cidr)
 {
@@ -42,7 +43,8 @@ static inline bool pn_covers(const struct pn_subnet *n, u32 key)
 
 /**
  * pn_subnet_alloc - allocate a node
- * @entry: a subnet with counters and a route cache, not a bare branch
+ * @entry: a subnet with counters and a route cache, not a bare node (a
+ *	branch, or a node-set entry) without the subnet's fields
  *
  * Return: the zeroed node, or NULL.
  */
@@ -50,9 +52,12 @@ struct pn_subnet *pn_subnet_alloc(bool entry)
 {
 	struct pn_subnet *n;
 
+	if (!entry)
+		return kmem_cache_zalloc(pn_bare_cache, GFP_KERNEL);
 	n = kmem_cache_zalloc(pn_subnet_cache, GFP_KERNEL);
-	if (!n || !entry)
-		return n;
+	if (!n)
+		return NULL;
+	n->full = true;
 
 	n->stats = netdev_alloc_pcpu_stats(struct pn_subnet_stats);
 	if (!n->stats)
@@ -74,11 +79,13 @@ void pn_subnet_free(struct pn_subnet *n)
 {
 	if (!n)
 		return;
-	if (n->is_entry) {
-		dst_cache_destroy(&n->dst_cache);
-		if (!n->stats_moved)
-			free_percpu(n->stats);
+	if (!n->full) {
+		kmem_cache_free(pn_bare_cache, n);
+		return;
 	}
+	dst_cache_destroy(&n->dst_cache);
+	if (!n->stats_moved)
+		free_percpu(n->stats);
 	kmem_cache_free(pn_subnet_cache, n);
 }
 
@@ -186,7 +193,7 @@ void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
 	while (n && n->cidr <= new->cidr && pn_covers(n, new->key)) {
 		if (n->cidr == new->cidr) {
 			pn_adopt_children(t, new, n);
-			if (n->is_entry) {
+			if (n->is_entry && n->full && new->full) {
 				free_percpu(new->stats);
 				new->stats = n->stats;
 				n->stats_moved = true;
@@ -579,16 +586,26 @@ int __init pn_subnets_init(void)
 	pn_subnet_cache = KMEM_CACHE(pn_subnet, 0);
 	if (!pn_subnet_cache)
 		return -ENOMEM;
-	ret = pn_subnets_selftest();
-	if (ret) {
-		rcu_barrier();
-		kmem_cache_destroy(pn_subnet_cache);
+	pn_bare_cache = kmem_cache_create("pn_subnet_bare", PN_BARE_SIZE,
+					  __alignof__(struct pn_subnet), 0,
+					  NULL);
+	if (!pn_bare_cache) {
+		ret = -ENOMEM;
+		goto err;
 	}
+	ret = pn_subnets_selftest();
+	if (!ret)
+		return 0;
+	rcu_barrier();
+	kmem_cache_destroy(pn_bare_cache);
+err:
+	kmem_cache_destroy(pn_subnet_cache);
 	return ret;
 }
 
 void pn_subnets_uninit(void)
 {
 	rcu_barrier();
+	kmem_cache_destroy(pn_bare_cache);
 	kmem_cache_destroy(pn_subnet_cache);
 }
