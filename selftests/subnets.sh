@@ -101,7 +101,7 @@ gen_batch()	# gen_batch VERB COUNT [NODE_OFFSET]
 
 test_batch_10k()
 {
-	local out
+	local out p
 
 	gen_batch add 10000 >"$TMP/add"
 	pn -batch "$TMP/add"
@@ -127,6 +127,34 @@ test_batch_10k()
 	expect_match "$out" ":2:" "the error does not name line 2"
 
 	pn subnet del 10.200.0.0/16 dev pn0
+
+	# Lines travel many to a request, yet the outcome is line by line:
+	# the lines before a refused one apply, the error names its line,
+	# and the lines after it apply only with -force.
+	printf '%s\n' 'subnet add 10.210.0.0/16 via 192.168.0.1 dev pn0' \
+		'subnet add 10.211.0.0/16 via 192.168.0.1 dev pn0' \
+		'subnet add 10.210.0.0/16 via 192.168.0.2 dev pn0' \
+		'subnet add 10.212.0.0/16 via 192.168.0.1 dev pn0' \
+		'subnet show dev pn0' >"$TMP/dup"
+	out=$(pn -batch "$TMP/dup" 2>&1 >/dev/null)
+	[ $? -eq 2 ]
+	check_err $? "a batch with a refused line did not exit 2"
+	expect_match "$out" ":3: .*subnet exists" "the error does not name line 3: $out"
+	out=$(pn subnet show dev pn0 | grep -c '^10\.21[0-2]\.')
+	[ "$out" -eq 2 ]
+	check_err $? "$out of lines 1, 2 applied, expected both and not line 4"
+	pn -force -batch "$TMP/dup" >"$TMP/dup.out" 2>&1
+	[ $? -eq 2 ]
+	check_err $? "-force batch with refused lines did not exit 2"
+	[ "$(grep -c 'subnet exists' "$TMP/dup.out")" -eq 3 ]
+	check_err $? "-force: expected lines 1 to 3 refused: $(cat "$TMP/dup.out")"
+	# The show on line 5 ran after line 4 was applied.
+	grep -q '^10\.212\.0\.0/16 ' "$TMP/dup.out"
+	check_err $? "-force: line 4 was not applied before line 5 ran"
+	for p in 10.210 10.211 10.212; do
+		pn subnet del "$p.0.0/16" dev pn0
+	done
+
 	gen_batch del 10000 >"$TMP/del"
 	pn -batch "$TMP/del"
 	check_err $? "-batch of 10,000 deletes failed"

@@ -19,6 +19,7 @@ bool opt_pretty;
 int opt_stats;
 int opt_details;
 const char *batch_name;
+bool batch_force;
 
 static int do_help(int argc, char **argv);
 
@@ -70,11 +71,18 @@ static int do_help(int argc, char **argv)
 static int run(int argc, char **argv)
 {
 	const struct command *o;
+	int ret = 0, status;
 
 	o = cmd_lookup(argv[0], objects, "object", "podnet help");
 	if (!o)
 		return EXIT_USAGE;
-	return o->run(argc - 1, argv + 1);
+	if (o->run != do_subnet) {
+		ret = subnet_batch_flush();
+		if (ret && !batch_force)
+			return ret;
+	}
+	status = o->run(argc - 1, argv + 1);
+	return status > ret ? status : ret;
 }
 
 /*
@@ -93,6 +101,7 @@ static int batch(const char *name, bool force)
 	if (!f)
 		return pn_err("cannot open \"%s\": %s", name, strerror(errno));
 	batch_name = name;
+	batch_force = force;
 	batch_loc.file = name;
 	batch_loc.line = 0;
 	while (getline(&line, &cap, f) != -1) {
@@ -113,6 +122,9 @@ static int batch(const char *name, bool force)
 	}
 	if (ferror(f) && status < EXIT_USAGE)
 		status = pn_err("cannot read: %s", strerror(errno));
+	ret = subnet_batch_flush();
+	if (ret > status)
+		status = ret;
 	batch_loc.file = NULL;
 	free(line);
 	if (f != stdin)

@@ -31,6 +31,7 @@ extern bool opt_pretty;
 extern int opt_stats;
 extern int opt_details;
 extern const char *batch_name;
+extern bool batch_force;
 
 /* utils.c: errors, keywords, parsing */
 struct errloc {
@@ -188,6 +189,7 @@ int subnet_dump(unsigned int ifindex, struct subnet_list *l);
 int subnet_write(unsigned int ifindex, uint8_t cmd, uint16_t flags,
 		 const struct subnet *const *v, size_t n);
 int do_subnet(int argc, char **argv);
+int subnet_batch_flush(void);
 void subnet_usage(FILE *f);
 
 /* sync.c */

@@ -429,6 +429,99 @@ int subnet_write(unsigned int ifindex, uint8_t cmd, uint16_t flags,
 	return nl_perror(ctx[0] ? ctx : NULL);
 }
 
+/*
+ * In a -batch file, consecutive writes of one kind to one device travel
+ * together, up to BATCH_MAX subnets in one request, so that a cluster's
+ * table costs a few round trips instead of one per line. What is applied
+ * and reported is what sending line by line gives: a request applies all
+ * of its subnets or none, so when one is refused its lines are sent again
+ * one at a time, which applies those before the refused line, reports
+ * that line by its number, and, with -force, goes on after it.
+ */
+#define BATCH_MAX 256
+
+static struct {
+	struct subnet v[BATCH_MAX];
+	unsigned int line[BATCH_MAX];
+	size_t n;
+	unsigned int ifindex;
+	uint8_t cmd;
+	uint16_t flags;
+} pending;
+
+/* Send v[0..n) in one acked request; prints nothing. */
+static int subnet_send(unsigned int ifindex, uint8_t cmd, uint16_t flags,
+		       const struct subnet *v, size_t n)
+{
+	bool key_only = cmd == PODNET_CMD_DEL_SUBNET;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	size_t i;
+	int ret;
+
+	nlh = genl_msg(nl_txbuf, cmd, flags | NLM_F_ACK, ifindex);
+	nest = mnl_attr_nest_start(nlh, PODNET_A_SUBNETS);
+	for (i = 0; i < n; i++)
+		if (!subnet_put(nlh, sizeof(nl_txbuf), &v[i], key_only))
+			return nl_syserr("request too large");
+	mnl_attr_nest_end(nlh, nest);
+	ret = nl_send(&genl, nlh, nlh->nlmsg_len);
+	if (!ret)
+		ret = nl_recv(&genl, nlh->nlmsg_seq, 1, NULL, NULL);
+	return ret;
+}
+
+/**
+ * subnet_batch_flush - send the subnet writes a -batch file queued
+ *
+ * Return: 0, or the exit status of the first refused line (after which,
+ * without -force, nothing more was sent).
+ */
+int subnet_batch_flush(void)
+{
+	unsigned int line = batch_loc.line;
+	int ret, status = 0;
+	size_t i;
+
+	if (!pending.n)
+		return 0;
+	ret = subnet_send(pending.ifindex, pending.cmd, pending.flags,
+			  pending.v, pending.n);
+	for (i = 0; ret && i < pending.n; i++) {
+		if (!subnet_send(pending.ifindex, pending.cmd, pending.flags,
+				 &pending.v[i], 1))
+			continue;
+		batch_loc.line = pending.line[i];
+		status = nl_perror(NULL);
+		if (!batch_force)
+			break;
+	}
+	batch_loc.line = line;
+	pending.n = 0;
+	return status;
+}
+
+/* Queue a write of a -batch file behind those of its kind, or send it. */
+static int subnet_queue(unsigned int ifindex, uint8_t cmd, uint16_t flags,
+			const struct subnet *s)
+{
+	int ret = 0;
+
+	if (pending.n && (pending.n == BATCH_MAX ||
+			  pending.ifindex != ifindex || pending.cmd != cmd ||
+			  pending.flags != flags)) {
+		ret = subnet_batch_flush();
+		if (ret && !batch_force)
+			return ret;
+	}
+	pending.ifindex = ifindex;
+	pending.cmd = cmd;
+	pending.flags = flags;
+	pending.line[pending.n] = batch_loc.line;
+	pending.v[pending.n++] = *s;
+	return ret;
+}
+
 static int subnet_new(int argc, char **argv, uint16_t flags)
 {
 	const struct subnet *p;
@@ -443,6 +536,8 @@ static int subnet_new(int argc, char **argv, uint16_t flags)
 	ret = genl_resolve();
 	if (ret)
 		return ret;
+	if (batch_loc.file)
+		return subnet_queue(ifindex, PODNET_CMD_NEW_SUBNET, flags, &s);
 	p = &s;
 	return subnet_write(ifindex, PODNET_CMD_NEW_SUBNET, flags, &p, 1);
 }
@@ -476,6 +571,8 @@ static int subnet_del(int argc, char **argv)
 	ret = genl_resolve();
 	if (ret)
 		return ret;
+	if (batch_loc.file)
+		return subnet_queue(ifindex, PODNET_CMD_DEL_SUBNET, 0, &s);
 	p = &s;
 	return subnet_write(ifindex, PODNET_CMD_DEL_SUBNET, 0, &p, 1);
 }
@@ -598,11 +695,19 @@ int do_subnet(int argc, char **argv)
 		{ NULL, NULL, NULL }
 	};
 	const struct command *c;
+	int ret = 0, status;
 
-	if (argc < 1)
-		return subnet_show(0, NULL);
-	c = cmd_lookup(argv[0], cmds, "command", "podnet subnet help");
-	if (!c)
+	c = argc ? cmd_lookup(argv[0], cmds, "command", "podnet subnet help") :
+		   NULL;
+	if (argc && !c)
 		return EXIT_USAGE;
-	return c->run(argc - 1, argv + 1);
+	/* Anything but a write sees the table the lines before it made. */
+	if (!c || (c->run != subnet_add && c->run != subnet_replace &&
+		   c->run != subnet_change && c->run != subnet_del)) {
+		ret = subnet_batch_flush();
+		if (ret && !batch_force)
+			return ret;
+	}
+	status = c ? c->run(argc - 1, argv + 1) : subnet_show(0, NULL);
+	return status > ret ? status : ret;
 }
