@@ -47,6 +47,7 @@ expect()
 
 	shift 2
 	what="podnet $*"
+	what=${what//[[:cntrl:]]/?}
 	run "$@"
 	if [ "$RC" != "$rc" ]; then
 		not_ok "$what: exit $RC, expected $rc (stderr: $ERR)"
@@ -125,6 +126,7 @@ expect 1 'podnet: unknown keyword "x"' link del lo x
 expect 1 'podnet: invalid prefix "10.244.1.0/33"' subnet add 10.244.1.0/33 via 1.2.3.4 dev lo
 expect 1 'podnet: invalid prefix "10.244.1.1/24" (has host bits set)' subnet add 10.244.1.1/24 via 1.2.3.4 dev lo
 expect 1 'podnet: invalid prefix "10.244.300.0/24"' subnet replace 10.244.300.0/24 via 1.2.3.4 dev lo
+expect 1 'podnet: invalid prefix "10.0.0.0/8\x0a\x01"' subnet add $'10.0.0.0/8\n\x01' via 1.2.3.4 dev lo
 expect 1 'podnet: invalid prefix "10.244.1.0/"' subnet add 10.244.1.0/ via 1.2.3.4 dev lo
 expect 1 'podnet: invalid address "192.168.0.300"' subnet add 10.244.1.0/24 via 192.168.0.300 dev lo
 expect 1 'podnet: invalid lladdr "zz:00:00:00:00:00"' subnet add 10.244.1.0/24 via 1.2.3.4 lladdr zz:00:00:00:00:00 dev lo

@@ -17,6 +17,9 @@ struct errloc batch_loc, file_loc;
 
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
+	const unsigned char *p;
+	char msg[1024];
+
 	fputs("podnet: ", stderr);
 	if (batch_loc.file)
 		fprintf(stderr, "%s:%u: ", batch_loc.file, batch_loc.line);
@@ -24,7 +27,16 @@ static void vreport(const char *kind, const char *fmt, va_list ap)
 		fprintf(stderr, "%s:%u: ", file_loc.file, file_loc.line);
 	if (kind)
 		fputs(kind, stderr);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* The bad word is the user's: its control characters are shown
+	 * escaped, so that the message stays one line on any terminal.
+	 */
+	for (p = (const unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
 	fputc('\n', stderr);
 }
 
