@@ -95,10 +95,11 @@ struct pn_subnet_stats {
  * @full: allocated with the fields after @rcu: a subnet
  * @lladdr_derived: @lladdr was derived from @node
  * @stats_moved: @stats now belong to the entry that replaced this one
+ * @no_cache: there was no memory for @dst_cache
  * @lladdr: the owning node's VTEP MAC address
  * @rcu: for freeing after readers are gone
  * @stats: per-CPU traffic counters
- * @dst_cache: the outer route to @node
+ * @dst_cache: the outer route to @node, made when first needed
  *
  * Branches and node-set entries are allocated without the fields after
  * @rcu, which only subnets use.
@@ -113,6 +114,7 @@ struct pn_subnet {
 	bool full;
 	bool lladdr_derived;
 	bool stats_moved;
+	bool no_cache;
 	u8 lladdr[ETH_ALEN];
 	struct rcu_head rcu;
 	/* subnets only */

@@ -60,18 +60,13 @@ struct pn_subnet *pn_subnet_alloc(bool entry)
 	n->full = true;
 
 	n->stats = netdev_alloc_pcpu_stats(struct pn_subnet_stats);
-	if (!n->stats)
-		goto err;
-	if (dst_cache_init(&n->dst_cache, GFP_KERNEL))
-		goto err_dst;
+	if (!n->stats) {
+		kmem_cache_free(pn_subnet_cache, n);
+		return NULL;
+	}
+	/* The route cache waits for the first packet: see tunnel.c. */
 	n->is_entry = true;
 	return n;
-
-err_dst:
-	free_percpu(n->stats);
-err:
-	kmem_cache_free(pn_subnet_cache, n);
-	return NULL;
 }
 
 /* Free a node no reader can reach any more. */
