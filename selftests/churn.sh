@@ -11,13 +11,17 @@
 # flooding, removes every device.
 #
 # The churn goes on in rounds until CHURN_OPS (default 100000) subnet
-# changes are made or iperf3's CHURN_SECONDS (default 60) are over.
+# changes are made or iperf3's CHURN_SECONDS (default 60) are over; a
+# round makes about CHURN_OPS / 7 changes.
 
 source "$(dirname "$0")/lib.sh"
 
 CHURN_OPS=${CHURN_OPS:-100000}
 CHURN_SECONDS=${CHURN_SECONDS:-60}
-BATCH=5000
+# A -batch round adds, replaces and deletes BATCH subnets; the two sync
+# files have SYNC entries each.
+BATCH=$((CHURN_OPS / 40))
+SYNC=$((CHURN_OPS / 25))
 TMP=$(mktemp -d)
 trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
 
@@ -59,9 +63,9 @@ hosts()
 }
 
 # The files: one -batch round (add, replace and delete $BATCH subnets) and
-# two tables to sync, sync.0 and sync.1, of 4000 entries each: half of them
-# the same, a quarter with another node and a quarter only in one. Both
-# keep the peer subnet as it is.
+# two tables to sync, sync.0 and sync.1, of $SYNC entries each: half of
+# them the same, a quarter with another node and a quarter only in one.
+# Both keep the peer subnet as it is.
 make_files()
 {
 	local peer="10.244.2.0/24 via 192.168.0.2"
@@ -73,13 +77,13 @@ make_files()
 	} >"$TMP/batch"
 	{
 		echo "$peer"
-		hosts 10.200 0 4000 | awk '{ print $1, "via 192.168.3." $2 % 250 + 1 }'
+		hosts 10.200 0 $SYNC | awk '{ print $1, "via 192.168.3." $2 % 250 + 1 }'
 	} >"$TMP/sync.0"
 	{
 		echo "$peer"
-		hosts 10.200 0 2000 | awk '{ print $1, "via 192.168.3." $2 % 250 + 1 }'
-		hosts 10.200 2000 3000 | awk '{ print $1, "via 192.168.4." $2 % 250 + 1 }'
-		hosts 10.201 0 1000 | awk '{ print $1, "via 192.168.5." $2 % 250 + 1 }'
+		hosts 10.200 0 $((SYNC / 2)) | awk '{ print $1, "via 192.168.3." $2 % 250 + 1 }'
+		hosts 10.200 $((SYNC / 2)) $((SYNC * 3 / 4)) | awk '{ print $1, "via 192.168.4." $2 % 250 + 1 }'
+		hosts 10.201 0 $((SYNC / 4)) | awk '{ print $1, "via 192.168.5." $2 % 250 + 1 }'
 	} >"$TMP/sync.1"
 }
 
@@ -110,10 +114,10 @@ netns_with_devices()
 }
 
 # One round of subnet changes on pn0: -batch, single commands and a sync
-# to one of the two files; prints how many changes it made.
+# to each of the two files; prints how many changes it made.
 subnet_round()
 {
-	local r=$1 n
+	local a b
 
 	n1 -batch "$TMP/batch" &&
 	n1 subnet add 10.99.0.0/16 via 192.168.0.9 dev pn0 &&
@@ -121,8 +125,9 @@ subnet_round()
 	n1 subnet change 10.99.0.0/16 via 192.168.0.7 lladdr 02:00:00:00:00:07 dev pn0 &&
 	n1 subnet get 10.99.1.1 dev pn0 >/dev/null &&
 	n1 subnet del 10.99.0.0/16 dev pn0 &&
-	n=$(sync_table "$TMP/sync.$((r % 2))") &&
-	echo $((3 * BATCH + 4 + n))
+	a=$(sync_table "$TMP/sync.0") &&
+	b=$(sync_table "$TMP/sync.1") &&
+	echo $((3 * BATCH + 4 + a + b))
 }
 
 # One round of device churn on node 1: pn0's MTU changes, pn2 goes down
@@ -172,7 +177,7 @@ test_churn()
 	device_churn &
 	dev_pid=$!
 	while kill -0 $pid 2>/dev/null && [ $ops -lt "$CHURN_OPS" ]; do
-		if ! n=$(subnet_round $r 2>"$TMP/err"); then
+		if ! n=$(subnet_round 2>"$TMP/err"); then
 			check_err 1 "subnet round $r failed: $(head -n 3 "$TMP/err")"
 			break
 		fi
@@ -197,7 +202,7 @@ test_churn()
 	log_test "churn: a TCP stream survives $ops subnet changes and device churn"
 
 	# The last sync decides the table: syncing to it again changes nothing.
-	out=$(n1 -s subnet sync dev pn0 "$TMP/sync.$(((r + 1) % 2))")
+	out=$(n1 -s subnet sync dev pn0 "$TMP/sync.1")
 	expect_match "$out" "^0 added, 0 replaced, 0 deleted, [0-9]+ unchanged$" \
 		"the table is not what the last sync left"
 	[ "$(pn_count_devs)" -eq 5 ]
