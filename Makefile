@@ -65,9 +65,13 @@ endif
 DEBUG_KERNEL := selftests/vm/debug-kernel.sh
 DEBUG_BUILD := $(CURDIR)/.vm/debug-build
 DEBUG_KO := $(DEBUG_BUILD)/kmod/podnet.ko
+# fuzz.sh and churn.sh do a fifth of their work there, and churn.sh's
+# iperf3 runs twice as long, so that the churn still fits twice in it.
 DEBUG_ENV = KIMG="$$($(DEBUG_KERNEL))" KVER="$$($(DEBUG_KERNEL) --release)" \
 	KDIR="$$($(DEBUG_KERNEL) --tree)" PODNET_KO="$(DEBUG_KO)" \
-	VM_MEM=$(or $(VM_MEM),2560M) CHECK_OUT="$(CURDIR)/.vm/check-debug"
+	VM_MEM=$(or $(VM_MEM),2560M) CHECK_OUT="$(CURDIR)/.vm/check-debug" \
+	FUZZ_COUNT=$(or $(FUZZ_COUNT),20000) CHURN_OPS=$(or $(CHURN_OPS),20000) \
+	CHURN_SECONDS=$(or $(CHURN_SECONDS),120)
 
 debug-kernel: deps-build
 	@$(DEPS) kernel

@@ -4,7 +4,7 @@
 # Bad input never half-applies: the kernel rejects malformed requests with
 # an errno and an extack message, the tool rejects bad words with one line
 # naming them and exit 1, and the table and device are as they were.
-# Changes need CAP_NET_ADMIN.
+# Changes need CAP_NET_ADMIN over the namespace, reads do not.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -168,24 +168,84 @@ test_rtnetlink()
 	log_test "rtnetlink: bad attributes rejected with extack, EBUSY while up"
 }
 
+# as WHO CMD...: run CMD in $A without CAP_NET_ADMIN over it, as WHO:
+# nocap (root, the capability dropped from the bounding set), nobody (an
+# unprivileged user) or userns (root of a user namespace that does not own
+# $A).
+as()
+{
+	local who=$1
+
+	shift
+	case $who in
+	nocap) ns_exec "$A" setpriv --bounding-set=-net_admin "$@" ;;
+	nobody) ns_exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups "$@" ;;
+	userns) ns_exec "$A" unshare --map-root-user "$@" ;;
+	esac
+}
+
+# denied WHO CMD ATTRS...: a raw request that must fail with EPERM.
+denied()
+{
+	local who=$1 out
+
+	shift
+	out=$(as "$who" python3 "$SELFTESTS/pnl.py" "$@" 2>&1)
+	expect_match "$out" "^error EPERM" "$who: $*"
+}
+
+# allowed WHO CMD ATTRS...: a raw read that must succeed.
+allowed()
+{
+	local who=$1 out
+
+	shift
+	out=$(as "$who" python3 "$SELFTESTS/pnl.py" "$@" 2>&1)
+	expect_match "$out" "^ok" "$who: $*"
+}
+
 test_permissions()
 {
-	local out
+	local who out ttl
 
-	out=$(ns_exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$PODNET" subnet add 10.244.5.0/24 via 192.168.0.5 dev pn0 2>&1)
-	[ $? -eq 2 ]
-	check_err $? "an unprivileged add did not fail"
-	expect_match "$out" "Operation not permitted" "no EPERM for an unprivileged add"
-	ns_exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$PODNET" subnet flush dev pn0 >/dev/null 2>&1
-	check_fail $? "an unprivileged flush succeeded"
-	unchanged "unprivileged commands"
-	out=$(ns_exec "$A" setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$PODNET" subnet show dev pn0)
-	[ "$out" = "$BEFORE" ]
-	check_err $? "an unprivileged user cannot read the table"
-	log_test "changes need CAP_NET_ADMIN; reading does not"
+	ttl=$(pn -j link show pn0)
+	for who in nocap nobody userns; do
+		denied $who new create,excl ifname=str:pn0 "subnets=nest[$GOOD]"
+		denied $who del "" ifname=str:pn0 \
+			"subnets=nest[nest[$E;prefix=ip:10.244.1.0;plen=u8:24]]"
+		denied $who flush "" ifname=str:pn0
+		denied $who link pn5
+		denied $who link pn0 set ttl=u8:3
+		allowed $who get "" ifname=str:pn0 "address=nest[$E;prefix=ip:10.244.1.9]"
+		allowed $who get dump ifname=str:pn0
+		allowed $who getdev "" ifname=str:pn0
+		allowed $who getdev dump
+		out=$(as $who "$PODNET" subnet add 10.244.5.0/24 via 192.168.0.5 dev pn0 2>&1)
+		[ $? -eq 2 ]
+		check_err $? "$who: podnet subnet add did not exit 2"
+		expect_match "$out" "Operation not permitted" "$who: the tool's add"
+		out=$(as $who "$PODNET" subnet show dev pn0)
+		[ "$out" = "$BEFORE" ]
+		check_err $? "$who: podnet subnet show does not show the table"
+	done
+	unchanged "commands without CAP_NET_ADMIN"
+	ip -n "$A" link show pn5 >/dev/null 2>&1
+	check_fail $? "a link add without CAP_NET_ADMIN created pn5"
+	[ "$(pn -j link show pn0)" = "$ttl" ]
+	check_err $? "a link set without CAP_NET_ADMIN changed pn0"
+	log_test "changes need CAP_NET_ADMIN over the namespace; reads do not"
+
+	# CAP_NET_ADMIN in the user namespace that owns the network namespace
+	# is enough, even without it in the initial one.
+	out=$(ns_exec "$A" setpriv --bounding-set=-net_admin \
+		unshare --map-root-user --net sh -c "
+			'$PODNET' link add pn0 &&
+			'$PODNET' subnet add 10.1.0.0/16 via 192.168.0.1 dev pn0 &&
+			'$PODNET' subnet show dev pn0" 2>&1)
+	check_err $? "root of an own user and network namespace failed: $out"
+	expect_match "$out" "^10\.1\.0\.0/16 via 192\.168\.0\.1 " \
+		"the table in an own user and network namespace"
+	log_test "CAP_NET_ADMIN of the namespace's owning user namespace suffices"
 }
 
 test_raw_netlink

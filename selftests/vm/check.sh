@@ -8,7 +8,8 @@
 #
 # Environment, besides run.sh's: KDIR (the kernel tree the module was built
 # against), PODNET_KO (the module the guest loads, default kmod/podnet.ko),
-# CHECK_OUT (the results, default $VMDIR/check). When KDIR's .config has
+# CHECK_OUT (the results, default $VMDIR/check), and the tests' own knobs,
+# passed on to the guest when set (see $guest_vars). When KDIR's .config has
 # CONFIG_DEBUG_KMEMLEAK, the guest scans for leaks after the tests and a
 # leak from podnet fails one more test, "kmemleak".
 
@@ -38,11 +39,25 @@ has_kmemleak()
 	grep -qx CONFIG_DEBUG_KMEMLEAK=y "$kdir/.config" 2>/dev/null
 }
 
+# Variables the tests read that the host's environment (or make's command
+# line: make check T=fuzz SEED=1234) hands on to the guest.
+guest_vars="SEED FUZZ_COUNT FUZZ_TIMEOUT CHURN_OPS CHURN_SECONDS TEST_TIMEOUT"
+
+guest_env()
+{
+	local v
+
+	for v in $guest_vars; do
+		[ -n "${!v+set}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+	done
+}
+
 # The guest's command: the tests, then (on a kmemleak kernel) the scan,
 # with the tests' exit status.
 # shellcheck disable=SC2016
 guest_command()
 {
+	guest_env
 	echo "cd '$top' && OUT=/tmp/out ${PODNET_KO:+PODNET_KO='$PODNET_KO' }selftests/run_tests.sh $*"
 	if [ "$leakcheck" = 1 ]; then
 		echo 'rc=$?'

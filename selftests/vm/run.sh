@@ -55,7 +55,7 @@ build_initrd() {
 	rm -rf "$stage"
 	mkdir -p "$stage"/{bin,dev,proc,sys,newroot,lib/modules} || return 1
 	cp /bin/busybox "$stage/bin/busybox" || return 1
-	for f in sh mount insmod mkdir ln cat chroot poweroff sleep; do
+	for f in sh mount insmod mkdir ln cat switch_root poweroff sleep; do
 		ln -s busybox "$stage/bin/$f"
 	done
 	cp "$here/init" "$stage/init"
