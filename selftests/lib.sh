@@ -252,9 +252,14 @@ pn_calico_node()
 	ip -n "$n" addr add "10.244.$i.0/32" dev tunl0
 	ip -n "$n" link set tunl0 mtu 1480 up
 	for j in "$@"; do
-		ip -n "$n" route add "10.244.$j.0/24" via "192.168.0.$j" \
-			dev tunl0 onlink || return 1
+		pn_calico_route "$n" "$j" || return 1
 	done
+}
+
+# pn_calico_route NS J: Calico's route to node J's block.
+pn_calico_route()
+{
+	ip -n "$1" route add "10.244.$2.0/24" via "192.168.0.$2" dev tunl0 onlink
 }
 
 # The derived VTEP MAC address of node I.
