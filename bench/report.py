@@ -111,7 +111,7 @@ def collect(raw, accel):
                 v = iperf_figure(os.path.join(raw, r["file"]), r["test"])
                 key = (r["encap"], r["peers"], r["test"])
                 iperf.setdefault(key, []).append(v)
-            elif r["type"] == "program":
+            elif r["type"] == "program" and r["peers"] == MANY:
                 key = (r["encap"], r["method"])
                 program.setdefault(key, []).append(r)
 
@@ -197,7 +197,7 @@ def ratios(res):
     for encap in OVERLAYS:
         r["ceiling"][encap] = {t: ratio(fig(res, encap, t),
                                         fig(res, "plain", t)) for t in TESTS}
-    for encap in ENCAPS:
+    for encap in OVERLAYS:
         r["scaling"][encap] = {
             str(n): {t: ratio(fig(res, encap, t, n), fig(res, encap, t))
                      for t in SCALE_TESTS} for n in SIZES[1:]}
@@ -310,22 +310,15 @@ def table(res):
                                       "{:,}".format(MANY))
     w(line)
     w("-" * len(line))
-    for encap in ENCAPS:
-        line = "%-26s" % (NAMES[encap] + (" *" if encap == "plain" else ""))
+    for encap in OVERLAYS:
+        line = "%-26s" % NAMES[encap]
         for t in SCALE_TESTS:
             line += " | %7s" % num(fig(res, encap, t), DIGITS[t])
             for n in SIZES[1:]:
                 line += " %5s %5s" % (num(fig(res, encap, t, n), DIGITS[t]),
                                       x(r["scaling"][encap][str(n)][t]))
         w(line)
-    w("(ratios against 1 peer; the peers are added to the real one; "
-      "* has no peers: it shows")
-    w(" how much the machine itself changed between the rounds)")
-    drift = [v for n in SIZES[1:] for v in r["scaling"]["plain"][str(n)]
-             .values() if v is not None and abs(v - 1) > 0.1]
-    if drift:
-        w("NOTE: the control moved by more than 10%: read the scaling "
-          "ratios with care")
+    w("(ratios against 1 peer; the peers are known besides the real one)")
     for encap, peer in PEER.items():
         w("%s vs %s with %s peers: TCP %s, UDP %s" % (
             NAMES[encap], NAMES[peer], "{:,}".format(MANY),
@@ -414,16 +407,15 @@ def chart(res, svg):
     ceil = [row(TEST_NAMES[t], *(r["ceiling"][e][t] for e in OVERLAYS))
             for t in TESTS]
     scale = [row("%s, %s peers" % (TEST_NAMES[t], "{:,}".format(n)),
-                 *(r["scaling"][e][str(n)][t] for e in ENCAPS))
+                 *(r["scaling"][e][str(n)][t] for e in OVERLAYS))
              for t in SCALE_TESTS for n in SIZES[1:]]
 
-    def bars(data, encaps):
+    def bars(data):
         return "plot %s" % ", ".join(
             "%s using %d%s title '%s'" % (
                 data if i == 0 else "''", i + 2,
-                ":xtic(1)" if i == 0 else "", NAMES[e] +
-                (" (control)" if e == "plain" else ""))
-            for i, e in enumerate(encaps))
+                ":xtic(1)" if i == 0 else "", NAMES[e])
+            for i, e in enumerate(OVERLAYS))
 
     title = "podnet benchmark %s, %s, guest kernel %s%s" % (
         res["date"][:10], res["accel"].upper(), res["guest"]["kernel"],
@@ -456,10 +448,10 @@ def chart(res, svg):
         "unset logscale y",
         "set yrange [0:1.5]",
         "set title 'against no encapsulation (1 = the ceiling)'",
-        bars("$ceil", OVERLAYS),
+        bars("$ceil"),
         "set yrange [0:*]",
         "set title 'with more peers, against 1 peer'",
-        bars("$scale", ENCAPS),
+        bars("$scale"),
         "unset multiplot",
         ""])
     try:

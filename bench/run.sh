@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench, inside the guest. One topology (two nodes on a bridged veth
-# underlay, MTU 1500, a pod behind each), built once for each data path:
+# underlay, MTU 1500, a pod behind each), built for each data path:
 #
 #   plain     plain routing between the nodes: the ceiling
 #   flannel   the kernel's vxlan as flannel sets it up (pn_flannel_node)
@@ -10,24 +10,27 @@
 #   calico    the kernel's ipip as Calico sets it up (pn_calico_node)
 #   pnipip    podnet in ipip mode, one route
 #
-# All five exist at once. iperf3 runs pod to pod: TCP with 1 and with 8
-# streams, and UDP with 64-byte payloads, every data path once a round, in
-# a new random order each round; a figure is the best of its rounds.
+# and for each overlay twice more, where both nodes know 1,000 and 10,000
+# peers (nodes that do not exist, at 10.1.x.y) besides the real one, added
+# each control plane's own way: flannel's routes, neighbours and FDB
+# entries (ip -batch, bridge -batch), Calico's routes (ip -batch), or
+# "podnet -batch" and "podnet subnet sync".
 #
-# Then both nodes of each overlay get 10,000 more peers (nodes that do not
-# exist, at 10.1.x.y), each control plane its own way, timed, with the
-# kernel memory it takes: node 1 by flannel's routes, neighbours and FDB
-# entries (ip -batch, bridge -batch), by Calico's routes, or by
-# "podnet -batch"; node 2 the same, but podnet by "podnet subnet sync". The
-# rounds are run again with 10,000 peers, and again after cutting them to
-# 1,000; plain routing runs in these rounds too, as a control for how much
-# the machine itself changed in between.
+# 1. Set up, two at a time, all thirteen topologies.
+# 2. Time adding 10,000 peers each of those ways, one after another, to a
+#    node that knows only its real peer, with the kernel memory it takes:
+#    in the first round to the nodes of the topologies with 10,000 peers,
+#    in later rounds to nodes of their own.
+# 3. Run iperf3 pod to pod, in rounds that measure every topology once, in
+#    a new random order each round: TCP with 1 stream, UDP with 64-byte
+#    payloads (the rate is the receiver's), and with 1 peer TCP with 8
+#    streams too. A figure is the best of its rounds.
 #
 # Raw results go to $OUT: records.jsonl, one JSON object per line, and
 # iperf3's own JSON output under iperf/. bench/report.py reads them.
 #
 # Environment: OUT (default /tmp/out), QUICK=1 (one round of 2 s runs),
-# DURATION (seconds per iperf3 run), ROUNDS (runs of each figure).
+# DURATION (seconds per iperf3 run), ROUNDS (rounds of each measurement).
 
 source "$(dirname "$0")/../selftests/lib.sh"
 
@@ -45,12 +48,15 @@ fi
 MANY=10000
 SOME=1000
 ENCAPS="plain flannel pnvxlan calico pnipip"
-OVERLAYS="flannel pnvxlan calico pnipip"
+# Each way of adding peers: the data path, and how.
+WAYS=("flannel flannel" "calico calico" "pnvxlan batch" "pnvxlan sync"
+      "pnipip batch" "pnipip sync")
 WORK=$(mktemp -d)
 RECORDS=$OUT/records.jsonl
 
-# The namespaces of each data path's nodes and pods.
-declare -A NODE1 NODE2 POD1
+# The first pod of each data path with each number of peers, by
+# "ENCAP-PEERS".
+declare -A POD1
 
 log() { printf 'bench: %4ds %s\n' "$SECONDS" "$*"; }
 
@@ -89,21 +95,6 @@ node()
 	esac
 }
 
-# topology ENCAP: nodes 1 and 2 through ENCAP, an iperf3 server in pod 2.
-topology()
-{
-	local encap=$1
-
-	pn_underlay && node "$encap" 1 2 && node "$encap" 2 1 || return 1
-	ns_exec "$P2" iperf3 -s -D -B 10.244.2.2 \
-		--pidfile "$WORK/iperf3-$encap.pid" || return 1
-	ns_exec "$P1" ping -c 3 -i 0.2 -W 2 -q 10.244.2.2 >/dev/null ||
-		return 1
-	NODE1[$encap]=$N1
-	NODE2[$encap]=$N2
-	POD1[$encap]=$P1
-}
-
 # Peer k (1 <= k <= MANY) has the subnet 10.<100 + k / 256>.<k % 256>.0/24
 # on the node 10.1.<k / 200>.<k % 200 + 1>, which does not exist, with the
 # VTEP MAC podnet derives from that address. One file per way of adding
@@ -128,67 +119,78 @@ make_peer_files()
 	}'
 }
 
-# The files with which node I (peer J) gets the first COUNT peers: in
-# $WORK/add.ip and add.fdb, or add.pn for podnet. A sync file lists the
+# peer_files DIR ENCAP HOW COUNT J: into DIR, the files that add the first
+# COUNT peers to a node whose real peer is node J. A sync file lists the
 # real peer too, or sync would remove it.
 peer_files()
 {
-	local encap=$1 how=$2 count=$3 j=$4
+	local d=$1 encap=$2 how=$3 count=$4 j=$5
 
-	rm -f "$WORK"/add.*
-	case $encap in
+	case $how in
 	flannel)
-		head -n $((2 * count)) "$WORK/flannel.ip" >"$WORK/add.ip"
-		head -n "$count" "$WORK/flannel.fdb" >"$WORK/add.fdb"
+		head -n $((2 * count)) "$WORK/flannel.ip" >"$d/ip"
+		head -n "$count" "$WORK/flannel.fdb" >"$d/fdb"
 		;;
 	calico)
-		head -n "$count" "$WORK/calico.ip" >"$WORK/add.ip"
+		head -n "$count" "$WORK/calico.ip" >"$d/ip"
 		;;
-	*)
-		if [ "$how" = sync ]; then
-			{
-				echo "10.244.$j.0/24 via 192.168.0.$j"
-				head -n "$count" "$WORK/podnet.sync"
-			} >"$WORK/add.pn"
-		else
-			head -n "$count" "$WORK/podnet.batch" >"$WORK/add.pn"
-		fi
+	batch)
+		head -n "$count" "$WORK/podnet.batch" >"$d/pn"
+		;;
+	sync)
+		{
+			echo "10.244.$j.0/24 via 192.168.0.$j"
+			head -n "$count" "$WORK/podnet.sync"
+		} >"$d/pn"
 		;;
 	esac
 }
 
-# add_peers ENCAP HOW NS: run what peer_files prepared, HOW being batch or
-# sync for podnet.
+# add_peers DIR HOW NS: add to node NS the peers of DIR's files.
 add_peers()
 {
-	local encap=$1 how=$2 ns=$3
+	local d=$1 how=$2 ns=$3
 
-	case $encap in
+	case $how in
 	flannel)
-		ip -n "$ns" -batch "$WORK/add.ip" &&
-			ns_exec "$ns" bridge -batch "$WORK/add.fdb"
+		ip -n "$ns" -batch "$d/ip" &&
+			ns_exec "$ns" bridge -batch "$d/fdb"
 		;;
 	calico)
-		ip -n "$ns" -batch "$WORK/add.ip"
+		ip -n "$ns" -batch "$d/ip"
 		;;
-	*)
-		if [ "$how" = sync ]; then
-			ns_exec "$ns" "$PODNET" subnet sync dev pn0 "$WORK/add.pn"
-		else
-			ns_exec "$ns" "$PODNET" -batch "$WORK/add.pn"
-		fi
+	batch)
+		ns_exec "$ns" "$PODNET" -batch "$d/pn"
+		;;
+	sync)
+		ns_exec "$ns" "$PODNET" subnet sync dev pn0 "$d/pn"
 		;;
 	esac
 }
 
-# Kernel memory in kB: unreclaimable slab, per-CPU and vmalloc memory, which
-# hold routes, neighbours, FDB entries and subnets. Reclaimable slab
-# (dentries, inodes) moves with every program the shell starts; it is left
-# out.
+# peers ENCAP HOW NS J COUNT: node NS, whose real peer is node J, gets
+# COUNT more.
+peers()
+{
+	local d rc
+
+	d=$(mktemp -d -p "$WORK") || return 1
+	peer_files "$d" "$1" "$2" "$5" "$4" &&
+		add_peers "$d" "$2" "$3" >/dev/null
+	rc=$?
+	rm -rf "$d"
+	return $rc
+}
+
+# Kernel memory in kB as JSON members: unreclaimable slab and per-CPU
+# memory, which hold routes, neighbours, FDB entries and subnets, and
+# vmalloc. Reclaimable slab (dentries, inodes) moves with every program the
+# shell starts; it is left out.
 kmem()
 {
-	awk '/^(SUnreclaim|Percpu|VmallocUsed):/ { printf "\"%s\":%d,", $1, $2 }' \
-		/proc/meminfo | sed 's/:"/"/g; s/,$//'
+	awk '/^(SUnreclaim|Percpu|VmallocUsed):/ {
+		printf "%s\"%s\":%d", (n++ ? "," : ""), substr($1, 1, length($1) - 1), $2
+	}' /proc/meminfo
 }
 
 slab_bytes()
@@ -197,7 +199,7 @@ slab_bytes()
 }
 
 # The five slab caches that grew most between two slab_bytes snapshots, as
-# a JSON list of [name, bytes].
+# JSON [name, bytes] pairs.
 slab_growth()
 {
 	awk 'NR == FNR { b[$1] = $2; next } $2 > b[$1] { print $2 - b[$1], $1 }' \
@@ -205,90 +207,173 @@ slab_growth()
 		awk '{ printf "%s[\"%s\",%d]", (NR > 1 ? "," : ""), $2, $1 }'
 }
 
-# grow ENCAP NODE HOW J: node NODE (whose real peer is node J) gets MANY
-# peers by HOW, timed, on a table that holds only its real peer; the
-# kernel memory that took is recorded too.
+# grow ENCAP HOW NS J ROUND: node NS, which knows only its real peer J, gets
+# MANY more by HOW, timed, with the kernel memory that takes.
 grow()
 {
-	local encap=$1 ns=$2 how=$3 j=$4 t0 t1 m0 m1 rc
+	local encap=$1 how=$2 ns=$3 j=$4 round=$5 d t0 t1 m0 m1 rc
 
-	peer_files "$encap" "$how" $MANY "$j"
+	d=$(mktemp -d -p "$WORK") || return 1
+	peer_files "$d" "$encap" "$how" $MANY "$j"
 	sleep 1
-	slab_bytes >"$WORK/slab0"
+	slab_bytes >"$d/slab0"
 	m0=$(kmem)
 	t0=$EPOCHREALTIME
-	add_peers "$encap" "$how" "$ns" >/dev/null
+	add_peers "$d" "$how" "$ns" >/dev/null
 	rc=$?
 	t1=$EPOCHREALTIME
 	sleep 1
 	m1=$(kmem)
-	slab_bytes >"$WORK/slab1"
-	log "$encap: $MANY peers by $how: exit $rc, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
-	record "{\"type\":\"program\",\"encap\":\"$encap\",\"method\":\"$how\",\"peers\":$MANY,\"rc\":$rc,\"start\":$t0,\"end\":$t1,\"kmem_kb_before\":{$m0},\"kmem_kb_after\":{$m1},\"slab_growth\":[$(slab_growth "$WORK/slab0" "$WORK/slab1")]}"
+	slab_bytes >"$d/slab1"
+	log "$encap: $MANY peers by $how, round $round: exit $rc, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+	record "{\"type\":\"program\",\"encap\":\"$encap\",\"method\":\"$how\",\"round\":$round,\"peers\":$MANY,\"rc\":$rc,\"start\":$t0,\"end\":$t1,\"kmem_kb_before\":{$m0},\"kmem_kb_after\":{$m1},\"slab_growth\":[$(slab_growth "$d/slab0" "$d/slab1")]}"
+	rm -rf "$d"
 	return $rc
 }
 
-# shrink ENCAP NODE J: from MANY peers down to the first SOME, and the real
-# peer J.
-shrink()
+# topology ENCAP PEERS: nodes 1 and 2 through ENCAP, an iperf3 server in
+# pod 2, and with PEERS above 1 that many more peers on each node, except
+# those that grow times later: with MANY peers, node 1 (and node 2 of
+# podnet, which grows by sync). Run in the background, it leaves its
+# namespaces in $WORK/topo/ENCAP-PEERS.ns, and node 1, node 2 and pod 1 in
+# $WORK/topo/ENCAP-PEERS.
+topology()
 {
-	local encap=$1 ns=$2 j=$3
+	local encap=$1 count=$2 key=$1-$2 how=$1 rc
 
-	peer_files "$encap" sync $SOME "$j"
-	case $encap in
-	flannel)
-		tail -n +$((SOME + 1)) "$WORK/flannel.fdb" |
-			sed 's/^fdb append/fdb del/; s/ dst .*//' >"$WORK/del.fdb"
-		ip -n "$ns" route flush dev flannel.1 &&
-		ip -n "$ns" neigh flush dev flannel.1 nud permanent &&
-		ns_exec "$ns" bridge -batch "$WORK/del.fdb" &&
-		pn_flannel_route "$ns" flannel.1 "$j" "$(pn_mac "$j")" &&
-		ip -n "$ns" -batch "$WORK/add.ip"
-		;;
-	calico)
-		ip -n "$ns" route flush dev tunl0 &&
-		pn_calico_route "$ns" "$j" &&
-		ip -n "$ns" -batch "$WORK/add.ip"
-		;;
-	*)
-		add_peers "$encap" sync "$ns"
-		;;
-	esac
+	[ "${encap#pn}" != "$encap" ] && how="batch"
+	pn_underlay && node "$encap" 1 2 && node "$encap" 2 1 &&
+	if [ "$count" = "$SOME" ]; then
+		peers "$encap" "$how" "$N1" 2 "$count" &&
+			peers "$encap" "${how/batch/sync}" "$N2" 1 "$count"
+	elif [ "$count" = "$MANY" ] && [ "$how" != batch ]; then
+		peers "$encap" "$how" "$N2" 1 "$count"
+	fi &&
+	ns_exec "$P2" iperf3 -s -D -B 10.244.2.2 \
+		--pidfile "$WORK/iperf3-$key.pid" &&
+	ns_exec "$P1" ping -c 3 -i 0.2 -W 2 -q 10.244.2.2 >/dev/null
+	rc=$?
+	echo "${NS_LIST[*]}" >"$WORK/topo/$key.ns"
+	[ $rc = 0 ] && echo "$N1 $N2 $P1" >"$WORK/topo/$key"
 }
 
-# iperf ENCAP PEERS TEST ROUND: one iperf3 run from ENCAP's pod 1 to its
-# pod 2.
+# scratch ENCAP HOW ROUND: a node of its own for a later round of grow.
+scratch()
+{
+	local key=$1-$2-$3 rc
+
+	pn_underlay && node "$1" 1 2
+	rc=$?
+	echo "${NS_LIST[*]}" >"$WORK/topo/$key.ns"
+	[ $rc = 0 ] && echo "$N1" >"$WORK/topo/$key"
+}
+
+# background FUNCTION ARG...: run two at a time: setting up is mostly
+# waiting for ip(8) to start, and the guest has two CPUs.
+RUNNING=0
+background()
+{
+	"$@" &
+	RUNNING=$((RUNNING + 1))
+	if [ $RUNNING -ge 2 ]; then
+		wait -n
+		RUNNING=$((RUNNING - 1))
+	fi
+}
+
+# 1. Every topology, and the nodes of their own that the rounds of grow
+# after the first need. Their namespaces are removed on exit.
+setup()
+{
+	local encap peers way round f names
+
+	mkdir -p "$WORK/topo"
+	for peers in 1 $MANY $SOME; do
+		for encap in $ENCAPS; do
+			[ "$peers" = 1 ] || [ "$encap" != plain ] || continue
+			log "$encap with $peers peers: setting up"
+			background topology "$encap" "$peers"
+		done
+	done
+	for round in $(seq 2 "$ROUNDS"); do
+		for way in "${WAYS[@]}"; do
+			# shellcheck disable=SC2086
+			background scratch $way "$round"
+		done
+	done
+	wait
+	for f in "$WORK"/topo/*.ns; do
+		read -r -a names <"$f" && NS_LIST+=("${names[@]}")
+	done
+}
+
+# 2. MANY peers each way, timed, in ROUNDS rounds.
+programming()
+{
+	local encap how way round n1 n2 p1
+
+	for round in $(seq "$ROUNDS"); do
+		for way in "${WAYS[@]}"; do
+			read -r encap how <<<"$way"
+			if [ "$round" = 1 ]; then
+				read -r n1 n2 p1 <"$WORK/topo/$encap-$MANY" ||
+					continue
+				if [ "$how" = sync ]; then
+					grow "$encap" "$how" "$n2" 1 1
+				else
+					grow "$encap" "$how" "$n1" 2 1
+				fi || rm -f "$WORK/topo/$encap-$MANY"
+			else
+				read -r n1 <"$WORK/topo/$encap-$how-$round" &&
+					grow "$encap" "$how" "$n1" 2 "$round"
+			fi
+		done
+	done
+}
+
+# iperf KEY TEST ROUND: one iperf3 run from pod 1 to pod 2 of KEY, a data
+# path with a number of peers.
 iperf()
 {
-	local encap=$1 peers=$2 test=$3 round=$4 file args=()
+	local key=$1 test=$2 round=$3 file args=()
 
-	file=iperf/$encap-$peers-$test-$round.json
+	file=iperf/$key-$test-$round.json
 	case $test in
 	tcp8) args=(-P 8) ;;
 	udp64) args=(-u -l 64 -b 0) ;;
 	esac
-	log "$peers peers, round $round/$ROUNDS: $encap $test"
-	ns_exec "${POD1[$encap]}" timeout $((DURATION + 30)) iperf3 \
+	log "round $round/$ROUNDS: $key $test"
+	ns_exec "${POD1[$key]}" timeout $((DURATION + 30)) iperf3 \
 		-c 10.244.2.2 -t "$DURATION" -J "${args[@]}" \
 		</dev/null >"$OUT/$file" 2>&1
-	record "{\"type\":\"iperf\",\"encap\":\"$encap\",\"peers\":$peers,\"test\":\"$test\",\"round\":$round,\"rc\":$?,\"file\":\"$file\"}"
+	record "{\"type\":\"iperf\",\"encap\":\"${key%-*}\",\"peers\":${key##*-},\"test\":\"$test\",\"round\":$round,\"rc\":$?,\"file\":\"$file\"}"
 }
 
-# rounds PEERS TEST...: ROUNDS rounds of TESTS on every data path that is
-# up, each round in a new random order.
+# 3. ROUNDS rounds, each of every test on every topology that is up, in a
+# new random order.
 rounds()
 {
-	local peers=$1 round encap test
+	local round key test encap peers n1 n2 p1
 
-	shift
+	for peers in 1 $MANY $SOME; do
+		for encap in $ENCAPS; do
+			key=$encap-$peers
+			[ -f "$WORK/topo/$key.ns" ] || continue
+			if read -r n1 n2 p1 <"$WORK/topo/$key" 2>/dev/null; then
+				POD1[$key]=$p1
+			else
+				log "$key: cannot set up; left out"
+			fi
+		done
+	done
 	for round in $(seq "$ROUNDS"); do
-		for encap in "${!POD1[@]}"; do
-			for test in "$@"; do
-				echo "$encap $test"
-			done
+		for key in "${!POD1[@]}"; do
+			echo "$key tcp1"
+			echo "$key udp64"
+			[ "${key##*-}" = 1 ] && echo "$key tcp8"
 		done | shuf >"$WORK/order"
-		while read -r encap test; do
-			iperf "$encap" "$peers" "$test" "$round"
+		while read -r key test; do
+			iperf "$key" "$test" "$round"
 		done <"$WORK/order"
 	done
 }
@@ -315,8 +400,6 @@ env_record()
 
 main()
 {
-	local encap how
-
 	trap stop EXIT
 	rm -rf "$RECORDS" "$OUT/iperf"
 	mkdir -p "$OUT/iperf"
@@ -329,36 +412,9 @@ main()
 		net.ipv6.conf.default.disable_ipv6=1
 	modprobe ipip
 
-	for encap in $ENCAPS; do
-		log "$encap: setting up"
-		topology "$encap" || log "$encap: cannot set up; left out"
-	done
-	rounds 1 tcp1 tcp8 udp64
-
-	# Node 1 by the tool a control plane adds peers with; node 2 by the
-	# same, or, for podnet, by the one that makes a table equal a list.
-	for encap in $OVERLAYS; do
-		[ -n "${POD1[$encap]:-}" ] || continue
-		how=$encap
-		[ "${encap#pn}" != "$encap" ] && how=batch
-		if ! grow "$encap" "${NODE1[$encap]}" "$how" 2 ||
-		   ! grow "$encap" "${NODE2[$encap]}" "${how/batch/sync}" 1; then
-			log "$encap: cannot add peers; left out"
-			unset "POD1[$encap]"
-		fi
-	done
-	rounds $MANY tcp1 udp64
-
-	for encap in $OVERLAYS; do
-		[ -n "${POD1[$encap]:-}" ] || continue
-		log "$encap: down to $SOME peers"
-		if ! shrink "$encap" "${NODE1[$encap]}" 2 >/dev/null ||
-		   ! shrink "$encap" "${NODE2[$encap]}" 1 >/dev/null; then
-			log "$encap: cannot remove peers; left out"
-			unset "POD1[$encap]"
-		fi
-	done
-	rounds $SOME tcp1 udp64
+	setup
+	programming
+	rounds
 	log "done"
 }
 
