@@ -34,6 +34,7 @@ OVERLAYS = ["flannel", "pnvxlan", "calico", "pnipip"]
 TESTS = ["tcp1", "tcp8", "udp64"]
 TEST_NAMES = {"tcp1": "TCP, 1 stream", "tcp8": "TCP, 8 streams",
               "udp64": "UDP 64 B received"}
+SHORT = {"tcp1": "TCP x1", "tcp8": "TCP x8", "udp64": "UDP 64 B"}
 UNITS = {"tcp1": "Mbit/s", "tcp8": "Mbit/s", "udp64": "kpps"}
 SCALE_TESTS = ["tcp1", "udp64"]
 DIGITS = {"tcp1": 0, "tcp8": 0, "udp64": 1}
@@ -387,9 +388,9 @@ def chart(res, svg):
     def block(name, rows):
         return "\n".join(["$%s << EOD" % name] + rows + ["EOD"])
 
-    peer = [row(TEST_NAMES[t], r["peer"]["pnvxlan"][t],
+    peer = [row(SHORT[t], r["peer"]["pnvxlan"][t],
                 r["peer"]["pnipip"][t]) for t in TESTS]
-    peer += [row("%s, %s peers" % (TEST_NAMES[t], "{:,}".format(MANY)),
+    peer += [row("%s, %dk" % (SHORT[t], MANY // 1000),
                  r["peer"]["pnvxlan"]["%s@%d" % (t, MANY)],
                  r["peer"]["pnipip"]["%s@%d" % (t, MANY)])
              for t in SCALE_TESTS]
@@ -397,16 +398,16 @@ def chart(res, svg):
     for method in ("batch", "sync"):
         pv = r["programming"].get("pnvxlan", {}).get(method, {})
         pi = r["programming"].get("pnipip", {}).get(method, {})
-        ctl.append(row("program by " + LABELS[method],
+        ctl.append(row("by " + LABELS[method],
                        pv.get("faster_than_flannel"),
                        pi.get("faster_than_calico")))
     mv = r["memory"].get("pnvxlan", {}).get("batch", {}).get("of_flannel")
     mi = r["memory"].get("pnipip", {}).get("batch", {}).get("of_calico")
     ctl.append(row("kernel memory", 1 / mv if mv else None,
                    1 / mi if mi else None))
-    ceil = [row(TEST_NAMES[t], *(r["ceiling"][e][t] for e in OVERLAYS))
+    ceil = [row(SHORT[t], *(r["ceiling"][e][t] for e in OVERLAYS))
             for t in TESTS]
-    scale = [row("%s, %s peers" % (TEST_NAMES[t], "{:,}".format(n)),
+    scale = [row("%s, %dk" % (SHORT[t], n // 1000),
                  *(r["scaling"][e][str(n)][t] for e in OVERLAYS))
              for t in SCALE_TESTS for n in SIZES[1:]]
 
@@ -432,25 +433,26 @@ def chart(res, svg):
         "set boxwidth 0.9",
         "set grid ytics",
         "set xtics scale 0 font ',9'",
-        "set key top left font ',9'",
+        "set key below font ',9'",
         "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead "
         "dt 2 lw 1.5 front",
         "set yrange [0:*]",
-        "set title 'podnet against the kernel setup it replaces (1 = same)'",
+        "set title 'podnet against the kernel setup it replaces "
+        "(1 = as fast; 10k: 10,000 peers)'",
         "plot $peer using 2:xtic(1) title 'podnet vxlan / flannel vxlan', "
         "'' using 3 title 'podnet ipip / Calico ipip'",
-        "set title 'control plane, 10,000 peers: times faster, times "
-        "smaller (log)'",
+        "set title 'adding 10,000 peers: times faster; kernel memory: "
+        "times less (log)'",
         "set logscale y",
         "set yrange [0.5:*]",
         "plot $ctl using 2:xtic(1) title 'podnet vxlan vs flannel "
         "triples', '' using 3 title 'podnet ipip vs Calico routes'",
         "unset logscale y",
-        "set yrange [0:1.5]",
+        "set yrange [0:*]",
         "set title 'against no encapsulation (1 = the ceiling)'",
         bars("$ceil"),
         "set yrange [0:*]",
-        "set title 'with more peers, against 1 peer'",
+        "set title 'with 1,000 (1k) and 10,000 (10k) peers, against 1'",
         bars("$scale"),
         "unset multiplot",
         ""])
