@@ -11,7 +11,8 @@
 #
 # KDIR=dir builds against another kernel tree, DEBUG=1 adds the module's
 # load-time self-tests, KERNEL=debug runs the guest on the debug kernel,
-# QUICK=1 makes make bench one short round.
+# QUICK=1 makes make bench one short round (ROUNDS=n and DURATION=seconds
+# set its rounds and the length of a run).
 
 KDIR ?= $(shell selftests/vm/kdir.sh)
 PREFIX ?= /usr/local
@@ -92,13 +93,15 @@ demo:
 # The benchmark: the module as it ships (no self-tests), one guest, and the
 # report on the host. A full run's results are kept in bench/results.
 BENCH_OUT := $(CURDIR)/.vm/bench$(if $(QUICK),-quick)
+BENCH_ENV := $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(DURATION),DURATION=$(DURATION))
 
 bench:
 	@$(MAKE) --no-print-directory all DEBUG=
 	@$(DEPS) bench
 	@KVER=$$(selftests/vm/kdir.sh --release) VM_MEM=$(or $(VM_MEM),2048M) \
 		$(VM) -t $(if $(QUICK),900,3600) -o $(BENCH_OUT) -- \
-		"cd $(CURDIR) && QUICK=$(if $(QUICK),1,0) bench/run.sh"; rc=$$?; \
+		"cd $(CURDIR) && QUICK=$(if $(QUICK),1,0) $(BENCH_ENV) bench/run.sh"; \
+	rc=$$?; \
 	bench/report.py --accel "$${ACCEL:-$$(cat $${VMDIR:-.vm}/accel)}" \
 		--out $(if $(QUICK),$(BENCH_OUT),bench/results) $(BENCH_OUT) || \
 		rc=1; exit $$rc
