@@ -21,10 +21,11 @@
 #    node that knows only its real peer, with the kernel memory it takes:
 #    in the first round to the nodes of the topologies with 10,000 peers,
 #    in later rounds to nodes of their own.
-# 3. Run iperf3 pod to pod, in rounds that measure every topology once, in
-#    a new random order each round: TCP with 1 stream, UDP with 64-byte
-#    payloads (the rate is the receiver's), and with 1 peer TCP with 8
-#    streams too. A figure is the best of its rounds.
+# 3. Run iperf3 pod to pod, client on CPU 0 and server on CPU 1, in rounds
+#    that measure every topology once, in a new random order each round:
+#    TCP with 1 stream, UDP with 64-byte payloads (the rate is the
+#    receiver's), and with 1 peer TCP with 8 streams too. A figure is the
+#    best of its rounds.
 #
 # Raw results go to $OUT: records.jsonl, one JSON object per line, and
 # iperf3's own JSON output under iperf/. bench/report.py reads them.
@@ -332,7 +333,10 @@ programming()
 }
 
 # iperf KEY TEST ROUND: one iperf3 run from pod 1 to pod 2 of KEY, a data
-# path with a number of peers.
+# path with a number of peers. The client runs on CPU 0, where the whole
+# data path runs too (veth hands packets on in the sender's softirq), the
+# server on CPU 1: left to the scheduler, the same run varied fourfold
+# with where it put them.
 iperf()
 {
 	local key=$1 test=$2 round=$3 file args=()
@@ -344,7 +348,7 @@ iperf()
 	esac
 	log "round $round/$ROUNDS: $key $test"
 	ns_exec "${POD1[$key]}" timeout $((DURATION + 30)) iperf3 \
-		-c 10.244.2.2 -t "$DURATION" -J "${args[@]}" \
+		-c 10.244.2.2 -A 0,1 -t "$DURATION" -J "${args[@]}" \
 		</dev/null >"$OUT/$file" 2>&1
 	record "{\"type\":\"iperf\",\"encap\":\"${key%-*}\",\"peers\":${key##*-},\"test\":\"$test\",\"round\":$round,\"rc\":$?,\"file\":\"$file\"}"
 }
