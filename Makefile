@@ -4,12 +4,15 @@
 #   make check        run the selftests in a QEMU guest (T=name for one)
 #   make demo         two nodes, a pod each, podnet between them
 #   make vm           a shell in the test guest
+#   make bench        podnet against flannel's and Calico's kernel setups
 #   make sparse       sparse (C=2) over the module
 #   make checkpatch   checkpatch.pl --strict over kmod/ and uapi/
 #   make install      install the module and the tool
 #
 # KDIR=dir builds against another kernel tree, DEBUG=1 adds the module's
-# load-time self-tests, KERNEL=debug runs the guest on the debug kernel.
+# load-time self-tests, KERNEL=debug runs the guest on the debug kernel,
+# QUICK=1 makes make bench one short round (ROUNDS=n and DURATION=seconds
+# set its rounds and the length of a run).
 
 KDIR ?= $(shell selftests/vm/kdir.sh)
 PREFIX ?= /usr/local
@@ -91,6 +94,22 @@ demo:
 	@KDIR="$(KDIR)" KVER=$$(selftests/vm/kdir.sh --release) $(VM) -t 600 -o .vm/demo -- \
 		"cd $(CURDIR) && selftests/demo/demo.sh"
 
+# The benchmark: the module as it ships (no self-tests), one guest, and the
+# report on the host. A full run's results are kept in bench/results.
+BENCH_OUT := $(CURDIR)/.vm/bench$(if $(QUICK),-quick)
+BENCH_ENV := $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(DURATION),DURATION=$(DURATION))
+
+bench:
+	@$(MAKE) --no-print-directory all DEBUG=
+	@$(DEPS) bench
+	@KVER=$$(selftests/vm/kdir.sh --release) VM_MEM=$(or $(VM_MEM),2048M) \
+		$(VM) -t $(if $(QUICK),900,3600) -o $(BENCH_OUT) -- \
+		"cd $(CURDIR) && QUICK=$(if $(QUICK),1,0) $(BENCH_ENV) bench/run.sh"; \
+	rc=$$?; \
+	bench/report.py --accel "$${ACCEL:-$$(cat $${VMDIR:-.vm}/accel)}" \
+		--out $(if $(QUICK),$(BENCH_OUT),bench/results) $(BENCH_OUT) || \
+		rc=1; exit $$rc
+
 sparse: deps-build
 	@$(DEPS) lint
 	$(MAKE) $(KBUILD_ARGS) C=2 modules 2>&1 | \
@@ -110,5 +129,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf .vm .sparse.log
 
-.PHONY: all deps-build module module-build tool check demo vm sparse checkpatch \
-	install clean debug-kernel debug-module
+.PHONY: all deps-build module module-build tool check demo vm bench sparse \
+	checkpatch install clean debug-kernel debug-module

@@ -11,39 +11,11 @@ source "$(dirname "$0")/lib.sh"
 
 TMP=$(mktemp -d)
 
-# Node i with podnet in ipip mode: pn0 holds the node's tunnel address and
-# one route covers the whole cluster.
-pn_ipip_node()
-{
-	local i=$1 n
-
-	pn_node "$i" || return 1
-	n=$(eval echo "\$N$i")
-	ns_exec "$n" "$PODNET" link add pn0 mode ipip local "192.168.0.$i" \
-		dev e0 || return 1
-	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
-	ip -n "$n" link set pn0 up
-	ip -n "$n" route add 10.244.0.0/16 dev pn0
-}
-
-# pn_ipip_peers I J...: node I's table names nodes J... as owners.
-pn_ipip_peers()
-{
-	local i=$1 j n
-
-	shift
-	n=$(eval echo "\$N$i")
-	for j in "$@"; do
-		ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
-			via "192.168.0.$j" dev pn0 || return 1
-	done
-}
-
 setup_ipip_mesh()
 {
 	pn_underlay
 	pn_ipip_node 1 && pn_ipip_node 2 && pn_ipip_node 3 || return 1
-	pn_ipip_peers 1 2 3 && pn_ipip_peers 2 1 3 && pn_ipip_peers 3 1 2
+	pn_podnet_peers 1 2 3 && pn_podnet_peers 2 1 3 && pn_podnet_peers 3 1 2
 }
 
 stat_of()	# stat_of NS NAME
@@ -342,23 +314,14 @@ ipip_builtin()
 	[ -d /sys/module/ipip ] && [ ! -e /sys/module/ipip/initstate ]
 }
 
-# Node 3 as Calico sets it up: the ipip module's tunl0 with the node's
-# tunnel address, a route per peer block via the peer onlink.
+# Node 3 as Calico sets it up, beside two podnet nodes.
 test_calico_interop()
 {
-	local n3
-
 	cleanup_all_ns
-	ipip_load
-	check_err $? "cannot load ipip"
 	pn_underlay
-	pn_ipip_node 1 && pn_ipip_node 2 && pn_node 3 || return 1
-	n3=$N3
-	ip -n "$n3" addr add 10.244.3.0/32 dev tunl0
-	ip -n "$n3" link set tunl0 mtu 1480 up
-	ip -n "$n3" route add 10.244.1.0/24 via 192.168.0.1 dev tunl0 onlink
-	ip -n "$n3" route add 10.244.2.0/24 via 192.168.0.2 dev tunl0 onlink
-	pn_ipip_peers 1 2 3 && pn_ipip_peers 2 1 3
+	pn_ipip_node 1 && pn_ipip_node 2 || return 1
+	pn_calico_node 3 1 2 || { check_err 1 "cannot set up tunl0"; return; }
+	pn_podnet_peers 1 2 3 && pn_podnet_peers 2 1 3
 	ping_all 1 2 3
 	tcp_ok 1 3
 	tcp_ok 3 2
@@ -378,7 +341,7 @@ test_flannel_interop()
 	ip -n "$n3" link set flannel.ipip up
 	ip -n "$n3" route add 10.244.1.0/24 via 192.168.0.1 dev flannel.ipip onlink
 	ip -n "$n3" route add 10.244.2.0/24 via 192.168.0.2 dev flannel.ipip onlink
-	pn_ipip_peers 1 2 3 && pn_ipip_peers 2 1 3
+	pn_podnet_peers 1 2 3 && pn_podnet_peers 2 1 3
 	ping_all 1 2 3
 	tcp_ok 3 1
 	log_test "flannel ipip interop: flannel.ipip node and podnet nodes"
@@ -414,8 +377,8 @@ test_coexistence()
 	ipip_load && pn_load
 	check_err $? "cannot load ipip, then podnet"
 	pn_underlay
-	pn_ipip_node 1 && pn_ipip_node 2 && pn_ipip_peers 1 2 &&
-		pn_ipip_peers 2 1
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_podnet_peers 1 2 &&
+		pn_podnet_peers 2 1
 	p2p_check "ipip, then podnet"
 
 	if ipip_builtin; then
@@ -429,8 +392,8 @@ test_coexistence()
 	pn_load && ipip_load
 	check_err $? "cannot load podnet, then ipip"
 	pn_underlay
-	pn_ipip_node 1 && pn_ipip_node 2 && pn_ipip_peers 1 2 &&
-		pn_ipip_peers 2 1
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_podnet_peers 1 2 &&
+		pn_podnet_peers 2 1
 	p2p_check "podnet, then ipip"
 	log_test "coexistence: point-to-point ipip tunnel, either load order"
 }

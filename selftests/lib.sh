@@ -209,6 +209,59 @@ pn_flannel_node()
 	done
 }
 
+# pn_ipip_node I: node I with podnet pn0 in ipip mode, holding the node's
+# tunnel address; one route covers the whole cluster.
+pn_ipip_node()
+{
+	local i=$1 n
+
+	pn_node "$i" || return 1
+	n=$(eval echo "\$N$i")
+	ns_exec "$n" "$PODNET" link add pn0 mode ipip local "192.168.0.$i" \
+		dev e0 || return 1
+	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
+	ip -n "$n" link set pn0 up
+	ip -n "$n" route add 10.244.0.0/16 dev pn0
+}
+
+# pn_podnet_peers I J...: node I's pn0 table names nodes J... as the owners
+# of their subnets.
+pn_podnet_peers()
+{
+	local i=$1 j n
+
+	shift
+	n=$(eval echo "\$N$i")
+	for j in "$@"; do
+		ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
+			via "192.168.0.$j" dev pn0 || return 1
+	done
+}
+
+# pn_calico_node I PEER...: node I set up as Calico sets up the kernel ipip
+# module: tunl0 with the node's tunnel address, and a route per PEER's
+# block via that node, onlink.
+pn_calico_node()
+{
+	local i=$1 n j
+
+	shift
+	{ modprobe ipip 2>/dev/null || [ -d /sys/module/ipip ]; } || return 1
+	pn_node "$i" || return 1
+	n=$(eval echo "\$N$i")
+	ip -n "$n" addr add "10.244.$i.0/32" dev tunl0
+	ip -n "$n" link set tunl0 mtu 1480 up
+	for j in "$@"; do
+		pn_calico_route "$n" "$j" || return 1
+	done
+}
+
+# pn_calico_route NS J: Calico's route to node J's block.
+pn_calico_route()
+{
+	ip -n "$1" route add "10.244.$2.0/24" via "192.168.0.$2" dev tunl0 onlink
+}
+
 # The derived VTEP MAC address of node I.
 pn_mac()
 {

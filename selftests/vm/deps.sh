@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install what a podnet make target needs: deps.sh build|test|lint|kernel.
+# Install what a podnet make target needs:
+# deps.sh build|test|lint|kernel|bench.
 # As root on Debian the packages are installed with apt-get; otherwise the
 # exact command is printed and the target fails.
 
@@ -13,6 +14,7 @@ need_test="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2
 need_lint="sparse linux-source-6.12 perl"
 need_kernel="linux-source-6.12 xz-utils bc bison flex libelf-dev libssl-dev
 	cpio rsync"
+need_bench="gnuplot-nox"
 
 pkgs=
 for what in "$@"; do
@@ -21,6 +23,7 @@ for what in "$@"; do
 	test) pkgs="$pkgs $need_build $need_test" ;;
 	lint) pkgs="$pkgs $need_build $need_lint" ;;
 	kernel) pkgs="$pkgs $need_build $need_kernel" ;;
+	bench) pkgs="$pkgs $need_build $need_test $need_bench" ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac
 done

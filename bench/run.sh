@@ -1,0 +1,425 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, inside the guest. One topology (two nodes on a bridged veth
+# underlay, MTU 1500, a pod behind each), built for each data path:
+#
+#   plain     plain routing between the nodes: the ceiling
+#   flannel   the kernel's vxlan as flannel sets it up (pn_flannel_node)
+#   pnvxlan   podnet in vxlan mode, one route via its gateway
+#   calico    the kernel's ipip as Calico sets it up (pn_calico_node)
+#   pnipip    podnet in ipip mode, one route
+#
+# and for each overlay twice more, where both nodes know 1,000 and 10,000
+# peers (nodes that do not exist, at 10.1.x.y) besides the real one, added
+# each control plane's own way: flannel's routes, neighbours and FDB
+# entries (ip -batch, bridge -batch), Calico's routes (ip -batch), or
+# "podnet -batch" and "podnet subnet sync".
+#
+# 1. Set up, two at a time, all thirteen topologies.
+# 2. Time adding 10,000 peers each of those ways, one after another, to a
+#    node that knows only its real peer, with the kernel memory it takes:
+#    in the first round to the nodes of the topologies with 10,000 peers,
+#    in later rounds to nodes of their own.
+# 3. Run iperf3 pod to pod, client on CPU 0 and server on CPU 1, in rounds
+#    that measure every topology once, in a new random order each round:
+#    TCP with 1 stream, UDP with 64-byte payloads (the rate is the
+#    receiver's), and with 1 peer TCP with 8 streams too. A figure is the
+#    best of its rounds.
+#
+# Raw results go to $OUT: records.jsonl, one JSON object per line, and
+# iperf3's own JSON output under iperf/. bench/report.py reads them.
+#
+# Environment: OUT (default /tmp/out), QUICK=1 (one round of 2 s runs),
+# DURATION (seconds per iperf3 run), ROUNDS (rounds of each measurement).
+
+source "$(dirname "$0")/../selftests/lib.sh"
+
+set -u
+
+OUT=${OUT:-/tmp/out}
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+	DURATION=${DURATION:-2}
+	ROUNDS=${ROUNDS:-1}
+else
+	DURATION=${DURATION:-5}
+	ROUNDS=${ROUNDS:-3}
+fi
+MANY=10000
+SOME=1000
+ENCAPS="plain flannel pnvxlan calico pnipip"
+# Each way of adding peers: the data path, and how.
+WAYS=("flannel flannel" "calico calico" "pnvxlan batch" "pnvxlan sync"
+      "pnipip batch" "pnipip sync")
+WORK=$(mktemp -d)
+RECORDS=$OUT/records.jsonl
+
+# The first pod of each data path with each number of peers, by
+# "ENCAP-PEERS".
+declare -A POD1
+
+log() { printf 'bench: %4ds %s\n' "$SECONDS" "$*"; }
+
+record() { printf '%s\n' "$1" >>"$RECORDS"; }
+
+# node ENCAP I PEER...: node I reaching nodes PEER... through ENCAP.
+node()
+{
+	local encap=$1 i=$2 j n
+
+	shift 2
+	case $encap in
+	plain)
+		pn_node "$i" || return 1
+		n=$(eval echo "\$N$i")
+		for j in "$@"; do
+			ip -n "$n" route add "10.244.$j.0/24" via "192.168.0.$j" ||
+				return 1
+		done
+		;;
+	flannel)
+		pn_flannel_node "$i" "$(pn_mac "$i")" "$@"
+		;;
+	pnvxlan)
+		pn_podnet_node "$i" || return 1
+		n=$(eval echo "\$N$i")
+		ip -n "$n" route add 10.244.0.0/16 via 169.254.1.1 dev pn0 onlink &&
+			pn_podnet_peers "$i" "$@"
+		;;
+	calico)
+		pn_calico_node "$i" "$@"
+		;;
+	pnipip)
+		pn_ipip_node "$i" && pn_podnet_peers "$i" "$@"
+		;;
+	esac
+}
+
+# Peer k (1 <= k <= MANY) has the subnet 10.<100 + k / 256>.<k % 256>.0/24
+# on the node 10.1.<k / 200>.<k % 200 + 1>, which does not exist, with the
+# VTEP MAC podnet derives from that address. One file per way of adding
+# peers; the first N lines add the first N peers (2N lines of flannel.ip,
+# a route and a neighbour each).
+make_peer_files()
+{
+	awk -v n=$MANY -v d="$WORK" 'BEGIN {
+		for (k = 1; k <= n; k++) {
+			net = sprintf("10.%d.%d", 100 + int(k / 256), k % 256)
+			c = int(k / 200)
+			h = k % 200 + 1
+			node = sprintf("10.1.%d.%d", c, h)
+			mac = sprintf("0a:58:0a:01:%02x:%02x", c, h)
+			printf "route add %s.0/24 via %s.0 dev flannel.1 onlink\n", net, net >d "/flannel.ip"
+			printf "neigh add %s.0 lladdr %s dev flannel.1 nud permanent\n", net, mac >d "/flannel.ip"
+			printf "fdb append %s dev flannel.1 dst %s\n", mac, node >d "/flannel.fdb"
+			printf "route add %s.0/24 via %s dev tunl0 onlink\n", net, node >d "/calico.ip"
+			printf "subnet add %s.0/24 via %s dev pn0\n", net, node >d "/podnet.batch"
+			printf "%s.0/24 via %s\n", net, node >d "/podnet.sync"
+		}
+	}'
+}
+
+# peer_files DIR ENCAP HOW COUNT J: into DIR, the files that add the first
+# COUNT peers to a node whose real peer is node J. A sync file lists the
+# real peer too, or sync would remove it.
+peer_files()
+{
+	local d=$1 encap=$2 how=$3 count=$4 j=$5
+
+	case $how in
+	flannel)
+		head -n $((2 * count)) "$WORK/flannel.ip" >"$d/ip"
+		head -n "$count" "$WORK/flannel.fdb" >"$d/fdb"
+		;;
+	calico)
+		head -n "$count" "$WORK/calico.ip" >"$d/ip"
+		;;
+	batch)
+		head -n "$count" "$WORK/podnet.batch" >"$d/pn"
+		;;
+	sync)
+		{
+			echo "10.244.$j.0/24 via 192.168.0.$j"
+			head -n "$count" "$WORK/podnet.sync"
+		} >"$d/pn"
+		;;
+	esac
+}
+
+# add_peers DIR HOW NS: add to node NS the peers of DIR's files.
+add_peers()
+{
+	local d=$1 how=$2 ns=$3
+
+	case $how in
+	flannel)
+		ip -n "$ns" -batch "$d/ip" &&
+			ns_exec "$ns" bridge -batch "$d/fdb"
+		;;
+	calico)
+		ip -n "$ns" -batch "$d/ip"
+		;;
+	batch)
+		ns_exec "$ns" "$PODNET" -batch "$d/pn"
+		;;
+	sync)
+		ns_exec "$ns" "$PODNET" subnet sync dev pn0 "$d/pn"
+		;;
+	esac
+}
+
+# peers ENCAP HOW NS J COUNT: node NS, whose real peer is node J, gets
+# COUNT more.
+peers()
+{
+	local d rc
+
+	d=$(mktemp -d -p "$WORK") || return 1
+	peer_files "$d" "$1" "$2" "$5" "$4" &&
+		add_peers "$d" "$2" "$3" >/dev/null
+	rc=$?
+	rm -rf "$d"
+	return $rc
+}
+
+# Kernel memory in kB as JSON members: unreclaimable slab and per-CPU
+# memory, which hold routes, neighbours, FDB entries and subnets, and
+# vmalloc. Reclaimable slab (dentries, inodes) moves with every program the
+# shell starts; it is left out.
+kmem()
+{
+	awk '/^(SUnreclaim|Percpu|VmallocUsed):/ {
+		printf "%s\"%s\":%d", (n++ ? "," : ""), substr($1, 1, length($1) - 1), $2
+	}' /proc/meminfo
+}
+
+slab_bytes()
+{
+	awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo
+}
+
+# The five slab caches that grew most between two slab_bytes snapshots, as
+# JSON [name, bytes] pairs.
+slab_growth()
+{
+	awk 'NR == FNR { b[$1] = $2; next } $2 > b[$1] { print $2 - b[$1], $1 }' \
+		"$1" "$2" | sort -rn | head -n 5 |
+		awk '{ printf "%s[\"%s\",%d]", (NR > 1 ? "," : ""), $2, $1 }'
+}
+
+# grow ENCAP HOW NS J ROUND: node NS, which knows only its real peer J, gets
+# MANY more by HOW, timed, with the kernel memory that takes.
+grow()
+{
+	local encap=$1 how=$2 ns=$3 j=$4 round=$5 d t0 t1 m0 m1 rc
+
+	d=$(mktemp -d -p "$WORK") || return 1
+	peer_files "$d" "$encap" "$how" $MANY "$j"
+	sleep 1
+	slab_bytes >"$d/slab0"
+	m0=$(kmem)
+	t0=$EPOCHREALTIME
+	add_peers "$d" "$how" "$ns" >/dev/null
+	rc=$?
+	t1=$EPOCHREALTIME
+	sleep 1
+	m1=$(kmem)
+	slab_bytes >"$d/slab1"
+	log "$encap: $MANY peers by $how, round $round: exit $rc, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+	record "{\"type\":\"program\",\"encap\":\"$encap\",\"method\":\"$how\",\"round\":$round,\"peers\":$MANY,\"rc\":$rc,\"start\":$t0,\"end\":$t1,\"kmem_kb_before\":{$m0},\"kmem_kb_after\":{$m1},\"slab_growth\":[$(slab_growth "$d/slab0" "$d/slab1")]}"
+	rm -rf "$d"
+	return $rc
+}
+
+# topology ENCAP PEERS: nodes 1 and 2 through ENCAP, an iperf3 server in
+# pod 2, and with PEERS above 1 that many more peers on each node, except
+# those that grow times later: with MANY peers, node 1 (and node 2 of
+# podnet, which grows by sync). Run in the background, it leaves its
+# namespaces in $WORK/topo/ENCAP-PEERS.ns, and node 1, node 2 and pod 1 in
+# $WORK/topo/ENCAP-PEERS.
+topology()
+{
+	local encap=$1 count=$2 key=$1-$2 how=$1 rc
+
+	[ "${encap#pn}" != "$encap" ] && how="batch"
+	pn_underlay && node "$encap" 1 2 && node "$encap" 2 1 &&
+	if [ "$count" = "$SOME" ]; then
+		peers "$encap" "$how" "$N1" 2 "$count" &&
+			peers "$encap" "${how/batch/sync}" "$N2" 1 "$count"
+	elif [ "$count" = "$MANY" ] && [ "$how" != batch ]; then
+		peers "$encap" "$how" "$N2" 1 "$count"
+	fi &&
+	ns_exec "$P2" iperf3 -s -D -B 10.244.2.2 \
+		--pidfile "$WORK/iperf3-$key.pid" &&
+	ns_exec "$P1" ping -c 3 -i 0.2 -W 2 -q 10.244.2.2 >/dev/null
+	rc=$?
+	echo "${NS_LIST[*]}" >"$WORK/topo/$key.ns"
+	[ $rc = 0 ] && echo "$N1 $N2 $P1" >"$WORK/topo/$key"
+}
+
+# scratch ENCAP HOW ROUND: a node of its own for a later round of grow.
+scratch()
+{
+	local key=$1-$2-$3 rc
+
+	pn_underlay && node "$1" 1 2
+	rc=$?
+	echo "${NS_LIST[*]}" >"$WORK/topo/$key.ns"
+	[ $rc = 0 ] && echo "$N1" >"$WORK/topo/$key"
+}
+
+# background FUNCTION ARG...: run two at a time: setting up is mostly
+# waiting for ip(8) to start, and the guest has two CPUs.
+RUNNING=0
+background()
+{
+	"$@" &
+	RUNNING=$((RUNNING + 1))
+	if [ $RUNNING -ge 2 ]; then
+		wait -n
+		RUNNING=$((RUNNING - 1))
+	fi
+}
+
+# 1. Every topology, and the nodes of their own that the rounds of grow
+# after the first need. Their namespaces are removed on exit.
+setup()
+{
+	local encap peers way round f names
+
+	mkdir -p "$WORK/topo"
+	for peers in 1 $MANY $SOME; do
+		for encap in $ENCAPS; do
+			[ "$peers" = 1 ] || [ "$encap" != plain ] || continue
+			log "$encap with $peers peers: setting up"
+			background topology "$encap" "$peers"
+		done
+	done
+	for round in $(seq 2 "$ROUNDS"); do
+		for way in "${WAYS[@]}"; do
+			# shellcheck disable=SC2086
+			background scratch $way "$round"
+		done
+	done
+	wait
+	for f in "$WORK"/topo/*.ns; do
+		read -r -a names <"$f" && NS_LIST+=("${names[@]}")
+	done
+}
+
+# 2. MANY peers each way, timed, in ROUNDS rounds.
+programming()
+{
+	local encap how way round n1 n2 p1
+
+	for round in $(seq "$ROUNDS"); do
+		for way in "${WAYS[@]}"; do
+			read -r encap how <<<"$way"
+			if [ "$round" = 1 ]; then
+				read -r n1 n2 p1 <"$WORK/topo/$encap-$MANY" ||
+					continue
+				if [ "$how" = sync ]; then
+					grow "$encap" "$how" "$n2" 1 1
+				else
+					grow "$encap" "$how" "$n1" 2 1
+				fi || rm -f "$WORK/topo/$encap-$MANY"
+			else
+				read -r n1 <"$WORK/topo/$encap-$how-$round" &&
+					grow "$encap" "$how" "$n1" 2 "$round"
+			fi
+		done
+	done
+}
+
+# iperf KEY TEST ROUND: one iperf3 run from pod 1 to pod 2 of KEY, a data
+# path with a number of peers. The client runs on CPU 0, where the whole
+# data path runs too (veth hands packets on in the sender's softirq), the
+# server on CPU 1: left to the scheduler, the same run varied fourfold
+# with where it put them.
+iperf()
+{
+	local key=$1 test=$2 round=$3 file args=()
+
+	file=iperf/$key-$test-$round.json
+	case $test in
+	tcp8) args=(-P 8) ;;
+	udp64) args=(-u -l 64 -b 0) ;;
+	esac
+	log "round $round/$ROUNDS: $key $test"
+	ns_exec "${POD1[$key]}" timeout $((DURATION + 30)) iperf3 \
+		-c 10.244.2.2 -A 0,1 -t "$DURATION" -J "${args[@]}" \
+		</dev/null >"$OUT/$file" 2>&1
+	record "{\"type\":\"iperf\",\"encap\":\"${key%-*}\",\"peers\":${key##*-},\"test\":\"$test\",\"round\":$round,\"rc\":$?,\"file\":\"$file\"}"
+}
+
+# 3. ROUNDS rounds, each of every test on every topology that is up, in a
+# new random order.
+rounds()
+{
+	local round key test encap peers n1 n2 p1
+
+	for peers in 1 $MANY $SOME; do
+		for encap in $ENCAPS; do
+			key=$encap-$peers
+			[ -f "$WORK/topo/$key.ns" ] || continue
+			if read -r n1 n2 p1 <"$WORK/topo/$key" 2>/dev/null; then
+				POD1[$key]=$p1
+			else
+				log "$key: cannot set up; left out"
+			fi
+		done
+	done
+	for round in $(seq "$ROUNDS"); do
+		for key in "${!POD1[@]}"; do
+			echo "$key tcp1"
+			echo "$key udp64"
+			[ "${key##*-}" = 1 ] && echo "$key tcp8"
+		done | shuf >"$WORK/order"
+		while read -r key test; do
+			iperf "$key" "$test" "$round"
+		done <"$WORK/order"
+	done
+}
+
+stop()
+{
+	local f
+
+	for f in "$WORK"/iperf3-*.pid; do
+		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	cleanup_all_ns
+	rm -rf "$WORK"
+}
+
+env_record()
+{
+	local cpu
+
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo |
+		tr -d '"\\')
+	record "{\"type\":\"env\",\"kernel\":\"$(uname -r)\",\"cpu\":\"$cpu\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo),\"iperf3\":\"$(iperf3 --version | awk 'NR == 1 { print $2 }')\",\"duration\":$DURATION,\"rounds\":$ROUNDS,\"quick\":$QUICK,\"many\":$MANY,\"some\":$SOME}"
+}
+
+main()
+{
+	trap stop EXIT
+	rm -rf "$RECORDS" "$OUT/iperf"
+	mkdir -p "$OUT/iperf"
+	env_record
+	make_peer_files
+	# podnet carries IPv4 only; IPv6 autoconfiguration on every new
+	# device would be work and traffic that measures nothing.
+	sysctl -qw net.core.devconf_inherit_init_net=1 \
+		net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	modprobe ipip
+
+	setup
+	programming
+	rounds
+	log "done"
+}
+
+[ "${BASH_SOURCE[0]}" = "$0" ] && main
