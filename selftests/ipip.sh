@@ -303,6 +303,13 @@ test_tool()
 	log_test "tool: lladdr, mode change, VNI refused; batch and sync work"
 }
 
+# A topology that cannot be built fails the test that needed it.
+setup_failed()
+{
+	check_err 1 "topology setup failed"
+	log_test "${FUNCNAME[1]}"
+}
+
 # The kernel's ipip tunnels, a module or built in.
 ipip_load()
 {
@@ -319,8 +326,9 @@ test_calico_interop()
 {
 	cleanup_all_ns
 	pn_underlay
-	pn_ipip_node 1 && pn_ipip_node 2 || return 1
-	pn_calico_node 3 1 2 || { check_err 1 "cannot set up tunl0"; return; }
+	pn_ipip_node 1 && pn_ipip_node 2 ||
+		{ setup_failed; return; }
+	pn_calico_node 3 1 2 || { setup_failed; return; }
 	pn_podnet_peers 1 2 3 && pn_podnet_peers 2 1 3
 	ping_all 1 2 3
 	tcp_ok 1 3
@@ -334,7 +342,8 @@ test_flannel_interop()
 
 	cleanup_all_ns
 	pn_underlay
-	pn_ipip_node 1 && pn_ipip_node 2 && pn_node 3 || return 1
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_node 3 ||
+		{ setup_failed; return; }
 	n3=$N3
 	ip -n "$n3" link add flannel.ipip type ipip local 192.168.0.3
 	ip -n "$n3" addr add 10.244.3.0/32 dev flannel.ipip
@@ -405,7 +414,8 @@ test_side_by_side()
 
 	cleanup_all_ns
 	pn_underlay
-	pn_node 1 && pn_node 2 || return 1
+	pn_node 1 && pn_node 2 ||
+		{ setup_failed; return; }
 	for i in 1 2; do
 		n=$(eval echo "\$N$i")
 		ns_exec "$n" "$PODNET" link add pnv local "192.168.0.$i" dev e0
@@ -451,7 +461,8 @@ test_unload_under_traffic()
 {
 	cleanup_all_ns
 	pn_underlay
-	setup_ipip_mesh || return 1
+	setup_ipip_mesh ||
+		{ setup_failed; return; }
 	ns_exec "$P2" iperf3 -s -1 -D -B 10.244.2.2 >/dev/null
 	sleep 0.5
 	ip netns exec "$P1" timeout 40 iperf3 -c 10.244.2.2 -t 20 \
