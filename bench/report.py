@@ -365,7 +365,7 @@ def table(res):
         elif t["goal"].endswith(" B"):
             shown = num(v) + " B"
         else:
-            shown = "%.3fx" % v
+            shown = ("%.3fx" if v < 10 else "%.1fx") % v
         w("  %-4s %-56s %9s  (%s)" % (
             {True: "PASS", False: "MISS", None: "n/a"}[t["met"]],
             t["target"], shown, t["goal"]))
