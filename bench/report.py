@@ -374,7 +374,7 @@ def table(res):
         w("the guest's kernel log is not clean:")
         for line in res["kernel_log"][:10]:
             w("  " + line)
-    return "\n".join(out)
+    return "\n".join(line.rstrip() for line in out)
 
 
 def chart(res, svg):
