@@ -365,7 +365,7 @@ def table(res):
         elif t["goal"].endswith(" B"):
             shown = num(v) + " B"
         else:
-            shown = x(v)
+            shown = ("%.3fx" if v < 10 else "%.1fx") % v
         w("  %-4s %-56s %9s  (%s)" % (
             {True: "PASS", False: "MISS", None: "n/a"}[t["met"]],
             t["target"], shown, t["goal"]))
@@ -374,7 +374,7 @@ def table(res):
         w("the guest's kernel log is not clean:")
         for line in res["kernel_log"][:10]:
             w("  " + line)
-    return "\n".join(out)
+    return "\n".join(line.rstrip() for line in out)
 
 
 def chart(res, svg):
