@@ -141,7 +141,7 @@ replay()
 	ip -n "$d" link add pn1 type podnet &&
 	ns_exec "$d" "$PODNET" subnet add 10.244.2.0/24 via 192.168.0.2 dev pn0 &&
 	SEED=$1 ns_exec "$d" python3 "$SELFTESTS/nlfuzz.py" --dev pn0 --dev pn1 \
-		--sandbox "$s" --count 2000 >"$2" 2>&1
+		--sandbox "$s" --count 1000 >"$2" 2>&1
 	ip netns del "$d"
 	ip netns del "$s"
 }
