@@ -51,14 +51,14 @@ setup()
 	make_files
 }
 
-# hosts NET FROM TO: the /32 prefixes NET.<i / 250>.<i % 250> for i from
-# FROM up to TO, each with its index.
+# hosts NET FROM TO [N]: the prefixes NET.<i / 250>.<i % 250>/32 for i
+# from FROM up to TO, each via 192.168.N.<i % 250 + 1> when N is given.
 hosts()
 {
 	local i
 
 	for ((i = $2; i < $3; i++)); do
-		echo "$1.$((i / 250)).$((i % 250))/32 $i"
+		echo "$1.$((i / 250)).$((i % 250))/32${4:+ via 192.168.$4.$((i % 250 + 1))}"
 	done
 }
 
@@ -71,19 +71,19 @@ make_files()
 	local peer="10.244.2.0/24 via 192.168.0.2"
 
 	{
-		hosts 10.100 0 $BATCH | awk '{ print "subnet add", $1, "via 192.168.1." $2 % 250 + 1, "dev pn0" }'
-		hosts 10.100 0 $BATCH | awk '{ print "subnet replace", $1, "via 192.168.2." $2 % 250 + 1, "dev pn0" }'
-		hosts 10.100 0 $BATCH | awk '{ print "subnet del", $1, "dev pn0" }'
+		hosts 10.100 0 $BATCH 1 | sed 's/^/subnet add /; s/$/ dev pn0/'
+		hosts 10.100 0 $BATCH 2 | sed 's/^/subnet replace /; s/$/ dev pn0/'
+		hosts 10.100 0 $BATCH | sed 's/^/subnet del /; s/$/ dev pn0/'
 	} >"$TMP/batch"
 	{
 		echo "$peer"
-		hosts 10.200 0 $SYNC | awk '{ print $1, "via 192.168.3." $2 % 250 + 1 }'
+		hosts 10.200 0 $SYNC 3
 	} >"$TMP/sync.0"
 	{
 		echo "$peer"
-		hosts 10.200 0 $((SYNC / 2)) | awk '{ print $1, "via 192.168.3." $2 % 250 + 1 }'
-		hosts 10.200 $((SYNC / 2)) $((SYNC * 3 / 4)) | awk '{ print $1, "via 192.168.4." $2 % 250 + 1 }'
-		hosts 10.201 0 $((SYNC / 4)) | awk '{ print $1, "via 192.168.5." $2 % 250 + 1 }'
+		hosts 10.200 0 $((SYNC / 2)) 3
+		hosts 10.200 $((SYNC / 2)) $((SYNC * 3 / 4)) 4
+		hosts 10.201 0 $((SYNC / 4)) 5
 	} >"$TMP/sync.1"
 }
 

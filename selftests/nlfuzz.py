@@ -763,8 +763,9 @@ class Fuzzer:
         def check(msgs):
             got = subnets_of(msgs, self.fam)
             if got != want:
-                return (f"GET {fmt_ip(addr)} answered {got and show_row(got[0])}"
-                        f", the model says {show_row(want[0])}")
+                return (f"GET {fmt_ip(addr)} answered "
+                        f"{got and show_row(got[0])}, the model says "
+                        f"{show_row(want[0])}")
             return None
         return self.req("valid: GET", CMD_GET, parts, REQ_ACK,
                         {0} if hit else {errno.ENOENT}, check)
@@ -866,12 +867,14 @@ class Fuzzer:
         parts = []
         flags = REQ_ACK
         if cmd == CMD_NEW:
-            parts.append(self.subnets([self.elem(self.parts(
-                self.good_spec(t), "entry")) for _ in range(rng.randint(1, 3))]))
+            parts.append(self.subnets([
+                self.elem(self.parts(self.good_spec(t), "entry"))
+                for _ in range(rng.randint(1, 3))]))
             flags |= rng.choices(NEW_FLAGS, NEW_FLAG_WEIGHTS)[0]
         elif cmd == CMD_DEL:
-            parts.append(self.subnets([self.elem(self.parts(
-                self.good_spec(t), "prefix")) for _ in range(rng.randint(1, 3))]))
+            parts.append(self.subnets([
+                self.elem(self.parts(self.good_spec(t), "prefix"))
+                for _ in range(rng.randint(1, 3))]))
         elif cmd == CMD_GET and not dump:
             parts.append(nest(A_ADDRESS, *self.parts(self.good_spec(t),
                                                      "address").values()))
@@ -927,10 +930,12 @@ class Fuzzer:
         elif f == 1:
             size = rng.choice([0, 1, 2, 3, 5, 8])
             label, err = "ifindex of the wrong size", EINVAL
-            bad = nla(A_IFINDEX, u32(t.ifindex)[:size] + bytes(max(0, size - 4)))
+            bad = nla(A_IFINDEX,
+                      u32(t.ifindex)[:size] + bytes(max(0, size - 4)))
             parts = without(parts, A_IFNAME, A_IFINDEX)
         elif f == 2:
-            atype = rng.choice([0, A_MAX + 1, rng.randrange(A_MAX + 1, 0x4000)])
+            atype = rng.choice([0, A_MAX + 1,
+                                rng.randrange(A_MAX + 1, 0x4000)])
             label, err = "unknown attribute", EINVAL
             bad = nla(atype, rng.randbytes(rng.randrange(65)),
                       rng.random() < 0.3)
@@ -1028,7 +1033,8 @@ class Fuzzer:
             p[S_STATS] = nla(S_STATS, nla(1, bytes(8)), rng.random() < 0.7)
         elif f == 7:
             label, err = "unknown subnet attribute", EINVAL
-            atype = rng.choice([0, S_MAX + 1, rng.randrange(S_MAX + 1, 0x4000)])
+            atype = rng.choice([0, S_MAX + 1,
+                                rng.randrange(S_MAX + 1, 0x4000)])
             p[atype] = nla(atype, rng.randbytes(rng.randrange(17)))
         elif f == 8:
             label, err = "NLA_F_NESTED on a subnet scalar", EINVAL
@@ -1489,30 +1495,41 @@ def attr_heads(b, start, end=None, depth=0):
     return out
 
 
+LINK_ATTR_NAMES = ["mode", "vni", "port", "local", "link", "ttl", "tos",
+                   "srccheck", "gateway", "arpsuppress"]
+
+
 def bad_config(data, mtu):
     """What is out of its documented range in a podnet device's
     IFLA_INFO_DATA and MTU, or None."""
-    def val(atype, fmt):
-        return struct.unpack(fmt, data[atype])[0] if atype in data else None
+    if sorted(data) != list(range(1, IFLA_PODNET_MAX + 1)):
+        return f"IFLA_INFO_DATA with attributes {sorted(data)}"
+    v = {}
+    for atype, name in enumerate(LINK_ATTR_NAMES, 1):
+        fmt = {1: "B", 2: "H", 4: "I"}[LINK_ATTRS[atype][0]]
+        if atype in BIG_ENDIAN_LINK_ATTRS:
+            fmt = "!" + fmt
+        v[name] = struct.unpack(fmt, data[atype])[0]
 
     def multicast_or_broadcast(addr):
         return addr >> 28 == 0xe or addr == 0xffffffff
-    if len(data) != IFLA_PODNET_MAX:
-        return f"IFLA_INFO_DATA with {sorted(data)}"
     checks = [
-        (val(1, "B") in (0, 1), "mode"),
-        (val(2, "I") <= 0xffffff, "VNI"),
-        (val(3, "!H") != 0, "port"),
-        (not multicast_or_broadcast(val(4, "!I")), "local address"),
-        (val(8, "B") in (0, 1), "srccheck"),
-        (not multicast_or_broadcast(val(9, "!I")), "gateway"),
-        (val(10, "B") in (0, 1), "arpsuppress"),
+        (v["mode"] in (0, 1), "mode"),
+        (v["vni"] <= 0xffffff, "VNI"),
+        (v["port"] != 0, "port"),
+        (not multicast_or_broadcast(v["local"]), "local address"),
+        (v["srccheck"] in (0, 1), "srccheck"),
+        (not multicast_or_broadcast(v["gateway"]), "gateway"),
+        (v["arpsuppress"] in (0, 1), "arpsuppress"),
         # VXLAN over IPv4 carries frames of at most 65535 - 50 bytes.
-        (68 <= mtu <= 65535 - 50, "MTU"),
+        (68 <= mtu <= 65535 - 50, "MTU (68 to 65485)"),
     ]
     for ok, what in checks:
         if not ok:
-            return f"{what} out of range: {data}, MTU {mtu}"
+            shown = " ".join(
+                f"{k} {fmt_ip(x) if k in ('local', 'gateway') else x}"
+                for k, x in v.items())
+            return f"{what} out of range: MTU {mtu}, {shown}"
     return None
 
 
@@ -1556,7 +1573,8 @@ def main():
     print(fuzz.summary())
     if opts.model_dir:
         for t in fuzz.tables:
-            with open(os.path.join(opts.model_dir, f"{t.name}.json"), "w") as f:
+            path = os.path.join(opts.model_dir, f"{t.name}.json")
+            with open(path, "w") as f:
                 json.dump(t.json(), f)
     print(f"digest {fuzz.digest.hexdigest()[:16]}")
     return 0
