@@ -305,7 +305,7 @@ static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 	if (a) {
 		__be32 addr = nla_get_in_addr(a);
 
-		if (addr && (ipv4_is_zeronet(addr) ||
+		if (addr && (ipv4_is_zeronet(addr) || ipv4_is_loopback(addr) ||
 			     ipv4_is_multicast(addr) || ipv4_is_lbcast(addr))) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "local address must be a unicast IPv4 address");
@@ -435,8 +435,9 @@ static int pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg,
 	struct net_device *dev = pn->dev;
 
 	if (lower) {
-		unsigned int max = max_t(int, lower->mtu - pn_overhead(cfg),
-					 ETH_MIN_MTU);
+		unsigned int max = clamp_t(int, lower->mtu - pn_overhead(cfg),
+					   ETH_MIN_MTU,
+					   IP_MAX_MTU - pn_overhead(cfg));
 
 		if (mtu_given && dev->mtu > max) {
 			NL_SET_ERR_MSG(extack,

@@ -198,7 +198,9 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 		return -EINVAL;
 	}
 	req->node = nla_get_in_addr(a);
-	if (ipv4_is_zeronet(req->node) || ipv4_is_multicast(req->node) ||
+	/* 0.0.0.0/8 is "this network": no node's address. */
+	if ((req->node & htonl(0xff000000)) == 0 ||
+	    ipv4_is_multicast(req->node) ||
 	    ipv4_is_lbcast(req->node) || ipv4_is_loopback(req->node)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "node address must be a unicast IPv4 address");
@@ -251,6 +253,11 @@ static struct pn_req *pn_nl_parse_subnets(struct genl_info *info,
 	}
 	nla_for_each_nested(a, list, rem)
 		n++;
+	if (rem) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list,
+				    "bytes left over after the last subnet");
+		return ERR_PTR(-EINVAL);
+	}
 	if (!n) {
 		NL_SET_ERR_MSG_ATTR(info->extack, list, "no subnets given");
 		return ERR_PTR(-EINVAL);

@@ -1163,7 +1163,7 @@ class Fuzzer:
             return "node neither 4 nor 16 bytes", EINVAL
         if f == 3:
             p[S_NODE] = nla(S_NODE, be32(rng.choice([
-                0, 0x7f000000 | rng.getrandbits(24),
+                0, rng.getrandbits(24), 0x7f000000 | rng.getrandbits(24),
                 0xe0000000 | rng.getrandbits(28), 0xffffffff])))
             return "node not unicast", EINVAL
         p[S_LLADDR] = nla(S_LLADDR, rng.choice([
