@@ -1501,11 +1501,17 @@ LINK_ATTR_NAMES = ["mode", "vni", "port", "local", "link", "ttl", "tos",
 
 def bad_config(data, mtu):
     """What is out of its documented range in a podnet device's
-    IFLA_INFO_DATA and MTU, or None."""
-    if sorted(data) != list(range(1, IFLA_PODNET_MAX + 1)):
+    IFLA_INFO_DATA and MTU, or None. An ipip device has no VXLAN
+    settings (VNI, port, gateway, arpsuppress) to show."""
+    ipip = 1 in data and data[1][:1] == b"\x01"
+    vxlan_only = ("vni", "port", "gateway", "arpsuppress")
+    names = [n for n in LINK_ATTR_NAMES if not (ipip and n in vxlan_only)]
+    want = sorted(LINK_ATTR_NAMES.index(n) + 1 for n in names)
+    if sorted(data) != want:
         return f"IFLA_INFO_DATA with attributes {sorted(data)}"
     v = {}
-    for atype, name in enumerate(LINK_ATTR_NAMES, 1):
+    for name in names:
+        atype = LINK_ATTR_NAMES.index(name) + 1
         fmt = {1: "B", 2: "H", 4: "I"}[LINK_ATTRS[atype][0]]
         if atype in BIG_ENDIAN_LINK_ATTRS:
             fmt = "!" + fmt
@@ -1513,16 +1519,18 @@ def bad_config(data, mtu):
 
     def multicast_or_broadcast(addr):
         return addr >> 28 == 0xe or addr == 0xffffffff
+    # One outer IPv4 packet carries at most 65535 bytes: VXLAN adds 50,
+    # IP-in-IP 20.
+    top = 65535 - (20 if ipip else 50)
     checks = [
         (v["mode"] in (0, 1), "mode"),
-        (v["vni"] <= 0xffffff, "VNI"),
-        (v["port"] != 0, "port"),
+        (v.get("vni", 0) <= 0xffffff, "VNI"),
+        (v.get("port", 1) != 0, "port"),
         (not multicast_or_broadcast(v["local"]), "local address"),
         (v["srccheck"] in (0, 1), "srccheck"),
-        (not multicast_or_broadcast(v["gateway"]), "gateway"),
-        (v["arpsuppress"] in (0, 1), "arpsuppress"),
-        # VXLAN over IPv4 carries frames of at most 65535 - 50 bytes.
-        (68 <= mtu <= 65535 - 50, "MTU (68 to 65485)"),
+        (not multicast_or_broadcast(v.get("gateway", 0)), "gateway"),
+        (v.get("arpsuppress", 0) in (0, 1), "arpsuppress"),
+        (68 <= mtu <= top, f"MTU (68 to {top})"),
     ]
     for ok, what in checks:
         if not ok:
