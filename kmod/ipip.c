@@ -225,9 +225,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 drop_rt:
 	ip_rt_put(rt);
 drop:
-	pn_stats_inc(pn, why);
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
+	pn_tx_drop(pn, skb, why);
 }
 
 /**
@@ -255,20 +253,15 @@ netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
 		goto drop;
 
-	n = pn_table_lookup(&pn->table, daddr);
+	n = pn_tx_lookup(pn, skb, daddr);
 	why = PN_STAT_NO_ROUTE;
-	if (!n) {
-		pn_nl_miss(pn, daddr, PODNET_MISS_IP);
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+	if (!n)
 		goto drop;
-	}
 	pn_ipip_send(pn, skb, n);
 	return NETDEV_TX_OK;
 
 drop:
-	pn_stats_inc(pn, why);
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
+	pn_tx_drop(pn, skb, why);
 	return NETDEV_TX_OK;
 }
 

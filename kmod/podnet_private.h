@@ -250,6 +250,9 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, u8 proto, __be32 *saddr);
 bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
 		       const struct iphdr *iph, int overhead, int hlen);
+void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why);
+struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,
+			       __be32 daddr);
 
 /* netlink.c */
 int pn_genl_init(void);

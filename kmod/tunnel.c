@@ -126,3 +126,40 @@ bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
 	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 	return true;
 }
+
+/**
+ * pn_tx_drop - drop a packet the device was given, counting why
+ * @pn: the device
+ * @skb: the packet
+ * @why: the named counter
+ */
+void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why)
+{
+	pn_stats_inc(pn, why);
+	DEV_STATS_INC(pn->dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+/**
+ * pn_tx_lookup - the subnet that carries a packet's destination
+ * @pn: the device
+ * @skb: the packet
+ * @daddr: its destination
+ *
+ * Called under rcu_read_lock_bh(). A destination in no subnet raises a
+ * miss event, and an IPv4 sender is told the network is unreachable.
+ *
+ * Return: the subnet, or NULL; the caller drops the packet then.
+ */
+struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,
+			       __be32 daddr)
+{
+	struct pn_subnet *n = pn_table_lookup(&pn->table, daddr);
+
+	if (n)
+		return n;
+	pn_nl_miss(pn, daddr, PODNET_MISS_IP);
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+	return NULL;
+}

@@ -233,9 +233,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 drop_rt:
 	ip_rt_put(rt);
 drop:
-	pn_stats_inc(pn, why);
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
+	pn_tx_drop(pn, skb, why);
 }
 
 /**
@@ -272,22 +270,15 @@ netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 		daddr = ip_hdr(skb)->daddr;
 	}
 
-	n = pn_table_lookup(&pn->table, daddr);
+	n = pn_tx_lookup(pn, skb, daddr);
 	why = PN_STAT_NO_ROUTE;
-	if (!n) {
-		pn_nl_miss(pn, daddr, PODNET_MISS_IP);
-		if (skb->protocol == htons(ETH_P_IP))
-			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH,
-				      0);
+	if (!n)
 		goto drop;
-	}
 	pn_vxlan_send(pn, skb, n);
 	return NETDEV_TX_OK;
 
 drop:
-	pn_stats_inc(pn, why);
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
+	pn_tx_drop(pn, skb, why);
 	return NETDEV_TX_OK;
 }
 
