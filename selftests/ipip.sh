@@ -23,13 +23,6 @@ stat_of()	# stat_of NS NAME
 	ns_exec "$1" ethtool -S pn0 | awk -v k="$2:" '$1 == k {print $2}'
 }
 
-# Echo requests that reached pod $1's stack.
-pod_echos()
-{
-	ns_exec "$1" awk '/^Icmp:/ && !h {h = 1; for (i = 1; i <= NF; i++) if ($i == "InEchos") c = i; next}
-			  /^Icmp:/ {print $c}' /proc/net/snmp
-}
-
 # ping_all PODS...: every pod pings every other one.
 ping_all()
 {
@@ -226,7 +219,7 @@ test_injection()
 	sc=$(stat_of "$N1" src_check)
 	un=$(stat_of "$N1" unknown_node)
 	bh=$(stat_of "$N1" bad_header)
-	pod_rx=$(pod_echos "$P1")
+	pod_rx=$(pn_pod_echos "$P1")
 
 	inject "$R" 192.168.0.99 10.244.2.2	# not a peer
 	inject "$N3" 192.168.0.3 10.244.2.2	# a peer, not its subnet
@@ -239,27 +232,27 @@ test_injection()
 	check_err $? "src_check: $(stat_of "$N1" src_check), expected $((sc + 1))"
 	[ "$(stat_of "$N1" bad_header)" -eq $((bh + 1)) ]
 	check_err $? "bad_header: $(stat_of "$N1" bad_header), expected $((bh + 1))"
-	[ "$(pod_echos "$P1")" -eq "$pod_rx" ]
+	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "an injected packet reached the pod"
 
 	# The same packet from the owning node passes: the check can pass.
 	inject "$N2" 192.168.0.2 10.244.2.2
 	sleep 0.5
-	[ "$(pod_echos "$P1")" -gt "$pod_rx" ]
+	[ "$(pn_pod_echos "$P1")" -gt "$pod_rx" ]
 	check_err $? "a well-formed packet from the owning node did not reach the pod"
 
 	# Source check off: a peer's packet from another subnet passes; a
 	# stranger's is still not podnet's.
 	ns_exec "$N1" "$PODNET" link set pn0 srccheck off
-	pod_rx=$(pod_echos "$P1")
+	pod_rx=$(pn_pod_echos "$P1")
 	inject "$N3" 192.168.0.3 10.244.2.2
 	sleep 0.5
-	[ "$(pod_echos "$P1")" -gt "$pod_rx" ]
+	[ "$(pn_pod_echos "$P1")" -gt "$pod_rx" ]
 	check_err $? "srccheck off still dropped a peer's packet"
-	pod_rx=$(pod_echos "$P1")
+	pod_rx=$(pn_pod_echos "$P1")
 	inject "$R" 192.168.0.99 10.244.2.2
 	sleep 0.5
-	[ "$(pod_echos "$P1")" -eq "$pod_rx" ]
+	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "srccheck off let a non-peer's packet in"
 	ns_exec "$N1" "$PODNET" link set pn0 srccheck on
 	log_test "injection: non-peer, foreign subnet, truncated dropped and counted"

@@ -262,6 +262,13 @@ pn_calico_route()
 	ip -n "$1" route add "10.244.$2.0/24" via "192.168.0.$2" dev tunl0 onlink
 }
 
+# pn_pod_echos NS: the ICMP echo requests that reached NS's stack.
+pn_pod_echos()
+{
+	ns_exec "$1" awk '/^Icmp:/ && !h {h = 1; for (i = 1; i <= NF; i++) if ($i == "InEchos") c = i; next}
+			  /^Icmp:/ {print $c}' /proc/net/snmp
+}
+
 # The derived VTEP MAC address of node I.
 pn_mac()
 {

@@ -171,13 +171,6 @@ s.sendto(bytes.fromhex(sys.argv[2]), ("192.168.0.1", 8472))
 ' "$2" "$3"
 }
 
-# Echo requests that reached pod 1's stack.
-pod_echos()
-{
-	ns_exec "$P1" awk '/^Icmp:/ && !h {h = 1; for (i = 1; i <= NF; i++) if ($i == "InEchos") c = i; next}
-			   /^Icmp:/ {print $c}' /proc/net/snmp
-}
-
 stat_of()
 {
 	ns_exec "$N1" ethtool -S pn0 | awk -v k="$1:" '$1 == k {print $2}'
@@ -196,7 +189,7 @@ test_injection()
 	sc=$(stat_of src_check)
 	bv=$(stat_of bad_vni)
 	bh=$(stat_of bad_header)
-	pod_rx=$(pod_echos)
+	pod_rx=$(pn_pod_echos "$P1")
 
 	inject "$R" 192.168.0.99 1 0x08 10.244.2.2	# not a peer
 	inject "$N3" 192.168.0.3 1 0x08 10.244.2.2	# a peer, not its subnet
@@ -210,21 +203,21 @@ test_injection()
 	check_err $? "bad_vni: $(stat_of bad_vni), expected $((bv + 1))"
 	[ "$(stat_of bad_header)" -eq $((bh + 1)) ]
 	check_err $? "bad_header: $(stat_of bad_header), expected $((bh + 1))"
-	[ "$(pod_echos)" -eq "$pod_rx" ]
+	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "an injected packet reached the pod"
 
 	# The same packet from the right node passes: the check can pass.
 	inject "$N2" 192.168.0.2 1 0x08 10.244.2.2
 	sleep 0.5
-	[ "$(pod_echos)" -gt "$pod_rx" ]
+	[ "$(pn_pod_echos "$P1")" -gt "$pod_rx" ]
 	check_err $? "a well-formed packet from the owning node did not reach the pod"
 
 	# With the source check off, the foreign node's packet passes too.
 	ns_exec "$N1" "$PODNET" link set pn0 srccheck off
-	pod_rx=$(pod_echos)
+	pod_rx=$(pn_pod_echos "$P1")
 	inject "$N3" 192.168.0.3 1 0x08 10.244.2.2
 	sleep 0.5
-	[ "$(pod_echos)" -gt "$pod_rx" ]
+	[ "$(pn_pod_echos "$P1")" -gt "$pod_rx" ]
 	check_err $? "srccheck off still dropped the packet"
 	ns_exec "$N1" "$PODNET" link set pn0 srccheck on
 	log_test "injection: non-peer, foreign subnet, VNI, flags dropped and counted"
@@ -235,7 +228,7 @@ test_injection()
 	local vx=0800000000000100 eth=0a58c0a800010a58c0a80002 ni
 	bh=$(stat_of bad_header)
 	ni=$(stat_of not_ip)
-	pod_rx=$(pod_echos)
+	pod_rx=$(pn_pod_echos "$P1")
 	inject_raw "$N2" 192.168.0.2 08000000
 	inject_raw "$N2" 192.168.0.2 "${vx}0a58c0a80001"
 	inject_raw "$N2" 192.168.0.2 "${vx}${eth}08004500003c"
@@ -245,7 +238,7 @@ test_injection()
 	check_err $? "bad_header: $(stat_of bad_header), expected $((bh + 3))"
 	[ "$(stat_of not_ip)" -ge $((ni + 1)) ]
 	check_err $? "not_ip: $(stat_of not_ip), expected $((ni + 1))"
-	[ "$(pod_echos)" -eq "$pod_rx" ]
+	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "a malformed packet reached the pod"
 	log_test "injection: truncated VXLAN, Ethernet, IPv4; inner IPv6 counted"
 }
