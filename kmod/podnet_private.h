@@ -88,41 +88,42 @@ struct pn_subnet_stats {
  * struct pn_subnet - a node of a trie: a subnet, a branch, or a node-set entry
  * @bit: the subtrees whose next bit after the prefix is 0 and 1
  * @key: the prefix, host byte order, host bits clear
- * @node: the owning node's underlay address
- * @refs: in a node set, the number of subnets the node owns
+ * @node: in a subnet, the owning node's underlay address
+ * @refs: in a node set, the number of subnets the node (@key) owns
  * @cidr: the prefix length
  * @is_entry: a subnet or a node-set entry, not a branch
  * @full: allocated with the fields after @rcu: a subnet
- * @lladdr_derived: @lladdr was derived from @node
- * @stats_moved: @stats now belong to the entry that replaced this one
  * @no_cache: there was no memory for @dst_cache
- * @lladdr: the owning node's VTEP MAC address
  * @rcu: for freeing after readers are gone
- * @stats: per-CPU traffic counters
+ * @lladdr: the owning node's VTEP MAC address
+ * @lladdr_derived: @lladdr was derived from @node
+ * @stats: per-CPU traffic counters, made when first needed
  * @dst_cache: the outer route to @node, made when first needed
  *
  * Branches and node-set entries are allocated without the fields after
- * @rcu, which only subnets use.
+ * @rcu, which only subnets use: 48 bytes rather than 80. A subnet that
+ * never carries a packet holds no per-CPU memory.
  */
 struct pn_subnet {
 	struct pn_subnet __rcu *bit[2];
 	u32 key;
-	__be32 node;
-	u32 refs;
+	union {
+		__be32 node;
+		u32 refs;
+	};
 	u8 cidr;
 	bool is_entry;
 	bool full;
-	bool lladdr_derived;
-	bool stats_moved;
 	bool no_cache;
-	u8 lladdr[ETH_ALEN];
 	struct rcu_head rcu;
 	/* subnets only */
+	u8 lladdr[ETH_ALEN];
+	bool lladdr_derived;
 	struct pn_subnet_stats __percpu *stats;
 	struct dst_cache dst_cache;
 };
 
-#define PN_BARE_SIZE offsetof(struct pn_subnet, stats)
+#define PN_BARE_SIZE offsetof(struct pn_subnet, lladdr)
 
 /* A path holds at most 33 nodes (lengths 0 to 32); a depth-first walk's
  * stack one more.

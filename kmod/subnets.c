@@ -57,14 +57,8 @@ struct pn_subnet *pn_subnet_alloc(bool entry)
 	n = kmem_cache_zalloc(pn_subnet_cache, GFP_KERNEL);
 	if (!n)
 		return NULL;
+	/* Counters and route cache wait for the first packet: see tunnel.c. */
 	n->full = true;
-
-	n->stats = netdev_alloc_pcpu_stats(struct pn_subnet_stats);
-	if (!n->stats) {
-		kmem_cache_free(pn_subnet_cache, n);
-		return NULL;
-	}
-	/* The route cache waits for the first packet: see tunnel.c. */
 	n->is_entry = true;
 	return n;
 }
@@ -79,8 +73,7 @@ void pn_subnet_free(struct pn_subnet *n)
 		return;
 	}
 	dst_cache_destroy(&n->dst_cache);
-	if (!n->stats_moved)
-		free_percpu(n->stats);
+	free_percpu(n->stats);
 	kmem_cache_free(pn_subnet_cache, n);
 }
 
@@ -189,9 +182,11 @@ void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
 		if (n->cidr == new->cidr) {
 			pn_adopt_children(t, new, n);
 			if (n->is_entry && n->full && new->full) {
-				free_percpu(new->stats);
-				new->stats = n->stats;
-				n->stats_moved = true;
+				/*
+				 * A reader still holding @n may give it new
+				 * counters; they are freed with @n.
+				 */
+				new->stats = xchg(&n->stats, NULL);
 			} else {
 				t->count++;
 			}
@@ -332,7 +327,6 @@ void pn_node_hold(struct pn_table *t, __be32 addr, struct pn_subnet **new,
 	*new = NULL;
 	n->key = key;
 	n->cidr = 32;
-	n->node = addr;
 	n->refs = 1;
 	n->is_entry = true;
 	pn_table_insert(t, n, spare);
@@ -398,12 +392,15 @@ int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
 void pn_subnet_stats_read(const struct pn_subnet *n,
 			  struct pn_subnet_stats *sum)
 {
+	const struct pn_subnet_stats __percpu *stats = READ_ONCE(n->stats);
 	unsigned int start;
 	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
+	if (!stats)
+		return;
 	for_each_possible_cpu(cpu) {
-		const struct pn_subnet_stats *s = per_cpu_ptr(n->stats, cpu);
+		const struct pn_subnet_stats *s = per_cpu_ptr(stats, cpu);
 		u64 tp, tb, rp, rb;
 
 		do {

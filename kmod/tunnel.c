@@ -12,10 +12,43 @@
 #include "compat.h"
 #include "podnet_private.h"
 
+/*
+ * A subnet's counters are made when it first carries a packet, so that a
+ * table of many peers that are rarely or never talked to holds no per-CPU
+ * memory for them. Without the memory, the packet goes uncounted and the
+ * next one asks again: an atomic per-CPU allocation fails while the
+ * allocator's reserve is refilled, not for good.
+ */
+static struct pn_subnet_stats __percpu *pn_subnet_stats_init(struct pn_subnet *n)
+{
+	struct pn_subnet_stats __percpu *stats, *old;
+	int cpu;
+
+	stats = alloc_percpu_gfp(struct pn_subnet_stats, GFP_ATOMIC);
+	if (!stats)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(stats, cpu)->syncp);
+	/* Another CPU may have been first. */
+	old = cmpxchg(&n->stats, NULL, stats);
+	if (old) {
+		free_percpu(stats);
+		return old;
+	}
+	return stats;
+}
+
 void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len)
 {
-	struct pn_subnet_stats *s = this_cpu_ptr(n->stats);
+	struct pn_subnet_stats __percpu *stats = READ_ONCE(n->stats);
+	struct pn_subnet_stats *s;
 
+	if (unlikely(!stats)) {
+		stats = pn_subnet_stats_init(n);
+		if (!stats)
+			return;
+	}
+	s = this_cpu_ptr(stats);
 	u64_stats_update_begin(&s->syncp);
 	if (tx) {
 		u64_stats_inc(&s->tx_packets);

@@ -98,6 +98,20 @@ test_counters()
 	out=$(ns_exec "$N2" "$PODNET" -j -s subnet show dev pn0)
 	expect_match "$out" '"rx_packets":5,' "receiver's per-subnet rx packets"
 
+	# A replace hands the counters on; a subnet that carried nothing,
+	# whose counters are not made yet, shows zeros.
+	ns_exec "$N1" "$PODNET" subnet replace 10.244.2.0/24 via 192.168.0.2 \
+		lladdr "$(pn_mac 2)" dev pn0
+	ns_exec "$N1" "$PODNET" subnet add 10.244.7.0/24 via 192.168.0.7 dev pn0
+	ns_exec "$P1" ping -c 2 -i 0.2 -W 2 -q 10.244.2.2 >/dev/null
+	check_err $? "ping after the replace failed"
+	out=$(ns_exec "$N1" "$PODNET" -j -s subnet get 10.244.2.2 dev pn0)
+	expect_match "$out" '"tx_packets":7,' "tx packets carried over a replace"
+	out=$(ns_exec "$N1" "$PODNET" -j -s subnet get 10.244.7.7 dev pn0)
+	expect_match "$out" '"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0' \
+		"an idle subnet's counters"
+	ns_exec "$N1" "$PODNET" subnet del 10.244.7.0/24 dev pn0
+
 	# Unreachable: a pod address in no subnet, routed into pn0.
 	ns_exec "$N1" ip route add 10.244.0.0/16 via 10.244.0.1 dev pn0 onlink
 	ns_exec "$N1" ip neigh add 10.244.0.1 lladdr 0a:58:0a:f4:00:01 dev pn0 nud permanent
