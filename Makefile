@@ -5,6 +5,7 @@
 #   make demo         two nodes, a pod each, podnet between them
 #   make vm           a shell in the test guest
 #   make bench        podnet against flannel's and Calico's kernel setups
+#   make profile      perf profiles of make bench's data paths
 #   make sparse       sparse (C=2) over the module
 #   make checkpatch   checkpatch.pl --strict over kmod/ and uapi/
 #   make install      install the module and the tool
@@ -12,7 +13,8 @@
 # KDIR=dir builds against another kernel tree, DEBUG=1 adds the module's
 # load-time self-tests, KERNEL=debug runs the guest on the debug kernel,
 # QUICK=1 makes make bench one short round (ROUNDS=n and DURATION=seconds
-# set its rounds and the length of a run).
+# set its rounds and the length of a run); make profile takes ENCAPS,
+# PEERS, TEST and DURATION (see bench/profile.sh).
 
 KDIR ?= $(shell selftests/vm/kdir.sh)
 PREFIX ?= /usr/local
@@ -110,6 +112,16 @@ bench:
 		--out $(if $(QUICK),$(BENCH_OUT),bench/results) $(BENCH_OUT) || \
 		rc=1; exit $$rc
 
+PROFILE_OUT := $(CURDIR)/.vm/profile
+PROFILE_ENV := $(foreach v,ENCAPS PEERS TEST DURATION,$(if $($(v)),$(v)='$($(v))'))
+
+profile:
+	@$(MAKE) --no-print-directory all DEBUG=
+	@$(DEPS) bench
+	@KVER=$$(selftests/vm/kdir.sh --release) VM_MEM=$(or $(VM_MEM),2048M) \
+		$(VM) -t 1800 -o $(PROFILE_OUT) -- \
+		"cd $(CURDIR) && $(PROFILE_ENV) bench/profile.sh"
+
 sparse: deps-build
 	@$(DEPS) lint
 	$(MAKE) $(KBUILD_ARGS) C=2 modules 2>&1 | \
@@ -129,5 +141,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf .vm .sparse.log
 
-.PHONY: all deps-build module module-build tool check demo vm bench sparse \
+.PHONY: all deps-build module module-build tool check demo vm bench profile sparse \
 	checkpatch install clean debug-kernel debug-module

@@ -14,7 +14,7 @@ need_test="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2
 need_lint="sparse linux-source-6.12 perl"
 need_kernel="linux-source-6.12 xz-utils bc bison flex libelf-dev libssl-dev
 	cpio rsync"
-need_bench="gnuplot-nox"
+need_bench="gnuplot-nox linux-perf"
 
 pkgs=
 for what in "$@"; do
