@@ -106,10 +106,8 @@ static int pn_open(struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
 
-	if (pn_is_ipip(pn)) {
-		pn_ipip_open(pn);
-		return 0;
-	}
+	if (pn_is_ipip(pn))
+		return pn_ipip_open(pn);
 	return pn_vxlan_open(pn);
 }
 

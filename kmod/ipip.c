@@ -10,7 +10,7 @@
  * ipip tunnels keep what is theirs, whichever module was loaded first. Its
  * second handler runs after every other one: a packet nobody took, in a
  * namespace with an ipip device up, is dropped and counted as coming from
- * an unknown node.
+ * an unknown node. Both are registered when the first ipip device comes up.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -265,15 +265,51 @@ drop:
 	return NETDEV_TX_OK;
 }
 
+/* Whether the handlers are registered; under RTNL, or at module exit. */
+static bool pn_ipip_registered;
+
+static int pn_ipip_register(void)
+{
+	int ret;
+
+	ret = xfrm4_tunnel_register(&pn_ipip_peers, AF_INET);
+	if (ret)
+		goto err;
+	ret = xfrm4_tunnel_register(&pn_ipip_unclaimed, AF_INET);
+	if (ret) {
+		xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
+		goto err;
+	}
+	pn_ipip_registered = true;
+	return 0;
+err:
+	pr_err("cannot register the IP-in-IP handlers: %d\n", ret);
+	return ret;
+}
+
 /**
  * pn_ipip_open - let a device receive
  * @pn: the device being brought up, under RTNL
+ *
+ * The first ipip device to come up registers the protocol-4 handlers,
+ * which stay until the module is unloaded: on a host that only runs VXLAN
+ * devices, no podnet code sees protocol-4 packets.
+ *
+ * Return: 0, or the error of registering the handlers.
  */
-void pn_ipip_open(struct pn_dev *pn)
+int pn_ipip_open(struct pn_dev *pn)
 {
 	struct pn_net *pnn = net_generic(pn->net, pn_net_id);
+	int ret;
 
+	ASSERT_RTNL();
+	if (!pn_ipip_registered) {
+		ret = pn_ipip_register();
+		if (ret)
+			return ret;
+	}
 	list_add_tail_rcu(&pn->rx_list, &pnn->ipip_devs);
+	return 0;
 }
 
 /**
@@ -287,25 +323,12 @@ void pn_ipip_stop(struct pn_dev *pn)
 	INIT_LIST_HEAD(&pn->rx_list);
 }
 
-int pn_ipip_init(void)
-{
-	int ret;
-
-	ret = xfrm4_tunnel_register(&pn_ipip_peers, AF_INET);
-	if (ret) {
-		pr_err("cannot register the IP-in-IP handler: %d\n", ret);
-		return ret;
-	}
-	ret = xfrm4_tunnel_register(&pn_ipip_unclaimed, AF_INET);
-	if (ret) {
-		pr_err("cannot register the IP-in-IP handler: %d\n", ret);
-		xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
-	}
-	return ret;
-}
-
+/* At module exit, after every device is gone. */
 void pn_ipip_uninit(void)
 {
+	if (!pn_ipip_registered)
+		return;
 	xfrm4_tunnel_deregister(&pn_ipip_unclaimed, AF_INET);
 	xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
+	pn_ipip_registered = false;
 }

@@ -43,10 +43,6 @@ static int __init pn_mod_init(void)
 	if (ret)
 		goto err_pernet;
 
-	ret = pn_ipip_init();
-	if (ret)
-		goto err_ipip;
-
 	ret = pn_device_init();
 	if (ret)
 		goto err_device;
@@ -61,8 +57,6 @@ static int __init pn_mod_init(void)
 err_genl:
 	pn_device_uninit();
 err_device:
-	pn_ipip_uninit();
-err_ipip:
 	unregister_pernet_subsys(&pn_net_ops);
 err_pernet:
 	pn_subnets_uninit();

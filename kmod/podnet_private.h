@@ -287,9 +287,8 @@ void pn_vxlan_stop(struct pn_dev *pn);
 netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev);
 
 /* ipip.c */
-int pn_ipip_init(void);
 void pn_ipip_uninit(void);
-void pn_ipip_open(struct pn_dev *pn);
+int pn_ipip_open(struct pn_dev *pn);
 void pn_ipip_stop(struct pn_dev *pn);
 netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev);
 
