@@ -1180,12 +1180,18 @@ class Fuzzer:
     def bad_subnets_request(self, t, cmd, role, parts, flags):
         rng = self.rng
         parts = without(parts, A_SUBNETS)
-        f = rng.randrange(3)
+        f = rng.randrange(4)
         if f == 0:
             label = "no subnets"
         elif f == 1:
             label = "an empty subnets array"
             parts.append(nla(A_SUBNETS, b"", True))
+        elif f == 2:
+            label = "1 to 3 bytes after the last subnet"
+            elems = [self.elem(self.parts(self.good_spec(t), role))
+                     for _ in range(rng.randint(1, 4))]
+            elems.append(rng.randbytes(rng.randint(1, 3)))
+            parts.append(self.subnets(elems))
         else:
             label = "a prefix twice"
             specs = [self.good_spec(t) for _ in range(rng.randint(1, 4))]
