@@ -10,11 +10,6 @@ source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)
 trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
 
-stat_of()	# stat_of NS NAME
-{
-	ns_exec "$1" ethtool -S pn0 | awk -v k="$2:" '$1 == k {print $2}'
-}
-
 # Podnet nodes 1..3 that know each other's subnets, with ROUTE (an ip
 # route spec for 10.244.0.0/16) as their only overlay route.
 setup_cluster()
@@ -69,7 +64,7 @@ test_aggregate_route()
 	for i in 1 2 3; do
 		n=$(eval echo "\$N$i")
 		entries=$(ns_exec "$n" ip neigh show dev pn0 | grep -c lladdr)
-		replies=$(stat_of "$n" arp_reply)
+		replies=$(pn_stat "$n" arp_reply)
 		[ "$entries" -gt 0 ] && [ "$entries" -eq "$replies" ]
 		check_err $? "node $i: $entries neighbour entries, $replies ARP replies"
 	done
@@ -125,7 +120,7 @@ test_miss()
 	check_err $? "not exactly one IP miss event for 3 pings: $(cat "$TMP/mon")"
 	grep -q "^miss arp 10\.245\.0\.7 dev pn0$" "$TMP/mon"
 	check_err $? "no ARP miss event: $(cat "$TMP/mon")"
-	[ "$(stat_of "$N1" arp_miss)" -gt 0 ]
+	[ "$(pn_stat "$N1" arp_miss)" -gt 0 ]
 	check_err $? "arp_miss counter did not move"
 	log_test "misses: ICMP unreachable, one event per window, ARP misses"
 }
@@ -134,7 +129,7 @@ test_broadcast_dropped()
 {
 	local before out
 
-	before=$(stat_of "$N1" bcast)
+	before=$(pn_stat "$N1" bcast)
 	# A gratuitous ARP and a broadcast IPv4 frame, written onto pn0.
 	ns_exec "$N1" python3 - <<'PY'
 import socket
@@ -148,7 +143,7 @@ s.send(garp)
 udp = bytes.fromhex("4500001c000000004011") + b"\0\0" + ip + socket.inet_aton("10.244.255.255") + bytes.fromhex("0035003500080000")
 s.send(bc + mac + b"\x08\x00" + udp)
 PY
-	out=$(stat_of "$N1" bcast)
+	out=$(pn_stat "$N1" bcast)
 	[ "$out" -eq $((before + 2)) ]
 	check_err $? "bcast counter is $out, expected $((before + 2))"
 	expect_match "$(ns_exec "$N1" "$PODNET" -s link show pn0)" "bcast $out" "podnet -s link show does not show the counter"

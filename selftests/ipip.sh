@@ -18,11 +18,6 @@ setup_ipip_mesh()
 	pn_podnet_peers 1 2 3 && pn_podnet_peers 2 1 3 && pn_podnet_peers 3 1 2
 }
 
-stat_of()	# stat_of NS NAME
-{
-	ns_exec "$1" ethtool -S pn0 | awk -v k="$2:" '$1 == k {print $2}'
-}
-
 # ping_all PODS...: every pod pings every other one.
 ping_all()
 {
@@ -142,11 +137,11 @@ test_no_route()
 {
 	local out before
 
-	before=$(stat_of "$N1" no_route)
+	before=$(pn_stat "$N1" no_route)
 	out=$(ns_exec "$P1" ping -c 3 -i 0.2 -W 1 10.244.9.2 2>&1)
 	check_fail $? "ping to an address in no subnet succeeded"
 	expect_match "$out" "Destination Net Unreachable" "no ICMP unreachable"
-	out=$(stat_of "$N1" no_route)
+	out=$(pn_stat "$N1" no_route)
 	[ "$out" -eq $((before + 3)) ]
 	check_err $? "no_route is $out, expected $((before + 3))"
 
@@ -167,11 +162,11 @@ test_pmtu()
 	expect_match "$(ns_exec "$N1" ip link show pn9)" "mtu 1380 " "MTU not derived from the underlay"
 	ns_exec "$N1" "$PODNET" link del pn9
 
-	before=$(stat_of "$N1" pmtu)
+	before=$(pn_stat "$N1" pmtu)
 	out=$(ns_exec "$P1" ping -c 1 -W 2 -M do -s 1400 10.244.2.2 2>&1)
 	check_fail $? "a DF packet too big for the underlay got through"
 	expect_match "$out" "Frag needed and DF set \(mtu = 1380\)|mtu=1380|Message too long" "no PMTU signal to the sender"
-	[ "$(stat_of "$N1" pmtu)" -gt "$before" ]
+	[ "$(pn_stat "$N1" pmtu)" -gt "$before" ]
 	check_err $? "pmtu counter did not move"
 	ns_exec "$P1" ping -c 2 -W 2 -s 1300 -q 10.244.2.2 >/dev/null
 	check_err $? "packets below the path MTU fail"
@@ -216,9 +211,9 @@ test_injection()
 	ip -n "$R" addr add 192.168.0.99/24 dev e0
 	ip -n "$R" link set e0 up
 
-	sc=$(stat_of "$N1" src_check)
-	un=$(stat_of "$N1" unknown_node)
-	bh=$(stat_of "$N1" bad_header)
+	sc=$(pn_stat "$N1" src_check)
+	un=$(pn_stat "$N1" unknown_node)
+	bh=$(pn_stat "$N1" bad_header)
 	pod_rx=$(pn_pod_echos "$P1")
 
 	inject "$R" 192.168.0.99 10.244.2.2	# not a peer
@@ -226,12 +221,12 @@ test_injection()
 	inject "$N2" 192.168.0.2 10.244.2.2 30	# truncated inner packet
 	sleep 0.5
 
-	[ "$(stat_of "$N1" unknown_node)" -eq $((un + 1)) ]
-	check_err $? "unknown_node: $(stat_of "$N1" unknown_node), expected $((un + 1))"
-	[ "$(stat_of "$N1" src_check)" -eq $((sc + 1)) ]
-	check_err $? "src_check: $(stat_of "$N1" src_check), expected $((sc + 1))"
-	[ "$(stat_of "$N1" bad_header)" -eq $((bh + 1)) ]
-	check_err $? "bad_header: $(stat_of "$N1" bad_header), expected $((bh + 1))"
+	[ "$(pn_stat "$N1" unknown_node)" -eq $((un + 1)) ]
+	check_err $? "unknown_node: $(pn_stat "$N1" unknown_node), expected $((un + 1))"
+	[ "$(pn_stat "$N1" src_check)" -eq $((sc + 1)) ]
+	check_err $? "src_check: $(pn_stat "$N1" src_check), expected $((sc + 1))"
+	[ "$(pn_stat "$N1" bad_header)" -eq $((bh + 1)) ]
+	check_err $? "bad_header: $(pn_stat "$N1" bad_header), expected $((bh + 1))"
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "an injected packet reached the pod"
 
@@ -367,7 +362,7 @@ p2p_check()
 	ns_exec "$R" ping -c 2 -W 2 -q 172.16.0.1 >/dev/null
 	check_err $? "$1: the point-to-point tunnel carries nothing"
 	ping_all 1 2
-	[ "$(stat_of "$N1" unknown_node)" -eq 0 ]
+	[ "$(pn_stat "$N1" unknown_node)" -eq 0 ]
 	check_err $? "$1: podnet counted the tunnel's packets as its own"
 }
 

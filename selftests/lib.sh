@@ -275,6 +275,12 @@ pn_mac()
 	printf '0a:58:c0:a8:00:%02x\n' "$1"
 }
 
+# pn_stat NS NAME [DEV]: the podnet counter NAME of DEV (pn0) in NS.
+pn_stat()
+{
+	ns_exec "$1" ethtool -S "${3:-pn0}" | awk -v k="$2:" '$1 == k { print $2 }'
+}
+
 # ns_exec NS CMD...: run in a namespace.
 ns_exec()
 {

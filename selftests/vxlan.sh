@@ -136,11 +136,11 @@ test_pmtu()
 
 	# pn0 still says 1450: a DF packet that no longer fits is refused
 	# with the path's MTU, and counted.
-	before=$(stat_of pmtu)
+	before=$(pn_stat "$N1" pmtu)
 	out=$(ns_exec "$P1" ping -c 1 -W 2 -M do -s 1400 10.244.2.2 2>&1)
 	check_fail $? "a DF packet too big for the underlay got through"
 	expect_match "$out" "Frag needed and DF set \(mtu = 1350\)|mtu=1350|Message too long" "no PMTU signal to the sender"
-	[ "$(stat_of pmtu)" -gt "$before" ]
+	[ "$(pn_stat "$N1" pmtu)" -gt "$before" ]
 	check_err $? "pmtu counter did not move"
 	# Once told, the sender's next packets fit.
 	ns_exec "$P1" ping -c 2 -W 2 -s 1300 -q 10.244.2.2 >/dev/null
@@ -185,11 +185,6 @@ s.sendto(bytes.fromhex(sys.argv[2]), ("192.168.0.1", 8472))
 ' "$2" "$3"
 }
 
-stat_of()
-{
-	ns_exec "$N1" ethtool -S pn0 | awk -v k="$1:" '$1 == k {print $2}'
-}
-
 test_injection()
 {
 	local sc bv bh pod_rx
@@ -200,9 +195,9 @@ test_injection()
 	ip -n "$R" addr add 192.168.0.99/24 dev e0
 	ip -n "$R" link set e0 up
 
-	sc=$(stat_of src_check)
-	bv=$(stat_of bad_vni)
-	bh=$(stat_of bad_header)
+	sc=$(pn_stat "$N1" src_check)
+	bv=$(pn_stat "$N1" bad_vni)
+	bh=$(pn_stat "$N1" bad_header)
 	pod_rx=$(pn_pod_echos "$P1")
 
 	inject "$R" 192.168.0.99 1 0x08 10.244.2.2	# not a peer
@@ -211,12 +206,12 @@ test_injection()
 	inject "$N2" 192.168.0.2 1 0x0c 10.244.2.2	# unknown flag bit
 	sleep 0.5
 
-	[ "$(stat_of src_check)" -eq $((sc + 2)) ]
-	check_err $? "src_check: $(stat_of src_check), expected $((sc + 2))"
-	[ "$(stat_of bad_vni)" -eq $((bv + 1)) ]
-	check_err $? "bad_vni: $(stat_of bad_vni), expected $((bv + 1))"
-	[ "$(stat_of bad_header)" -eq $((bh + 1)) ]
-	check_err $? "bad_header: $(stat_of bad_header), expected $((bh + 1))"
+	[ "$(pn_stat "$N1" src_check)" -eq $((sc + 2)) ]
+	check_err $? "src_check: $(pn_stat "$N1" src_check), expected $((sc + 2))"
+	[ "$(pn_stat "$N1" bad_vni)" -eq $((bv + 1)) ]
+	check_err $? "bad_vni: $(pn_stat "$N1" bad_vni), expected $((bv + 1))"
+	[ "$(pn_stat "$N1" bad_header)" -eq $((bh + 1)) ]
+	check_err $? "bad_header: $(pn_stat "$N1" bad_header), expected $((bh + 1))"
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "an injected packet reached the pod"
 
@@ -240,18 +235,18 @@ test_injection()
 	# frame shorter than Ethernet, an inner IPv4 header cut short, and
 	# an inner IPv6 packet.
 	local vx=0800000000000100 eth=0a58c0a800010a58c0a80002 ni
-	bh=$(stat_of bad_header)
-	ni=$(stat_of not_ip)
+	bh=$(pn_stat "$N1" bad_header)
+	ni=$(pn_stat "$N1" not_ip)
 	pod_rx=$(pn_pod_echos "$P1")
 	inject_raw "$N2" 192.168.0.2 08000000
 	inject_raw "$N2" 192.168.0.2 "${vx}0a58c0a80001"
 	inject_raw "$N2" 192.168.0.2 "${vx}${eth}08004500003c"
 	inject_raw "$N2" 192.168.0.2 "${vx}${eth}86dd6000000000003a40$(printf '%064d' 0)"
 	sleep 0.5
-	[ "$(stat_of bad_header)" -eq $((bh + 3)) ]
-	check_err $? "bad_header: $(stat_of bad_header), expected $((bh + 3))"
-	[ "$(stat_of not_ip)" -ge $((ni + 1)) ]
-	check_err $? "not_ip: $(stat_of not_ip), expected $((ni + 1))"
+	[ "$(pn_stat "$N1" bad_header)" -eq $((bh + 3)) ]
+	check_err $? "bad_header: $(pn_stat "$N1" bad_header), expected $((bh + 3))"
+	[ "$(pn_stat "$N1" not_ip)" -ge $((ni + 1)) ]
+	check_err $? "not_ip: $(pn_stat "$N1" not_ip), expected $((ni + 1))"
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "a malformed packet reached the pod"
 	log_test "injection: truncated VXLAN, Ethernet, IPv4; inner IPv6 counted"
