@@ -536,11 +536,12 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 		if (notify)
 			pn_nl_notify(pn, PODNET_CMD_NEW_SUBNET, new);
 	}
-	/* Frames follow the table at once; the host's neighbour entries for
-	 * the device, which may name an old MAC address, are renewed too.
+	/* Frames follow the table at once; the neighbour entries the device
+	 * learnt, which may name an old MAC address, are renewed too. The
+	 * permanent ones an operator added stay, as on a carrier loss.
 	 */
 	if (replaced)
-		neigh_changeaddr(&arp_tbl, pn->dev);
+		neigh_carrier_down(&arp_tbl, pn->dev);
 }
 
 static int pn_nl_new(struct pn_dev *pn, struct pn_req *reqs, int n,

@@ -164,6 +164,9 @@ test_replace_follows()
 	ns_exec "$P1" ping -c 1 -W 1 10.244.2.2 >/dev/null 2>&1
 	check_fail $? "node 2's new address was accepted before the replace"
 
+	# An operator's permanent entry, which a replace leaves alone.
+	ns_exec "$N1" ip neigh add 10.244.3.77 lladdr 0a:58:c0:a8:00:03 \
+		dev pn0 nud permanent
 	ip netns exec "$P1" ping -i 0.1 -c 30 -W 1 10.244.2.2 >"$TMP/ping" 2>&1 &
 	ppid=$!
 	sleep 0.5
@@ -174,7 +177,10 @@ test_replace_follows()
 	check_err $? "only ${out:-0} of 30 pings (every 0.1 s) answered around the replace"
 	! ns_exec "$N1" ip neigh show dev pn0 | grep -q "0a:58:c0:a8:00:02"
 	check_err $? "a neighbour entry still shows the old MAC"
-	log_test "replace: traffic follows at once, no stale neighbour entry"
+	ns_exec "$N1" ip neigh show 10.244.3.77 dev pn0 | grep -q PERMANENT
+	check_err $? "the replace removed a permanent neighbour entry"
+	ns_exec "$N1" ip neigh del 10.244.3.77 dev pn0
+	log_test "replace: traffic follows at once, no stale entry, permanent kept"
 }
 
 test_arpsuppress_off()
