@@ -179,26 +179,7 @@ test_pmtu()
 # short of what its header says.
 inject()
 {
-	ns_exec "$1" python3 - "$2" "$3" "${4:-0}" <<'PY'
-import socket, struct, sys
-src, inner_src, cut = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def csum(b):
-    if len(b) % 2: b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff); s += s >> 16
-    return (~s) & 0xffff
-icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4242, 1) + b"podnet-inject"
-icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
-ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
-                 socket.inet_aton(inner_src), socket.inet_aton("10.244.1.2"))
-ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-pkt = ip + icmp
-if cut:
-    pkt = pkt[:cut]
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
-s.bind((src, 0))
-s.sendto(pkt, ("192.168.0.1", 0))
-PY
+	ns_exec "$1" python3 "$SELFTESTS/inject.py" ipip "$2" "$3" "${4:-0}"
 }
 
 test_injection()

@@ -149,40 +149,18 @@ test_pmtu()
 	log_test "PMTU: MTU from the underlay; too-big DF packets refused with ICMP"
 }
 
-# Send one VXLAN packet to node 1 from $1 (a namespace) with source
-# address $2, VNI $3, flags byte $4, carrying an ICMP echo from $5 to pod 1.
+# inject NS SRC VNI FLAGS INNER_SRC: from namespace NS, a VXLAN packet to
+# node 1 from underlay address SRC with VNI and flags byte FLAGS, carrying
+# an ICMP echo from INNER_SRC to pod 1.
 inject()
 {
-	ns_exec "$1" python3 - "$2" "$3" "$4" "$5" <<'PY'
-import socket, struct, sys
-src, vni, flags, inner_src = sys.argv[1], int(sys.argv[2]), int(sys.argv[3], 0), sys.argv[4]
-def csum(b):
-    if len(b) % 2: b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff); s += s >> 16
-    return (~s) & 0xffff
-icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4242, 1) + b"podnet-inject"
-icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
-ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 1, 0, 64, 1, 0,
-                 socket.inet_aton(inner_src), socket.inet_aton("10.244.1.2"))
-ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-eth = bytes.fromhex("0a58c0a80001" "0a58c0a80002" "0800")
-vx = struct.pack("!B3xI", flags, vni << 8)
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((src, 0))
-s.sendto(vx + eth + ip + icmp, ("192.168.0.1", 8472))
-PY
+	ns_exec "$1" python3 "$SELFTESTS/inject.py" vxlan "$2" "$3" "$4" "$5"
 }
 
 # inject_raw NS SRC HEX: any UDP payload from SRC to node 1's port 8472.
 inject_raw()
 {
-	ns_exec "$1" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((sys.argv[1], 0))
-s.sendto(bytes.fromhex(sys.argv[2]), ("192.168.0.1", 8472))
-' "$2" "$3"
+	ns_exec "$1" python3 "$SELFTESTS/inject.py" raw "$2" "$3"
 }
 
 test_injection()
