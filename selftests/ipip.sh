@@ -202,12 +202,9 @@ test_injection()
 	inject "$N2" 192.168.0.2 10.244.2.2 30	# truncated inner packet
 	sleep 0.5
 
-	[ "$(pn_stat "$N1" unknown_node)" -eq $((un + 1)) ]
-	check_err $? "unknown_node: $(pn_stat "$N1" unknown_node), expected $((un + 1))"
-	[ "$(pn_stat "$N1" src_check)" -eq $((sc + 1)) ]
-	check_err $? "src_check: $(pn_stat "$N1" src_check), expected $((sc + 1))"
-	[ "$(pn_stat "$N1" bad_header)" -eq $((bh + 1)) ]
-	check_err $? "bad_header: $(pn_stat "$N1" bad_header), expected $((bh + 1))"
+	expect_stat "$N1" unknown_node $((un + 1))
+	expect_stat "$N1" src_check $((sc + 1))
+	expect_stat "$N1" bad_header $((bh + 1))
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "an injected packet reached the pod"
 

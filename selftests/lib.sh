@@ -281,6 +281,16 @@ pn_stat()
 	ns_exec "$1" ethtool -S "${3:-pn0}" | awk -v k="$2:" '$1 == k { print $2 }'
 }
 
+# expect_stat NS NAME WANT: the podnet counter NAME of pn0 in NS is WANT.
+expect_stat()
+{
+	local got
+
+	got=$(pn_stat "$1" "$2")
+	[ "$got" = "$3" ]
+	check_err $? "$2: ${got:-none}, expected $3"
+}
+
 # ns_exec NS CMD...: run in a namespace.
 ns_exec()
 {

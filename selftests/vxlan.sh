@@ -184,12 +184,9 @@ test_injection()
 	inject "$N2" 192.168.0.2 1 0x0c 10.244.2.2	# unknown flag bit
 	sleep 0.5
 
-	[ "$(pn_stat "$N1" src_check)" -eq $((sc + 2)) ]
-	check_err $? "src_check: $(pn_stat "$N1" src_check), expected $((sc + 2))"
-	[ "$(pn_stat "$N1" bad_vni)" -eq $((bv + 1)) ]
-	check_err $? "bad_vni: $(pn_stat "$N1" bad_vni), expected $((bv + 1))"
-	[ "$(pn_stat "$N1" bad_header)" -eq $((bh + 1)) ]
-	check_err $? "bad_header: $(pn_stat "$N1" bad_header), expected $((bh + 1))"
+	expect_stat "$N1" src_check $((sc + 2))
+	expect_stat "$N1" bad_vni $((bv + 1))
+	expect_stat "$N1" bad_header $((bh + 1))
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "an injected packet reached the pod"
 
@@ -221,8 +218,7 @@ test_injection()
 	inject_raw "$N2" 192.168.0.2 "${vx}${eth}08004500003c"
 	inject_raw "$N2" 192.168.0.2 "${vx}${eth}86dd6000000000003a40$(printf '%064d' 0)"
 	sleep 0.5
-	[ "$(pn_stat "$N1" bad_header)" -eq $((bh + 3)) ]
-	check_err $? "bad_header: $(pn_stat "$N1" bad_header), expected $((bh + 3))"
+	expect_stat "$N1" bad_header $((bh + 3))
 	[ "$(pn_stat "$N1" not_ip)" -ge $((ni + 1)) ]
 	check_err $? "not_ip: $(pn_stat "$N1" not_ip), expected $((ni + 1))"
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
