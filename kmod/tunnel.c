@@ -22,13 +22,10 @@
 static struct pn_subnet_stats __percpu *pn_subnet_stats_init(struct pn_subnet *n)
 {
 	struct pn_subnet_stats __percpu *stats, *old;
-	int cpu;
 
-	stats = alloc_percpu_gfp(struct pn_subnet_stats, GFP_ATOMIC);
+	stats = __netdev_alloc_pcpu_stats(struct pn_subnet_stats, GFP_ATOMIC);
 	if (!stats)
 		return NULL;
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(stats, cpu)->syncp);
 	/* Another CPU may have been first. */
 	old = cmpxchg(&n->stats, NULL, stats);
 	if (old) {
