@@ -275,10 +275,10 @@ pn_mac()
 	printf '0a:58:c0:a8:00:%02x\n' "$1"
 }
 
-# pn_stat NS NAME [DEV]: the podnet counter NAME of DEV (pn0) in NS.
+# pn_stat NS NAME: the podnet counter NAME of pn0 in NS.
 pn_stat()
 {
-	ns_exec "$1" ethtool -S "${3:-pn0}" | awk -v k="$2:" '$1 == k { print $2 }'
+	ns_exec "$1" ethtool -S pn0 | awk -v k="$2:" '$1 == k { print $2 }'
 }
 
 # expect_stat NS NAME WANT: the podnet counter NAME of pn0 in NS is WANT.
@@ -289,6 +289,31 @@ expect_stat()
 	got=$(pn_stat "$1" "$2")
 	[ "$got" = "$3" ]
 	check_err $? "$2: ${got:-none}, expected $3"
+}
+
+# pn_check_pmtu MTU LINK_ARGS...: with node 1's underlay at MTU 1400, a
+# podnet device made with LINK_ARGS takes MTU from it, and pn0, still at
+# its old MTU, refuses a DF packet from pod 1 that no longer fits: the
+# sender learns MTU, pmtu is counted, and smaller packets still cross.
+pn_check_pmtu()
+{
+	local mtu=$1 out before
+
+	shift
+	ns_exec "$N1" ip link set e0 mtu 1400
+	ns_exec "$N1" "$PODNET" link add pn9 "$@"
+	expect_match "$(ns_exec "$N1" ip link show pn9)" "mtu $mtu " "MTU not derived from the underlay of the local address"
+	ns_exec "$N1" "$PODNET" link del pn9
+
+	before=$(pn_stat "$N1" pmtu)
+	out=$(ns_exec "$P1" ping -c 1 -W 2 -M do -s 1400 10.244.2.2 2>&1)
+	check_fail $? "a DF packet too big for the underlay got through"
+	expect_match "$out" "Frag needed and DF set \(mtu = $mtu\)|mtu=$mtu|Message too long" "no PMTU signal to the sender"
+	[ "$(pn_stat "$N1" pmtu)" -gt "$before" ]
+	check_err $? "pmtu counter did not move"
+	ns_exec "$P1" ping -c 2 -W 2 -s 1300 -q 10.244.2.2 >/dev/null
+	check_err $? "packets below the path MTU fail"
+	ns_exec "$N1" ip link set e0 mtu 1500
 }
 
 # ns_exec NS CMD...: run in a namespace.
