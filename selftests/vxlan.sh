@@ -99,14 +99,18 @@ test_counters()
 	expect_match "$out" '"rx_packets":5,' "receiver's per-subnet rx packets"
 
 	# A replace hands the counters on; a subnet that carried nothing,
-	# whose counters are not made yet, shows zeros.
+	# whose counters are not made yet, shows zeros. Node 2 takes frames
+	# to any MAC, so another lladdr makes a real replace that still
+	# carries traffic.
 	ns_exec "$N1" "$PODNET" subnet replace 10.244.2.0/24 via 192.168.0.2 \
-		lladdr "$(pn_mac 2)" dev pn0
+		lladdr 0a:58:c0:a8:00:99 dev pn0
 	ns_exec "$N1" "$PODNET" subnet add 10.244.7.0/24 via 192.168.0.7 dev pn0
 	ns_exec "$P1" ping -c 2 -i 0.2 -W 2 -q 10.244.2.2 >/dev/null
 	check_err $? "ping after the replace failed"
 	out=$(ns_exec "$N1" "$PODNET" -j -s subnet get 10.244.2.2 dev pn0)
+	expect_match "$out" '"lladdr":"0a:58:c0:a8:00:99"' "the replace did not happen"
 	expect_match "$out" '"tx_packets":7,' "tx packets carried over a replace"
+	ns_exec "$N1" "$PODNET" subnet replace 10.244.2.0/24 via 192.168.0.2 dev pn0
 	out=$(ns_exec "$N1" "$PODNET" -j -s subnet get 10.244.7.7 dev pn0)
 	expect_match "$out" '"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0' \
 		"an idle subnet's counters"
