@@ -9,8 +9,10 @@
 # of TEST, and three reports in $OUT: perf-ENCAP-PEERS-TEST.txt, the
 # functions that took most samples (self time), .callers.txt, the same
 # with the call chains that led there, and .modules.txt, the share of the
-# samples in each module (podnet's against vxlan's or ipip's). The guest has no PMU under TCG, so
-# the samples come from the cpu-clock timer.
+# samples in each module (podnet's against vxlan's or ipip's), with the
+# number of samples of each function. The guest has no PMU under TCG, so
+# the samples come from the cpu-clock timer; with make bench's instruction-
+# counting clock, one sample stands for a million instructions.
 #
 # Environment: OUT (default /tmp/out), ENCAPS (default "flannel pnvxlan
 # calico pnipip"), PEERS (default 1; 10000 to profile a full table), TEST
@@ -57,10 +59,10 @@ profile()
 	base=$OUT/perf-$key-$TEST
 	log "$key: $TEST under perf for $DURATION s"
 	perf record -q -a -g -e cpu-clock -F 999 -o "$base.data" -- \
-		ip netns exec "$p1" iperf3 -c 10.244.2.2 -A 0,1 \
+		ip netns exec "$p1" iperf3 -c 10.244.2.2 "${PIN[@]}" \
 		-t "$DURATION" "${args[@]}" >"$base.iperf" 2>&1 || return 1
 	perf report -i "$base.data" --no-children --sort sym --stdio \
-		--percent-limit 0.2 -g none 2>/dev/null >"$base.txt"
+		--percent-limit 0.05 -n -g none 2>/dev/null >"$base.txt"
 	perf report -i "$base.data" --no-children --sort sym --stdio \
 		--percent-limit 2 -g caller,0.5,callee 2>/dev/null \
 		>"$base.callers.txt"

@@ -14,7 +14,10 @@
 # Environment: KVER (kernel release, default the newest installed
 # linux-image-*-amd64), KIMG (kernel image, default /boot/vmlinuz-$KVER),
 # VMDIR (cache for the initramfs and the KVM probe), ACCEL (kvm or tcg to
-# skip the probe), VM_MEM (default 1536M).
+# skip the probe), VM_MEM (default 1536M), VM_CLOCK (host, the default, or
+# icount: under TCG, a guest of one CPU whose clock counts the instructions
+# it runs, one nanosecond each, so that a rate it measures does not depend
+# on the host's speed or load; QEMU's instruction counting is one CPU only).
 
 set -u
 
@@ -83,7 +86,7 @@ fi
 # Run the guest once: $1 accelerator, $2 time limit, $3 results dir,
 # the rest the command.
 boot() {
-	local accel=$1 t=$2 dir=$3 append serial
+	local accel=$1 t=$2 dir=$3 append serial cpus=2
 	shift 3
 
 	rm -rf "$dir"
@@ -93,6 +96,10 @@ boot() {
 	append="$append net.ifnames=0 init=/init"
 	if [ "$accel" = kvm ]; then
 		set -- -accel kvm -cpu host
+	elif [ "${VM_CLOCK:-host}" = icount ]; then
+		set -- -accel tcg,thread=single -cpu max \
+			-icount shift=0,align=off,sleep=off
+		cpus=1
 	else
 		set -- -accel tcg,thread=multi -cpu max
 	fi
@@ -104,7 +111,7 @@ boot() {
 	fi
 	# shellcheck disable=SC2086
 	timeout --foreground -k 5 "$t" qemu-system-x86_64 "$@" \
-		-nodefaults -machine pc -smp 2 -m "$VM_MEM" \
+		-nodefaults -machine pc -smp $cpus -m "$VM_MEM" \
 		-display none -no-reboot \
 		-kernel "$KIMG" -initrd "$initrd" -append "$append" \
 		-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
