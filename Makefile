@@ -127,7 +127,7 @@ profile:
 	@KVER=$$(selftests/vm/kdir.sh --release) VM_MEM=$(or $(VM_MEM),2048M) \
 		VM_CLOCK=$(BENCH_CLOCK) \
 		$(VM) -t 1800 -o $(PROFILE_OUT) -- \
-		"cd $(CURDIR) && $(PROFILE_ENV) bench/profile.sh"
+		"cd $(CURDIR) && CLOCK=$(BENCH_CLOCK) $(PROFILE_ENV) bench/profile.sh"
 
 sparse: deps-build
 	@$(DEPS) lint

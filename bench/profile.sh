@@ -14,9 +14,13 @@
 # the samples come from the cpu-clock timer; with make bench's instruction-
 # counting clock, one sample stands for a million instructions.
 #
+# On that clock the reports also give the cost: the instructions the
+# guest ran, per packet received (udp64) or per KB received (tcp1, tcp8).
+#
 # Environment: OUT (default /tmp/out), ENCAPS (default "flannel pnvxlan
 # calico pnipip"), PEERS (default 1; 10000 to profile a full table), TEST
-# (udp64, tcp1 or tcp8; default udp64), DURATION (seconds, default 10).
+# (udp64, tcp1 or tcp8; default udp64), DURATION (seconds, default 10),
+# CLOCK (icount when the guest's clock counts instructions).
 
 # run.sh sets its own ENCAPS.
 PROFILE_ENCAPS=${ENCAPS:-"flannel pnvxlan calico pnipip"}
@@ -37,6 +41,31 @@ modules()
 	     }
 	     END { for (m in sum) printf "%7.2f%%  %s\n", sum[m], m }' \
 		/proc/kallsyms - | sort -rn
+}
+
+# cost BASE: the instructions per packet or per KB received in the run of
+# BASE, from the nanoseconds perf counted on an instruction-counting clock
+# and iperf3's receiver line.
+cost()
+{
+	local ns
+
+	ns=$(perf report -i "$1.data" --stdio -g none 2>/dev/null |
+		awk '/^# Event count/ { print $NF; exit }')
+	awk -v ns="$ns" -v test="$TEST" '/receiver$/ {
+		if (test == "udp64") {
+			split($(NF - 2), p, "/")
+			printf "cost: %.0f instructions per packet received\n",
+				ns / (p[2] - p[1])
+		} else {
+			# "sec", the amount and its unit; [SUM] with -P.
+			for (i = 1; $i != "sec"; i++)
+				;
+			u = $(i + 2)
+			kb = $(i + 1) * (u ~ /^G/ ? 1048576 : u ~ /^M/ ? 1024 : 1)
+			printf "cost: %.0f instructions per KB received\n", ns / kb
+		}
+	}' "$1.iperf" | tail -n 1
 }
 
 # profile ENCAP: build it, run TEST under perf, write the reports.
@@ -68,6 +97,7 @@ profile()
 		>"$base.callers.txt"
 	perf report -i "$base.data" --no-children --sort sym --stdio -g none \
 		2>/dev/null | modules >"$base.modules.txt"
+	[ "${CLOCK:-}" = icount ] && cost "$base" >>"$base.modules.txt"
 	tail -n 4 "$base.iperf"
 	cat "$base.modules.txt"
 	grep -v '^#' "$base.txt" | grep . | head -n 25
