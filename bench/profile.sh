@@ -45,13 +45,12 @@ modules()
 
 # cost BASE: the instructions per packet or per KB received in the run of
 # BASE, from the nanoseconds perf counted on an instruction-counting clock
-# and iperf3's receiver line.
+# (the header of the report BASE.txt) and iperf3's receiver line.
 cost()
 {
 	local ns
 
-	ns=$(perf report -i "$1.data" --stdio -g none 2>/dev/null |
-		awk '/^# Event count/ { print $NF; exit }')
+	ns=$(awk '/^# Event count/ { print $NF; exit }' "$1.txt")
 	awk -v ns="$ns" -v test="$TEST" '/receiver$/ {
 		if (test == "udp64") {
 			split($(NF - 2), p, "/")
