@@ -28,6 +28,7 @@ const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[PN_STAT_ARP_MISS] = "arp_miss",
 	[PN_STAT_BCAST] = "bcast",
 	[PN_STAT_UNKNOWN_NODE] = "unknown_node",
+	[PN_STAT_NO_UNDERLAY] = "no_underlay",
 };
 
 static struct rtnl_link_ops pn_link_ops;
@@ -133,12 +134,70 @@ static int pn_set_mac_address(struct net_device *dev, void *p)
 	return ret;
 }
 
+static unsigned int pn_overhead(const struct pn_cfg *cfg)
+{
+	return cfg->mode == PODNET_MODE_IPIP ? PN_IPIP_OVERHEAD :
+					       PN_VXLAN_OVERHEAD;
+}
+
+/*
+ * The underlay device: the configured one, else the one holding the local
+ * address, or NULL when it is unknown. Under RTNL.
+ */
+static struct net_device *pn_lower(struct net *net, const struct pn_cfg *cfg)
+{
+	if (cfg->link)
+		return __dev_get_by_index(net, cfg->link);
+	if (cfg->local)
+		return __ip_dev_find(net, cfg->local, false);
+	return NULL;
+}
+
+/* The largest MTU the underlay @lower can carry, or the protocol's limit. */
+static unsigned int pn_max_mtu(const struct pn_cfg *cfg,
+			       const struct net_device *lower)
+{
+	unsigned int limit = IP_MAX_MTU - pn_overhead(cfg);
+
+	if (!lower)
+		return limit;
+	return clamp_t(int, lower->mtu - pn_overhead(cfg), ETH_MIN_MTU, limit);
+}
+
+/*
+ * The core checks @new_mtu against max_mtu, which follows the underlay's
+ * MTU; the underlay's live MTU is checked again here since, without a
+ * configured underlay device, it is whichever device holds the local
+ * address now. An MTU set here is the operator's: it no longer rises
+ * with the underlay's.
+ */
+static int pn_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	struct net_device *lower = pn_lower(pn->net, &pn->cfg);
+
+	if (new_mtu > pn_max_mtu(&pn->cfg, lower))
+		return -EINVAL;
+	WRITE_ONCE(dev->mtu, new_mtu);
+	pn->mtu_auto = false;
+	return 0;
+}
+
+static int pn_get_iflink(const struct net_device *dev)
+{
+	const struct pn_dev *pn = netdev_priv(dev);
+
+	return READ_ONCE(pn->cfg.link);
+}
+
 static const struct net_device_ops pn_netdev_ops = {
 	.ndo_init = pn_dev_init,
 	.ndo_uninit = pn_dev_uninit,
 	.ndo_open = pn_open,
 	.ndo_stop = pn_stop,
 	.ndo_start_xmit = pn_vxlan_xmit,
+	.ndo_change_mtu = pn_change_mtu,
+	.ndo_get_iflink = pn_get_iflink,
 	.ndo_get_stats64 = dev_get_tstats64,
 	.ndo_set_mac_address = pn_set_mac_address,
 	.ndo_validate_addr = eth_validate_addr,
@@ -150,6 +209,8 @@ static const struct net_device_ops pn_ipip_netdev_ops = {
 	.ndo_open = pn_open,
 	.ndo_stop = pn_stop,
 	.ndo_start_xmit = pn_ipip_xmit,
+	.ndo_change_mtu = pn_change_mtu,
+	.ndo_get_iflink = pn_get_iflink,
 	.ndo_get_stats64 = dev_get_tstats64,
 };
 
@@ -202,6 +263,10 @@ static void pn_setup(struct net_device *dev)
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+	/* Encapsulation writes to the packet: pktgen may not send one skb
+	 * many times over (clone_skb) through the device.
+	 */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/* The inner route is needed for ICMP errors and PMTU updates. */
 	netif_keep_dst(dev);
 	pn_compat_set_lltx(dev);
@@ -228,6 +293,7 @@ static void pn_setup(struct net_device *dev)
 		.srccheck = true,
 		.gateway = htonl(PN_DEFAULT_GATEWAY),
 		.arpsuppress = true,
+		.max_subnets = PODNET_DEFAULT_MAX_SUBNETS,
 	};
 	ratelimit_state_init(&pn->miss_rs, HZ, 10);
 }
@@ -244,15 +310,8 @@ static void pn_ipip_setup(struct net_device *dev, bool mtu_given)
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	dev->flags = IFF_NOARP;
-	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	if (!mtu_given)
 		dev->mtu = ETH_DATA_LEN - PN_IPIP_OVERHEAD;
-}
-
-static unsigned int pn_overhead(const struct pn_cfg *cfg)
-{
-	return cfg->mode == PODNET_MODE_IPIP ? PN_IPIP_OVERHEAD :
-					       PN_VXLAN_OVERHEAD;
 }
 
 static struct netlink_range_validation pn_vni_range __read_mostly = {
@@ -270,6 +329,7 @@ static const struct nla_policy pn_policy[IFLA_PODNET_MAX + 1] = {
 	[IFLA_PODNET_SRCCHECK] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_PODNET_GATEWAY] = { .type = NLA_BE32 },
 	[IFLA_PODNET_ARPSUPPRESS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_PODNET_MAX_SUBNETS] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -399,6 +459,17 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		cfg->gateway = nla_get_in_addr(data[IFLA_PODNET_GATEWAY]);
 	if (data[IFLA_PODNET_ARPSUPPRESS])
 		cfg->arpsuppress = nla_get_u8(data[IFLA_PODNET_ARPSUPPRESS]);
+
+	a = data[IFLA_PODNET_MAX_SUBNETS];
+	if (a && nla_get_u32(a) > PODNET_DEFAULT_MAX_SUBNETS &&
+	    nla_get_u32(a) != cfg->max_subnets &&
+	    !capable(CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "a subnet limit above the default needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	if (a)
+		cfg->max_subnets = nla_get_u32(a);
 	return 0;
 
 busy:
@@ -408,53 +479,75 @@ busy:
 }
 
 /*
- * The underlay device: the configured one, else the one holding the local
- * address, or NULL when it is unknown. Under RTNL.
+ * Whether the device can reach its peers now: the underlay device it was
+ * given still exists, is up and has carrier, and the local address, when
+ * there is one, is still an address of the node.
  */
-static struct net_device *pn_lower(struct net *net, const struct pn_cfg *cfg)
+static bool pn_underlay_ok(const struct pn_dev *pn,
+			   const struct net_device *lower)
 {
-	if (cfg->link)
-		return __dev_get_by_index(net, cfg->link);
-	if (cfg->local)
-		return __ip_dev_find(net, cfg->local, false);
-	return NULL;
+	const struct pn_cfg *cfg = &pn->cfg;
+
+	if (pn->lost_lower[0])
+		return false;
+	if (cfg->local && !__ip_dev_find(pn->net, cfg->local, false))
+		return false;
+	if (!lower)
+		return !cfg->link && !cfg->local;
+	return netif_running(lower) && netif_carrier_ok(lower);
 }
 
-/*
- * Apply a parsed configuration: bound the MTU by the underlay, ask for the
- * headroom the outer headers need, and derive the MAC address from the
- * local address unless one was set.
+/**
+ * pn_underlay_update - follow the underlay device
+ * @pn: the device, under RTNL
+ *
+ * The MTU bound, the headroom and the carrier follow the underlay: a
+ * smaller underlay MTU lowers the device's MTU with it, a larger one
+ * raises it only while the MTU is the one derived from the underlay (no
+ * MTU was given), and the carrier is off while the underlay or the local
+ * address is missing or down, so that `ip link` shows why nothing passes.
  */
-static int pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg,
-			bool mtu_given, struct netlink_ext_ack *extack)
+static void pn_underlay_update(struct pn_dev *pn)
 {
-	unsigned int outer = pn_overhead(cfg) - pn->dev->hard_header_len;
-	struct net_device *lower = pn_lower(pn->net, cfg);
+	struct net_device *lower = pn_lower(pn->net, &pn->cfg);
+	unsigned int outer = pn_overhead(&pn->cfg);
 	struct net_device *dev = pn->dev;
-
-	if (lower) {
-		unsigned int max = clamp_t(int, lower->mtu - pn_overhead(cfg),
-					   ETH_MIN_MTU,
-					   IP_MAX_MTU - pn_overhead(cfg));
-
-		if (mtu_given && dev->mtu > max) {
-			NL_SET_ERR_MSG(extack,
-				       "MTU is larger than the underlay device allows");
-			return -EINVAL;
-		}
-		dev->max_mtu = max;
-		if (!mtu_given)
-			dev->mtu = max;
-	} else {
-		dev->max_mtu = IP_MAX_MTU - pn_overhead(cfg);
-	}
+	unsigned int max;
 
 	/* Room in front of the inner packet for the outer headers, so that
 	 * the stack makes it when it allocates or forwards the packet and
 	 * encapsulation need not copy it again.
 	 */
+	outer -= dev->hard_header_len;
 	dev->needed_headroom = outer + (lower ? LL_RESERVED_SPACE(lower) :
 					LL_MAX_HEADER);
+
+	max = pn_max_mtu(&pn->cfg, lower);
+	dev->max_mtu = max;
+	if (dev->mtu > max || (pn->mtu_auto && lower && dev->mtu != max)) {
+		bool mtu_auto = pn->mtu_auto;
+
+		if (dev->reg_state == NETREG_REGISTERED)
+			dev_set_mtu(dev, max);
+		else
+			dev->mtu = max;
+		pn->mtu_auto = mtu_auto;
+	}
+
+	if (pn_underlay_ok(pn, lower))
+		netif_carrier_on(dev);
+	else
+		netif_carrier_off(dev);
+}
+
+/*
+ * Apply a parsed configuration: follow the underlay it names and derive
+ * the MAC address from the local address unless one was set.
+ */
+static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
+{
+	struct pn_cfg *cur = &pn->cfg;
+	struct net_device *dev = pn->dev;
 
 	if (pn->mac_derived && cfg->local && cfg->mode != PODNET_MODE_IPIP) {
 		u8 mac[ETH_ALEN];
@@ -462,8 +555,22 @@ static int pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg,
 		pn_mac_from_addr(mac, cfg->local);
 		eth_hw_addr_set(dev, mac);
 	}
-	pn->cfg = *cfg;
-	return 0;
+	if (cfg->link != cur->link)
+		pn->lost_lower[0] = '\0';
+
+	/* The data path reads these without RTNL. */
+	cur->mode = cfg->mode;
+	WRITE_ONCE(cur->local, cfg->local);
+	WRITE_ONCE(cur->link, cfg->link);
+	WRITE_ONCE(cur->port, cfg->port);
+	WRITE_ONCE(cur->vni, cfg->vni);
+	WRITE_ONCE(cur->ttl, cfg->ttl);
+	WRITE_ONCE(cur->tos, cfg->tos);
+	WRITE_ONCE(cur->srccheck, cfg->srccheck);
+	WRITE_ONCE(cur->gateway, cfg->gateway);
+	WRITE_ONCE(cur->arpsuppress, cfg->arpsuppress);
+	WRITE_ONCE(cur->max_subnets, cfg->max_subnets);
+	pn_underlay_update(pn);
 }
 
 static int pn_newlink(struct net *src_net, struct net_device *dev,
@@ -481,11 +588,16 @@ static int pn_newlink(struct net *src_net, struct net_device *dev,
 		return ret;
 
 	pn->mac_derived = !tb[IFLA_ADDRESS];
+	pn->mtu_auto = !tb[IFLA_MTU];
 	if (cfg.mode == PODNET_MODE_IPIP)
 		pn_ipip_setup(dev, !!tb[IFLA_MTU]);
-	ret = pn_cfg_apply(pn, &cfg, !!tb[IFLA_MTU], extack);
-	if (ret)
-		return ret;
+	if (tb[IFLA_MTU] &&
+	    dev->mtu > pn_max_mtu(&cfg, pn_lower(src_net, &cfg))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
+				    "MTU is larger than the underlay device allows");
+		return -EINVAL;
+	}
+	pn_cfg_apply(pn, &cfg);
 
 	ret = register_netdevice(dev);
 	if (ret)
@@ -495,6 +607,10 @@ static int pn_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 }
 
+/*
+ * A change never fails for the MTU: one the new settings cannot carry is
+ * lowered to what they can.
+ */
 static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 			 struct nlattr *data[],
 			 struct netlink_ext_ack *extack)
@@ -508,7 +624,8 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 		return ret;
 	if (tb[IFLA_ADDRESS])
 		pn->mac_derived = false;
-	return pn_cfg_apply(pn, &cfg, true, extack);
+	pn_cfg_apply(pn, &cfg);
+	return 0;
 }
 
 static void pn_dellink(struct net_device *dev, struct list_head *head)
@@ -530,7 +647,8 @@ static size_t pn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TOS */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_SRCCHECK */
 	       nla_total_size(sizeof(__be32)) +	/* IFLA_PODNET_GATEWAY */
-	       nla_total_size(sizeof(u8));	/* IFLA_PODNET_ARPSUPPRESS */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_ARPSUPPRESS */
+	       nla_total_size(sizeof(u32));	/* IFLA_PODNET_MAX_SUBNETS */
 }
 
 static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -543,7 +661,8 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_PODNET_LINK, cfg->link) ||
 	    nla_put_u8(skb, IFLA_PODNET_TTL, cfg->ttl) ||
 	    nla_put_u8(skb, IFLA_PODNET_TOS, cfg->tos) ||
-	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck))
+	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck) ||
+	    nla_put_u32(skb, IFLA_PODNET_MAX_SUBNETS, cfg->max_subnets))
 		return -EMSGSIZE;
 	if (cfg->mode == PODNET_MODE_IPIP)
 		return 0;
@@ -599,12 +718,120 @@ void pn_net_exit_rtnl(struct list_head *net_list, struct list_head *kill)
 	}
 }
 
+/*
+ * @dev, a device of @pn's namespace, changed. The underlay it names by
+ * ifindex going away is remembered by name: the device follows a new
+ * device of that name, so that an underlay that is re-created (a bond or
+ * VLAN rebuilt, a driver reloaded) is picked up again without the
+ * operator.
+ */
+static void pn_lower_event(struct pn_dev *pn, struct net_device *dev,
+			   unsigned long event)
+{
+	if (pn->dev->reg_state != NETREG_REGISTERED)
+		return;
+
+	switch (event) {
+	case NETDEV_UNREGISTER:
+		if (dev->ifindex != pn->cfg.link)
+			return;
+		strscpy(pn->lost_lower, dev->name, sizeof(pn->lost_lower));
+		WRITE_ONCE(pn->cfg.link, 0);
+		netdev_info(pn->dev, "underlay device %s is gone\n", dev->name);
+		break;
+	case NETDEV_REGISTER:
+	case NETDEV_CHANGENAME:
+		if (!pn->lost_lower[0] || strcmp(dev->name, pn->lost_lower))
+			return;
+		pn->lost_lower[0] = '\0';
+		WRITE_ONCE(pn->cfg.link, dev->ifindex);
+		netdev_info(pn->dev, "underlay device %s is back\n", dev->name);
+		break;
+	default:
+		if (pn_lower(pn->net, &pn->cfg) != dev)
+			return;
+	}
+	pn_underlay_update(pn);
+}
+
+static int pn_netdev_event(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct pn_net *pnn;
+	struct pn_dev *pn;
+
+	switch (event) {
+	case NETDEV_REGISTER:
+	case NETDEV_UNREGISTER:
+	case NETDEV_CHANGENAME:
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+	case NETDEV_CHANGEMTU:
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+	if (pn_is_podnet(dev))
+		return NOTIFY_DONE;
+	pnn = net_generic(dev_net(dev), pn_net_id);
+	list_for_each_entry(pn, &pnn->devices, list)
+		pn_lower_event(pn, dev, event);
+	return NOTIFY_DONE;
+}
+
+/* The local address of a device coming or going moves its carrier. */
+static int pn_inetaddr_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	const struct in_ifaddr *ifa = ptr;
+	struct net *net = dev_net(ifa->ifa_dev->dev);
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+	struct pn_dev *pn;
+
+	if (event != NETDEV_UP && event != NETDEV_DOWN)
+		return NOTIFY_DONE;
+	list_for_each_entry(pn, &pnn->devices, list)
+		if (pn->cfg.local == ifa->ifa_local &&
+		    pn->dev->reg_state == NETREG_REGISTERED)
+			pn_underlay_update(pn);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pn_netdev_notifier = {
+	.notifier_call = pn_netdev_event,
+};
+
+static struct notifier_block pn_inetaddr_notifier = {
+	.notifier_call = pn_inetaddr_event,
+};
+
 int pn_device_init(void)
 {
-	return rtnl_link_register(&pn_link_ops);
+	int ret;
+
+	ret = register_netdevice_notifier(&pn_netdev_notifier);
+	if (ret)
+		return ret;
+	ret = register_inetaddr_notifier(&pn_inetaddr_notifier);
+	if (ret)
+		goto err_inetaddr;
+	ret = rtnl_link_register(&pn_link_ops);
+	if (ret)
+		goto err_link;
+	return 0;
+
+err_link:
+	unregister_inetaddr_notifier(&pn_inetaddr_notifier);
+err_inetaddr:
+	unregister_netdevice_notifier(&pn_netdev_notifier);
+	return ret;
 }
 
 void pn_device_uninit(void)
 {
 	rtnl_link_unregister(&pn_link_ops);
+	unregister_inetaddr_notifier(&pn_inetaddr_notifier);
+	unregister_netdevice_notifier(&pn_netdev_notifier);
 }

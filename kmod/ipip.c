@@ -4,13 +4,15 @@
  * ipip backend put on the wire, and its receive side.
  *
  * Received protocol-4 packets reach every tunnel4 handler in the order of
- * their priority until one takes the packet. podnet's first handler runs
- * before the kernel's ipip module (priority 1) and takes only packets from
- * the peer nodes of an ipip device that is up, so tunl0 and point-to-point
- * ipip tunnels keep what is theirs, whichever module was loaded first. Its
- * second handler runs after every other one: a packet nobody took, in a
- * namespace with an ipip device up, is dropped and counted as coming from
- * an unknown node. Both are registered when the first ipip device comes up.
+ * their priority until one takes the packet; no two handlers may share a
+ * priority. podnet's first handler runs before the kernel's ipip module
+ * (priority 1) and ip_vti (priority 0, which passes on what no vti tunnel
+ * claims), whichever was loaded first, and takes only packets from the
+ * peer nodes of an ipip device that is up, so tunl0, vti and
+ * point-to-point ipip tunnels keep what is theirs. Its second handler runs
+ * after every other one: a packet nobody took, in a namespace with an
+ * ipip device up, is dropped and counted as coming from an unknown node.
+ * Both are registered when the first ipip device comes up.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,7 +26,7 @@
 
 #include "podnet_private.h"
 
-#define PN_IPIP_PRIO_PEERS	0
+#define PN_IPIP_PRIO_PEERS	-1
 #define PN_IPIP_PRIO_UNCLAIMED	100
 
 /*
@@ -253,6 +255,9 @@ netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
 		goto drop;
 
+	why = PN_STAT_NO_UNDERLAY;
+	if (unlikely(!netif_carrier_ok(dev)))
+		goto drop;
 	n = pn_tx_lookup(pn, skb, daddr);
 	why = PN_STAT_NO_ROUTE;
 	if (!n)

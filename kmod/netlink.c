@@ -451,14 +451,27 @@ static int pn_nl_node_alloc(struct pn_dev *pn, struct pn_req *r)
 }
 
 /*
+ * A subnet whose node is this node itself would send its packets back to
+ * us until their TTL runs out: the device's local address, or any other
+ * address of its namespace.
+ */
+static bool pn_nl_node_is_self(struct pn_dev *pn, __be32 node)
+{
+	return node == READ_ONCE(pn->cfg.local) ||
+	       inet_addr_type(pn->net, node) == RTN_LOCAL;
+}
+
+/*
  * Decide what each subnet of a NEW_SUBNET request does to the table, from
  * the request's flags: reqs[i].new stays NULL for an identical entry.
  */
 static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 			   u16 flags, struct netlink_ext_ack *extack)
 {
+	u32 limit = READ_ONCE(pn->cfg.max_subnets);
 	struct pn_table *t = &pn->table;
 	struct pn_subnet *old;
+	u32 added = 0;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -470,12 +483,22 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 					    "an ipip device's subnets have no lladdr");
 			return -EINVAL;
 		}
+		if (pn_nl_node_is_self(pn, r->node)) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr,
+					    "node address is an address of this node: the subnet would loop");
+			return -EINVAL;
+		}
 		old = pn_table_find(t, r->key, r->cidr);
 		if (!old) {
 			if (!(flags & NLM_F_CREATE)) {
 				NL_SET_ERR_MSG_ATTR(extack, r->attr,
 						    "no such subnet to replace");
 				return -ENOENT;
+			}
+			if (t->count + ++added > limit) {
+				NL_SET_ERR_MSG_ATTR(extack, r->attr,
+						    "the device's table is full (see max_subnets)");
+				return -ENOSPC;
 			}
 			r->new = pn_subnet_alloc(true);
 			r->spare = pn_subnet_alloc(false);
@@ -823,6 +846,7 @@ static const u16 pn_stat_attrs[PN_STAT_COUNT] = {
 	[PN_STAT_ARP_MISS] = PODNET_STATS_A_ARP_MISS,
 	[PN_STAT_BCAST] = PODNET_STATS_A_BCAST,
 	[PN_STAT_UNKNOWN_NODE] = PODNET_STATS_A_UNKNOWN_NODE,
+	[PN_STAT_NO_UNDERLAY] = PODNET_STATS_A_NO_UNDERLAY,
 };
 
 static int pn_nl_put_device(struct sk_buff *skb, struct pn_dev *pn,

@@ -39,6 +39,10 @@
  * @srccheck: accept only packets whose inner source belongs to the sender
  * @gateway: the virtual gateway address answered with our MAC, or 0
  * @arpsuppress: answer ARP from the table instead of sending it on
+ * @max_subnets: the most subnets the table may hold
+ *
+ * The data path reads the fields with READ_ONCE(): they change, under
+ * RTNL, on a live device.
  */
 struct pn_cfg {
 	__be32 local;
@@ -51,6 +55,7 @@ struct pn_cfg {
 	u8 tos;
 	bool srccheck;
 	bool arpsuppress;
+	u32 max_subnets;
 };
 
 /* The named counters of a device, in enum podnet_stats_attr order. */
@@ -66,6 +71,7 @@ enum pn_stat {
 	PN_STAT_ARP_MISS,
 	PN_STAT_BCAST,
 	PN_STAT_UNKNOWN_NODE,
+	PN_STAT_NO_UNDERLAY,
 	PN_STAT_COUNT
 };
 
@@ -187,6 +193,8 @@ static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
  * @list: entry in that namespace's list of podnet devices
  * @cfg: configuration; changed only under RTNL
  * @mac_derived: the MAC address follows @cfg.local
+ * @mtu_auto: the MTU follows the underlay's, up and down; no MTU was given
+ * @lost_lower: the name of the underlay device while it is gone, else ""
  * @stats: the named counters
  * @table: the subnets
  * @nodes: the nodes that own them, as /32 entries (IP-in-IP mode); locked
@@ -205,6 +213,8 @@ struct pn_dev {
 	struct list_head list;
 	struct pn_cfg cfg;
 	bool mac_derived;
+	bool mtu_auto;
+	char lost_lower[IFNAMSIZ];
 	struct pn_pcpu_stats __percpu *stats;
 	struct pn_table table;
 	struct pn_table nodes;

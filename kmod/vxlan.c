@@ -270,6 +270,9 @@ netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 		daddr = ip_hdr(skb)->daddr;
 	}
 
+	why = PN_STAT_NO_UNDERLAY;
+	if (unlikely(!netif_carrier_ok(dev)))
+		goto drop;
 	n = pn_tx_lookup(pn, skb, daddr);
 	why = PN_STAT_NO_ROUTE;
 	if (!n)

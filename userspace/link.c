@@ -29,13 +29,14 @@ void link_usage(FILE *f)
 	      "                  [ttl { TTL | auto }] [tos { TOS | inherit }]\n"
 	      "                  [mtu MTU] [address LLADDR] [srccheck { on | off }]\n"
 	      "                  [gateway { ADDR | none }] [arpsuppress { on | off }]\n"
-	      "                  [up | down]\n",
+	      "                  [maxsubnets N] [up | down]\n",
 	      f);
 }
 
 enum {
 	LK_MODE, LK_LOCAL, LK_DEV, LK_VNI, LK_PORT, LK_TTL, LK_TOS, LK_MTU,
-	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_UP, LK_DOWN,
+	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_MAXSUBNETS,
+	LK_UP, LK_DOWN,
 };
 
 static const struct keyword link_keywords[] = {
@@ -51,6 +52,7 @@ static const struct keyword link_keywords[] = {
 	{ "srccheck", LK_SRCCHECK },
 	{ "gateway", LK_GATEWAY },
 	{ "arpsuppress", LK_ARPSUPPRESS },
+	{ "maxsubnets", LK_MAXSUBNETS },
 	{ "up", LK_UP },
 	{ "down", LK_DOWN },
 	{ NULL, 0 }
@@ -75,6 +77,7 @@ static const struct keyword tos_words[] = { { "inherit", 1 }, { NULL, 0 } };
 struct link_opts {
 	uint32_t seen;
 	uint32_t mode, vni, port, ttl, tos, mtu, link, srccheck, arpsuppress;
+	uint32_t maxsubnets;
 	struct in_addr local, gateway;
 	uint8_t address[ETH_ALEN];
 	bool up;
@@ -83,7 +86,7 @@ struct link_opts {
 #define LK_PODNET_OPTS                                                      \
 	(1u << LK_MODE | 1u << LK_LOCAL | 1u << LK_DEV | 1u << LK_VNI |     \
 	 1u << LK_PORT | 1u << LK_TTL | 1u << LK_TOS | 1u << LK_SRCCHECK | \
-	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS)
+	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS | 1u << LK_MAXSUBNETS)
 
 static int parse_word_or_u32(const char *what, const char *arg,
 			     const struct keyword *words, uint32_t max,
@@ -193,6 +196,11 @@ static int link_opts_parse(int argc, char **argv, struct link_opts *o)
 					 &o->arpsuppress))
 				return EXIT_USAGE;
 			break;
+		case LK_MAXSUBNETS:
+			if (parse_u32("maxsubnets", val, 1, UINT32_MAX,
+				      &o->maxsubnets))
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	return 0;
@@ -226,6 +234,8 @@ static void link_put_data(struct nlmsghdr *nlh, const struct link_opts *o)
 			     &o->gateway);
 	if (SEEN(o, ARPSUPPRESS))
 		mnl_attr_put_u8(nlh, IFLA_PODNET_ARPSUPPRESS, o->arpsuppress);
+	if (SEEN(o, MAXSUBNETS))
+		mnl_attr_put_u32(nlh, IFLA_PODNET_MAX_SUBNETS, o->maxsubnets);
 	mnl_attr_nest_end(nlh, data);
 }
 
@@ -280,7 +290,7 @@ struct link_info {
 	bool podnet;
 	uint32_t present;	/* bits IFLA_PODNET_* */
 	uint8_t mode, ttl, tos, srccheck, arpsuppress;
-	uint32_t vni, link;
+	uint32_t vni, link, maxsubnets;
 	uint16_t port;
 	struct in_addr local, gateway;
 	bool has_mtu, has_operstate, has_stats64;
@@ -321,6 +331,7 @@ static void link_parse_data(const struct nlattr *nest, struct link_info *l)
 	GET(SRCCHECK, srccheck, 1, mnl_attr_get_u8(a));
 	GET(GATEWAY, gateway.s_addr, 4, mnl_attr_get_u32(a));
 	GET(ARPSUPPRESS, arpsuppress, 1, mnl_attr_get_u8(a));
+	GET(MAX_SUBNETS, maxsubnets, 4, mnl_attr_get_u32(a));
 #undef GET
 }
 
@@ -534,6 +545,7 @@ static const char *const stat_names[] = {
 	[PODNET_STATS_A_ARP_MISS] = "arp_miss",
 	[PODNET_STATS_A_BCAST] = "bcast",
 	[PODNET_STATS_A_UNKNOWN_NODE] = "unknown_node",
+	[PODNET_STATS_A_NO_UNDERLAY] = "no_underlay",
 };
 
 static const char *const operstates[] = {
@@ -623,6 +635,9 @@ static void link_print(const struct link_info *l, const struct dev_info *d)
 			  fmt_addr(AF_INET, &l->gateway, buf) : "none");
 	if (HAS(ARPSUPPRESS) && !ipip)
 		print_bool("arpsuppress", " arpsuppress %s", l->arpsuppress);
+	if (HAS(MAX_SUBNETS))
+		print_u64("maxsubnets", opt_details ? " maxsubnets %llu" : NULL,
+			  l->maxsubnets);
 #undef HAS
 	if (l->has_mtu)
 		print_u64("mtu", " mtu %llu", l->mtu);

@@ -38,6 +38,13 @@
  *        table and nothing crosses the underlay. When off, they are sent,
  *        unicast, to the one node whose subnet holds the target; never
  *        flooded. The gateway is answered either way.
+ *    IFLA_PODNET_MAX_SUBNETS: NLA_U32, at least 1, the most subnets the
+ *        device's table may hold; an add beyond it fails with ENOSPC
+ *        [PODNET_DEFAULT_MAX_SUBNETS]. Lowering it below the number held
+ *        deletes nothing. A limit above the default needs CAP_NET_ADMIN
+ *        in the initial user namespace, so that a user namespace cannot
+ *        raise it to exhaust the host; the table's memory is charged to
+ *        the memory cgroup of whoever adds the subnets.
  *
  * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
  * address and the underlay device are fixed while the device is up:
@@ -46,9 +53,23 @@
  * second device with the same port and VNI fails with EADDRINUSE.
  *
  * Without IFLA_MTU the MTU is the underlay device's less 50 bytes (the
- * outer IPv4, UDP, VXLAN and inner Ethernet headers), or 1450 when it is
- * unknown. The underlay device is IFLA_PODNET_LINK, else the device that
- * holds IFLA_PODNET_LOCAL. Without IFLA_ADDRESS, a device with a local address
+ * outer IPv4, UDP, VXLAN and inner Ethernet headers; 20 in ipip mode), or
+ * 1450 (1480) when it is unknown, and it follows the underlay's MTU up and
+ * down. The underlay device is IFLA_PODNET_LINK, else the device that
+ * holds IFLA_PODNET_LOCAL. The largest MTU the device accepts (max_mtu)
+ * is the underlay's current MTU less the overhead: IFLA_MTU above it is
+ * refused, and when the underlay's MTU falls below what the device needs,
+ * the device's MTU is lowered with it (a given MTU is never raised again
+ * by the underlay). A change of other settings never fails for the MTU.
+ *
+ * The carrier is off, and nothing is sent (NO_UNDERLAY counts it), while
+ * the underlay device is down or without carrier, or while the local
+ * address is not an address of the node; `ip link` then shows NO-CARRIER
+ * (LOWERLAYERDOWN when the underlay is down). When the underlay device is
+ * deleted, IFLA_PODNET_LINK reads 0 and the device remembers its name: a
+ * new device of that name in the same namespace becomes the underlay
+ * again, and the carrier comes back with it. IFLA_PODNET_LINK set by the
+ * operator forgets the old name. Without IFLA_ADDRESS, a device with a local address
  * takes the MAC address 0a:58:<the four address bytes>; otherwise a random
  * one.
  *
@@ -159,6 +180,7 @@
 
 #define PODNET_DEFAULT_VNI 1
 #define PODNET_DEFAULT_PORT 8472
+#define PODNET_DEFAULT_MAX_SUBNETS 1048576
 
 enum podnet_mode {
 	PODNET_MODE_VXLAN,
@@ -178,6 +200,7 @@ enum {
 	IFLA_PODNET_SRCCHECK,
 	IFLA_PODNET_GATEWAY,
 	IFLA_PODNET_ARPSUPPRESS,
+	IFLA_PODNET_MAX_SUBNETS,
 	__IFLA_PODNET_MAX
 };
 
@@ -262,6 +285,9 @@ enum podnet_subnet_stats_attr {
  *    SRC_CHECK     received packets failing the source check
  *    UNKNOWN_NODE  received IP-in-IP packets from an address that is no
  *                  peer node and that no other tunnel took (ipip mode)
+ *    NO_UNDERLAY   packets not sent because the device has no carrier:
+ *                  its underlay device is gone or down, or its local
+ *                  address is no longer an address of the node
  *
  *    ARP_REPLY     ARP requests answered by the device
  *    ARP_MISS      ARP requests for addresses in no subnet (dropped)
@@ -286,6 +312,7 @@ enum podnet_stats_attr {
 	PODNET_STATS_A_BCAST,
 	PODNET_STATS_A_PAD,
 	PODNET_STATS_A_UNKNOWN_NODE,
+	PODNET_STATS_A_NO_UNDERLAY,
 	__PODNET_STATS_A_MAX
 };
 
