@@ -229,7 +229,9 @@ static void pn_setup(struct net_device *dev)
 		.gateway = htonl(PN_DEFAULT_GATEWAY),
 		.arpsuppress = true,
 	};
+	/* A budget for miss events, not for log lines: it logs nothing. */
 	ratelimit_state_init(&pn->miss_rs, HZ, 10);
+	ratelimit_set_flags(&pn->miss_rs, RATELIMIT_MSG_ON_RELEASE);
 }
 
 /*
