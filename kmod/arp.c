@@ -112,9 +112,7 @@ consumed:
 	return 0;
 
 drop:
-	pn_stats_inc(pn, why);
-	DEV_STATS_INC(pn->dev, tx_dropped);
-	kfree_skb(skb);
+	pn_tx_drop(pn, skb, why);
 	return 0;
 }
 

@@ -47,11 +47,21 @@ static struct pn_dev *pn_ipip_find(struct net *net, __be32 saddr,
 	return NULL;
 }
 
+/* Whether the inner header of a decapsulated packet is IPv4 and whole. */
+static bool pn_ipip_hdr_ok(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	return iph->version == 4 && iph->ihl >= 5 &&
+	       ntohs(iph->tot_len) <= skb->len;
+}
+
 /**
  * pn_ipip_rcv - take an IP-in-IP packet from a peer node
  * @skb: the packet, data at the inner IPv4 header, already pulled
  *
- * Called under rcu_read_lock() in softirq context.
+ * Called under rcu_read_lock() in softirq context. A packet from a peer
+ * node goes on to pn_rcv_finish() unless its inner header is bad.
  *
  * Return: 0 when the packet was taken (delivered or dropped), or a
  * negative errno to hand it to the next handler.
@@ -59,10 +69,7 @@ static struct pn_dev *pn_ipip_find(struct net *net, __be32 saddr,
 static int pn_ipip_rcv(struct sk_buff *skb)
 {
 	const struct iphdr *oiph = ip_hdr(skb);
-	const struct iphdr *iph;
-	struct pn_subnet *n;
 	struct pn_dev *pn;
-	enum pn_stat why;
 	__be32 osaddr;
 	u8 otos;
 
@@ -72,41 +79,25 @@ static int pn_ipip_rcv(struct sk_buff *skb)
 	osaddr = oiph->saddr;
 	otos = oiph->tos;
 
-	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
-		goto drop_uncounted;
-	why = PN_STAT_BAD_HEADER;
+	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
+		pn_rx_drop(pn, skb, PN_STAT_NONE);
+		return 0;
+	}
 	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP),
 				 !net_eq(pn->net, dev_net(pn->dev))))
 		goto drop;
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
-	iph = ip_hdr(skb);
-	if (iph->version != 4 || iph->ihl < 5 ||
-	    ntohs(iph->tot_len) > skb->len)
-		goto drop;
-
-	n = pn_table_lookup(&pn->table, iph->saddr);
-	why = PN_STAT_SRC_CHECK;
-	if (pn->cfg.srccheck && (!n || n->node != osaddr))
+	if (!pn_ipip_hdr_ok(skb))
 		goto drop;
 
 	skb->dev = pn->dev;
 	skb->pkt_type = PACKET_HOST;
-	if (INET_ECN_decapsulate(skb, otos, iph->tos) > 1) {
-		DEV_STATS_INC(pn->dev, rx_frame_errors);
-		goto drop_uncounted;
-	}
-	if (n)
-		pn_subnet_count(n, false, skb->len);
-	dev_sw_netstats_rx_add(pn->dev, skb->len);
-	gro_cells_receive(&pn->gro_cells, skb);
+	pn_rcv_finish(pn, skb, osaddr, otos);
 	return 0;
 
 drop:
-	pn_stats_inc(pn, why);
-drop_uncounted:
-	DEV_STATS_INC(pn->dev, rx_dropped);
-	kfree_skb(skb);
+	pn_rx_drop(pn, skb, PN_STAT_BAD_HEADER);
 	return 0;
 }
 
@@ -154,9 +145,7 @@ static int pn_ipip_rcv_unclaimed(struct sk_buff *skb)
 	}
 	if (!found)
 		return -EINVAL;
-	pn_stats_inc(found, PN_STAT_UNKNOWN_NODE);
-	DEV_STATS_INC(found->dev, rx_dropped);
-	kfree_skb(skb);
+	pn_rx_drop(found, skb, PN_STAT_UNKNOWN_NODE);
 	return 0;
 }
 

@@ -66,7 +66,9 @@ enum pn_stat {
 	PN_STAT_ARP_MISS,
 	PN_STAT_BCAST,
 	PN_STAT_UNKNOWN_NODE,
-	PN_STAT_COUNT
+	PN_STAT_COUNT,
+	/* A drop that no named counter explains. */
+	PN_STAT_NONE = PN_STAT_COUNT
 };
 
 struct pn_pcpu_stats {
@@ -254,6 +256,12 @@ bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
 void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why);
 struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,
 			       __be32 daddr);
+
+/* receive.c */
+void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why);
+void pn_rcv_deliver(struct pn_dev *pn, struct sk_buff *skb);
+void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb, __be32 osaddr,
+		   u8 otos);
 
 /* netlink.c */
 int pn_genl_init(void);

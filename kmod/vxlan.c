@@ -38,8 +38,9 @@ static struct pn_dev *pn_sock_dev(struct pn_sock *ps, u32 vni)
  * @skb: the packet, data at the UDP header
  *
  * Called under rcu_read_lock() in softirq context. Packets with unexpected
- * flags, for another VNI, that carry anything but IPv4, or that fail the
- * source check are dropped and counted on the device.
+ * flags, for another VNI, or that carry anything but IPv4 or ARP are
+ * dropped and counted on the device; the rest go on to pn_rcv_finish(),
+ * ARP to the host when pn_arp_rcv_ok() lets it.
  *
  * Return: 0, the packet is consumed.
  */
@@ -47,9 +48,7 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct pn_sock *ps = rcu_dereference_sk_user_data(sk);
 	struct pn_dev *pn = NULL;
-	const struct iphdr *iph;
 	struct vxlanhdr *vh;
-	struct pn_subnet *n;
 	enum pn_stat why;
 	__be32 osaddr;
 	u8 otos;
@@ -79,48 +78,33 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	skb->protocol = eth_type_trans(skb, pn->dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	skb_reset_network_header(skb);
-	why = PN_STAT_SRC_CHECK;
-	if (skb->protocol == htons(ETH_P_ARP) &&
-	    pn_arp_rcv_ok(pn, skb, osaddr))
-		goto deliver;
-	if (skb->protocol == htons(ETH_P_ARP))
-		goto drop;
+	if (skb->protocol == htons(ETH_P_ARP)) {
+		why = PN_STAT_SRC_CHECK;
+		if (!pn_arp_rcv_ok(pn, skb, osaddr))
+			goto drop;
+		pn_rcv_deliver(pn, skb);
+		return 0;
+	}
 	why = PN_STAT_NOT_IP;
 	if (skb->protocol != htons(ETH_P_IP))
 		goto drop;
 	why = PN_STAT_BAD_HEADER;
 	if (!pskb_may_pull(skb, sizeof(struct iphdr)))
 		goto drop;
-	iph = ip_hdr(skb);
 
 	/* The table, not the inner MAC address, says whom a frame is for. */
 	if (skb->pkt_type == PACKET_OTHERHOST)
 		skb->pkt_type = PACKET_HOST;
-
-	n = pn_table_lookup(&pn->table, iph->saddr);
-	why = PN_STAT_SRC_CHECK;
-	if (pn->cfg.srccheck && (!n || n->node != osaddr))
-		goto drop;
-	if (INET_ECN_decapsulate(skb, otos, iph->tos) > 1) {
-		DEV_STATS_INC(pn->dev, rx_frame_errors);
-		goto drop_uncounted;
-	}
-
-	if (n)
-		pn_subnet_count(n, false, skb->len);
-deliver:
-	dev_sw_netstats_rx_add(pn->dev, skb->len);
-	gro_cells_receive(&pn->gro_cells, skb);
+	pn_rcv_finish(pn, skb, osaddr, otos);
 	return 0;
 
 drop:
 	if (!pn)
 		pn = list_first_or_null_rcu(&ps->devs, struct pn_dev, rx_list);
-	if (!pn)
-		goto free;
-	pn_stats_inc(pn, why);
-drop_uncounted:
-	DEV_STATS_INC(pn->dev, rx_dropped);
+	if (pn) {
+		pn_rx_drop(pn, skb, why);
+		return 0;
+	}
 free:
 	kfree_skb(skb);
 	return 0;
