@@ -45,7 +45,7 @@ static void pn_arp_answer(struct pn_dev *pn, const u8 *sha, __be32 sip,
 	reply = arp_create(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha, mac,
 			   sha);
 	if (!reply) {
-		DEV_STATS_INC(dev, rx_dropped);
+		pn_link_inc(pn, PN_LINK_RX_DROPPED);
 		return;
 	}
 	skb_reset_mac_header(reply);
@@ -53,7 +53,7 @@ static void pn_arp_answer(struct pn_dev *pn, const u8 *sha, __be32 sip,
 	reply->ip_summed = CHECKSUM_UNNECESSARY;
 	reply->pkt_type = PACKET_HOST;
 	if (netif_rx(reply) == NET_RX_DROP) {
-		DEV_STATS_INC(dev, rx_dropped);
+		pn_link_inc(pn, PN_LINK_RX_DROPPED);
 		return;
 	}
 	pn_stats_inc(pn, PN_STAT_ARP_REPLY);

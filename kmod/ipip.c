@@ -186,7 +186,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	rt = pn_tunnel_route(pn, n, tos, IPPROTO_IPIP, &saddr);
 	why = PN_STAT_TX_ERRORS;
 	if (IS_ERR(rt)) {
-		DEV_STATS_INC(dev, tx_carrier_errors);
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
 	why = PN_STAT_PMTU;

@@ -71,8 +71,18 @@ enum pn_stat {
 	PN_STAT_NONE = PN_STAT_COUNT
 };
 
+/* The counters podnet adds to the device's struct rtnl_link_stats64. */
+enum pn_link_stat {
+	PN_LINK_RX_DROPPED,
+	PN_LINK_TX_DROPPED,
+	PN_LINK_RX_FRAME_ERRORS,
+	PN_LINK_TX_CARRIER_ERRORS,
+	PN_LINK_COUNT
+};
+
 struct pn_pcpu_stats {
 	u64_stats_t count[PN_STAT_COUNT];
+	u64_stats_t link[PN_LINK_COUNT];
 	struct u64_stats_sync syncp;
 };
 
@@ -239,6 +249,7 @@ void pn_device_uninit(void);
 void pn_net_exit_rtnl(struct list_head *net_list, struct list_head *kill);
 bool pn_is_podnet(const struct net_device *dev);
 void pn_stats_inc(struct pn_dev *pn, enum pn_stat stat);
+void pn_link_inc(struct pn_dev *pn, enum pn_link_stat stat);
 u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat);
 extern const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN];
 

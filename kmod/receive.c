@@ -20,7 +20,7 @@ void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why)
 {
 	if (why != PN_STAT_NONE)
 		pn_stats_inc(pn, why);
-	DEV_STATS_INC(pn->dev, rx_dropped);
+	pn_link_inc(pn, PN_LINK_RX_DROPPED);
 	kfree_skb(skb);
 }
 
@@ -47,7 +47,7 @@ static bool pn_rcv_ecn_ok(struct pn_dev *pn, struct sk_buff *skb, u8 otos)
 {
 	if (INET_ECN_decapsulate(skb, otos, ip_hdr(skb)->tos) <= 1)
 		return true;
-	DEV_STATS_INC(pn->dev, rx_frame_errors);
+	pn_link_inc(pn, PN_LINK_RX_FRAME_ERRORS);
 	pn_rx_drop(pn, skb, PN_STAT_NONE);
 	return false;
 }

@@ -166,7 +166,7 @@ bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
 void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why)
 {
 	pn_stats_inc(pn, why);
-	DEV_STATS_INC(pn->dev, tx_dropped);
+	pn_link_inc(pn, PN_LINK_TX_DROPPED);
 	kfree_skb(skb);
 }
 

@@ -177,7 +177,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	tos = cfg->tos == 1 ? ip_tunnel_get_dsfield(iph, skb) : cfg->tos;
 	rt = pn_tunnel_route(pn, n, tos, IPPROTO_UDP, &saddr);
 	if (IS_ERR(rt)) {
-		DEV_STATS_INC(dev, tx_carrier_errors);
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
 	why = PN_STAT_PMTU;
