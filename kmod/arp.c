@@ -11,6 +11,7 @@
 #include <linux/if_arp.h>
 #include <net/arp.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 /*
@@ -74,6 +75,7 @@ static void pn_arp_answer(struct pn_dev *pn, const u8 *sha, __be32 sip,
  */
 __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 {
+	enum skb_drop_reason reason;
 	const struct arphdr *ah;
 	struct pn_subnet *n;
 	enum pn_stat why;
@@ -81,16 +83,19 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	const u8 *sha;
 
 	why = PN_STAT_NOT_IP;
+	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
 	sha = pn_arp_parse(skb, &sip, &tip);
 	if (!sha)
 		goto drop;
 	ah = arp_hdr(skb);
 	why = PN_STAT_BCAST;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!sip || sip == tip)		/* a probe, or gratuitous */
 		goto drop;
 	if (ah->ar_op == htons(ARPOP_REPLY))
 		return tip;
 	why = PN_STAT_NOT_IP;
+	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
 	if (ah->ar_op != htons(ARPOP_REQUEST))
 		goto drop;
 
@@ -100,6 +105,7 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	}
 	n = pn_table_lookup(&pn->table, tip);
 	why = PN_STAT_ARP_MISS;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!n) {
 		pn_nl_miss(pn, tip, PODNET_MISS_ARP);
 		goto drop;
@@ -112,7 +118,7 @@ consumed:
 	return 0;
 
 drop:
-	pn_tx_drop(pn, skb, why);
+	pn_tx_drop(pn, skb, why, reason);
 	return 0;
 }
 

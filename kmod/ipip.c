@@ -22,6 +22,7 @@
 #include <net/route.h>
 #include <net/xfrm.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 #define PN_IPIP_PRIO_PEERS	0
@@ -69,6 +70,7 @@ static bool pn_ipip_hdr_ok(const struct sk_buff *skb)
 static int pn_ipip_rcv(struct sk_buff *skb)
 {
 	const struct iphdr *oiph = ip_hdr(skb);
+	enum skb_drop_reason reason;
 	struct pn_dev *pn;
 	__be32 osaddr;
 	u8 otos;
@@ -80,14 +82,16 @@ static int pn_ipip_rcv(struct sk_buff *skb)
 	otos = oiph->tos;
 
 	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
-		pn_rx_drop(pn, skb, PN_STAT_NONE);
+		pn_rx_drop(pn, skb, PN_STAT_NONE, SKB_DROP_REASON_XFRM_POLICY);
 		return 0;
 	}
+	reason = SKB_DROP_REASON_NOMEM;
 	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP),
 				 !net_eq(pn->net, dev_net(pn->dev))))
 		goto drop;
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
+	reason = SKB_DROP_REASON_IP_INHDR;
 	if (!pn_ipip_hdr_ok(skb))
 		goto drop;
 
@@ -97,7 +101,7 @@ static int pn_ipip_rcv(struct sk_buff *skb)
 	return 0;
 
 drop:
-	pn_rx_drop(pn, skb, PN_STAT_BAD_HEADER);
+	pn_rx_drop(pn, skb, PN_STAT_BAD_HEADER, reason);
 	return 0;
 }
 
@@ -145,7 +149,8 @@ static int pn_ipip_rcv_unclaimed(struct sk_buff *skb)
 	}
 	if (!found)
 		return -EINVAL;
-	pn_rx_drop(found, skb, PN_STAT_UNKNOWN_NODE);
+	pn_rx_drop(found, skb, PN_STAT_UNKNOWN_NODE,
+		   SKB_DROP_REASON_NOT_SPECIFIED);
 	return 0;
 }
 
@@ -176,6 +181,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
 	const struct iphdr *iph = ip_hdr(skb);
+	enum skb_drop_reason reason;
 	enum pn_stat why;
 	struct rtable *rt;
 	__be32 saddr;
@@ -185,15 +191,18 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	tos = cfg->tos == 1 ? ipv4_get_dsfield(iph) : cfg->tos;
 	rt = pn_tunnel_route(pn, n, tos, IPPROTO_IPIP, &saddr);
 	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
 	if (IS_ERR(rt)) {
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
 	why = PN_STAT_PMTU;
+	reason = SKB_DROP_REASON_PKT_TOO_BIG;
 	if (pn_tunnel_too_big(skb, rt, iph, PN_IPIP_OVERHEAD, 0))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_NOMEM;
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			 rt->dst.header_len + sizeof(struct iphdr)))
 		goto drop_rt;
@@ -202,6 +211,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
 	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
 
+	reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))
 		goto drop_rt;
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
@@ -214,7 +224,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 drop_rt:
 	ip_rt_put(rt);
 drop:
-	pn_tx_drop(pn, skb, why);
+	pn_tx_drop(pn, skb, why, reason);
 }
 
 /**
@@ -229,16 +239,21 @@ drop:
 netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
+	enum skb_drop_reason reason;
 	struct pn_subnet *n;
 	enum pn_stat why;
 	__be32 daddr;
 
 	why = PN_STAT_NOT_IP;
-	if (skb->protocol != htons(ETH_P_IP) ||
-	    !pskb_network_may_pull(skb, sizeof(struct iphdr)))
+	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
+	if (skb->protocol != htons(ETH_P_IP))
+		goto drop;
+	reason = SKB_DROP_REASON_HDR_TRUNC;
+	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
 		goto drop;
 	daddr = ip_hdr(skb)->daddr;
 	why = PN_STAT_BCAST;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
 		goto drop;
 
@@ -250,7 +265,7 @@ netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 
 drop:
-	pn_tx_drop(pn, skb, why);
+	pn_tx_drop(pn, skb, why, reason);
 	return NETDEV_TX_OK;
 }
 

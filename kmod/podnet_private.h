@@ -264,12 +264,14 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, u8 proto, __be32 *saddr);
 bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
 		       const struct iphdr *iph, int overhead, int hlen);
-void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why);
+void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
+		enum skb_drop_reason reason);
 struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,
 			       __be32 daddr);
 
 /* receive.c */
-void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why);
+void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
+		enum skb_drop_reason reason);
 void pn_rcv_deliver(struct pn_dev *pn, struct sk_buff *skb);
 void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb, __be32 osaddr,
 		   u8 otos);

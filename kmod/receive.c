@@ -8,6 +8,7 @@
 #include <linux/ip.h>
 #include <net/inet_ecn.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 /**
@@ -15,13 +16,15 @@
  * @pn: the device it was for
  * @skb: the packet
  * @why: the named counter, or PN_STAT_NONE
+ * @reason: what the kfree_skb tracepoint reports
  */
-void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why)
+void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
+		enum skb_drop_reason reason)
 {
 	if (why != PN_STAT_NONE)
 		pn_stats_inc(pn, why);
 	pn_link_inc(pn, PN_LINK_RX_DROPPED);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, reason);
 }
 
 /**
@@ -48,7 +51,7 @@ static bool pn_rcv_ecn_ok(struct pn_dev *pn, struct sk_buff *skb, u8 otos)
 	if (INET_ECN_decapsulate(skb, otos, ip_hdr(skb)->tos) <= 1)
 		return true;
 	pn_link_inc(pn, PN_LINK_RX_FRAME_ERRORS);
-	pn_rx_drop(pn, skb, PN_STAT_NONE);
+	pn_rx_drop(pn, skb, PN_STAT_NONE, SKB_DROP_REASON_IP_TUNNEL_ECN);
 	return false;
 }
 
@@ -73,7 +76,8 @@ void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb, __be32 osaddr,
 
 	n = pn_table_lookup(&pn->table, ip_hdr(skb)->saddr);
 	if (!pn_rcv_src_ok(pn, n, osaddr)) {
-		pn_rx_drop(pn, skb, PN_STAT_SRC_CHECK);
+		pn_rx_drop(pn, skb, PN_STAT_SRC_CHECK,
+			   SKB_DROP_REASON_IP_RPFILTER);
 		return;
 	}
 	if (!pn_rcv_ecn_ok(pn, skb, otos))

@@ -209,6 +209,70 @@ test_injection()
 	log_test "injection: truncated VXLAN, Ethernet, IPv4; inner IPv6 counted"
 }
 
+TRACE=/sys/kernel/tracing
+TRACE_INST=$TRACE/instances/podnet-$$
+
+# drops_start: record the kfree_skb event, which names each drop's reason,
+# in a trace instance of this test's own. Fails when the kernel has no
+# such event.
+drops_start()
+{
+	[ -d $TRACE/events ] || mount -t tracefs tracefs $TRACE 2>/dev/null
+	[ -d $TRACE/events/skb/kfree_skb ] || return 1
+	mkdir $TRACE_INST && echo 1 >$TRACE_INST/events/skb/kfree_skb/enable
+}
+
+drops_stop()
+{
+	echo 0 >$TRACE_INST/events/skb/kfree_skb/enable
+	rmdir $TRACE_INST
+}
+
+# drops REASON: how many packets were dropped for REASON since drops_start.
+drops()
+{
+	grep -c "reason: $1\$" $TRACE_INST/trace
+}
+
+# reason NAME OLD: the drop reason NAME, or OLD on a kernel without NAME.
+reason()
+{
+	if grep -q "\"$1\"" $TRACE/events/skb/kfree_skb/format; then
+		echo "$1"
+	else
+		echo "$2"
+	fi
+}
+
+# The kernel's drop reasons of three packets test_injection counts.
+test_drop_reasons()
+{
+	local hdr vni
+
+	if ! drops_start; then
+		printf "TEST: %-60s [SKIP]\n" "drop reasons: no skb:kfree_skb event"
+		return 0
+	fi
+	hdr=$(reason VXLAN_INVALID_HDR DEV_HDR)
+	vni=$(reason VXLAN_VNI_NOT_FOUND NOT_SPECIFIED)
+	inject "$R" 192.168.0.99 1 0x08 10.244.2.2	# not a peer
+	inject "$N3" 192.168.0.3 1 0x08 10.244.2.2	# a peer, not its subnet
+	inject "$N2" 192.168.0.2 1 0x0c 10.244.2.2	# unknown flag bit
+	inject "$N2" 192.168.0.2 7 0x08 10.244.2.2	# another VNI
+	sleep 0.5
+	[ "$(drops IP_RPFILTER)" -eq 2 ]
+	check_err $? "$(drops IP_RPFILTER) drops for IP_RPFILTER, expected 2"
+	[ "$(drops "$hdr")" -eq 1 ]
+	check_err $? "$(drops "$hdr") drops for $hdr, expected 1"
+	# NOT_SPECIFIED is any kfree_skb(): only a named reason can be counted.
+	if [ "$vni" != NOT_SPECIFIED ]; then
+		[ "$(drops "$vni")" -eq 1 ]
+		check_err $? "$(drops "$vni") drops for $vni, expected 1"
+	fi
+	drops_stop
+	log_test "drop reasons: source check, VXLAN header, VNI"
+}
+
 # Node 3 as flanneld configures the kernel vxlan driver; nodes 1 and 2 on
 # podnet. flannel.1 has its own MAC, which the podnet nodes are told.
 test_flannel_interop()
@@ -254,6 +318,7 @@ test_mesh
 test_wire_format
 test_counters
 test_injection
+test_drop_reasons
 test_pmtu
 test_flannel_interop
 exit $EXIT_STATUS
