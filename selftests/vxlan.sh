@@ -79,9 +79,15 @@ test_wire_format()
 	log_test "wire: UDP 8472, VNI 1, inner MACs from the table"
 }
 
+# link_stat NS rx|tx NAME: a counter of pn0 in NS, as ip -s link shows it.
+link_stat()
+{
+	ns_exec "$1" ip -j -s link show pn0 | jq ".[0].stats64.$2.$3"
+}
+
 test_counters()
 {
-	local out before
+	local out before txd
 
 	before=$(pn_stat "$N1" no_route)
 	ns_exec "$N1" "$PODNET" subnet flush dev pn0 >/dev/null
@@ -119,10 +125,15 @@ test_counters()
 	# Unreachable: a pod address in no subnet, routed into pn0.
 	ns_exec "$N1" ip route add 10.244.0.0/16 via 10.244.0.1 dev pn0 onlink
 	ns_exec "$N1" ip neigh add 10.244.0.1 lladdr 0a:58:0a:f4:00:01 dev pn0 nud permanent
+	txd=$(link_stat "$N1" tx dropped)
 	out=$(ns_exec "$P1" ping -c 3 -i 0.2 -W 1 10.244.9.2 2>&1)
 	check_fail $? "ping to an address in no subnet succeeded"
 	expect_match "$out" "Destination Net Unreachable" "no ICMP unreachable"
 	expect_stat "$N1" no_route $((before + 3))
+	# The host's own IPv6 may be dropped meanwhile: at least these three.
+	out=$(link_stat "$N1" tx dropped)
+	[ "$out" -ge $((txd + 3)) ]
+	check_err $? "ip -s link: tx dropped $out, expected at least $((txd + 3))"
 	log_test "counters: per subnet exact; no route counted and ICMP sent"
 }
 
@@ -148,7 +159,7 @@ inject_raw()
 
 test_injection()
 {
-	local sc bv bh pod_rx
+	local sc bv bh pod_rx rxd
 
 	setup_ns R
 	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
@@ -159,6 +170,7 @@ test_injection()
 	sc=$(pn_stat "$N1" src_check)
 	bv=$(pn_stat "$N1" bad_vni)
 	bh=$(pn_stat "$N1" bad_header)
+	rxd=$(link_stat "$N1" rx dropped)
 	pod_rx=$(pn_pod_echos "$P1")
 
 	inject "$R" 192.168.0.99 1 0x08 10.244.2.2	# not a peer
@@ -170,6 +182,8 @@ test_injection()
 	expect_stat "$N1" src_check $((sc + 2))
 	expect_stat "$N1" bad_vni $((bv + 1))
 	expect_stat "$N1" bad_header $((bh + 1))
+	[ "$(link_stat "$N1" rx dropped)" -eq $((rxd + 4)) ]
+	check_err $? "ip -s link: rx dropped $(link_stat "$N1" rx dropped), expected $((rxd + 4))"
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "an injected packet reached the pod"
 
