@@ -11,6 +11,7 @@
 #include <linux/if_arp.h>
 #include <net/arp.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 /*
@@ -45,7 +46,7 @@ static void pn_arp_answer(struct pn_dev *pn, const u8 *sha, __be32 sip,
 	reply = arp_create(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha, mac,
 			   sha);
 	if (!reply) {
-		DEV_STATS_INC(dev, rx_dropped);
+		pn_link_inc(pn, PN_LINK_RX_DROPPED);
 		return;
 	}
 	skb_reset_mac_header(reply);
@@ -53,7 +54,7 @@ static void pn_arp_answer(struct pn_dev *pn, const u8 *sha, __be32 sip,
 	reply->ip_summed = CHECKSUM_UNNECESSARY;
 	reply->pkt_type = PACKET_HOST;
 	if (netif_rx(reply) == NET_RX_DROP) {
-		DEV_STATS_INC(dev, rx_dropped);
+		pn_link_inc(pn, PN_LINK_RX_DROPPED);
 		return;
 	}
 	pn_stats_inc(pn, PN_STAT_ARP_REPLY);
@@ -74,6 +75,7 @@ static void pn_arp_answer(struct pn_dev *pn, const u8 *sha, __be32 sip,
  */
 __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 {
+	enum skb_drop_reason reason;
 	const struct arphdr *ah;
 	struct pn_subnet *n;
 	enum pn_stat why;
@@ -81,16 +83,19 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	const u8 *sha;
 
 	why = PN_STAT_NOT_IP;
+	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
 	sha = pn_arp_parse(skb, &sip, &tip);
 	if (!sha)
 		goto drop;
 	ah = arp_hdr(skb);
 	why = PN_STAT_BCAST;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!sip || sip == tip)		/* a probe, or gratuitous */
 		goto drop;
 	if (ah->ar_op == htons(ARPOP_REPLY))
 		return tip;
 	why = PN_STAT_NOT_IP;
+	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
 	if (ah->ar_op != htons(ARPOP_REQUEST))
 		goto drop;
 
@@ -100,6 +105,7 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	}
 	n = pn_table_lookup(&pn->table, tip);
 	why = PN_STAT_ARP_MISS;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!n) {
 		pn_nl_miss(pn, tip, PODNET_MISS_ARP);
 		goto drop;
@@ -112,9 +118,7 @@ consumed:
 	return 0;
 
 drop:
-	pn_stats_inc(pn, why);
-	DEV_STATS_INC(pn->dev, tx_dropped);
-	kfree_skb(skb);
+	pn_tx_drop(pn, skb, why, reason);
 	return 0;
 }
 

@@ -40,4 +40,15 @@ static inline struct nlattr **pn_compat_dump_attrs(struct netlink_callback *cb)
 }
 #endif
 
+/*
+ * Drop reasons named after 6.1: before 6.12 each stands for the nearest
+ * one the kernel has, so that a drop keeps a reason everywhere.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#define SKB_DROP_REASON_VXLAN_INVALID_HDR SKB_DROP_REASON_DEV_HDR
+#define SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND SKB_DROP_REASON_NOT_SPECIFIED
+#define SKB_DROP_REASON_NO_TX_TARGET SKB_DROP_REASON_IP_OUTNOROUTES
+#define SKB_DROP_REASON_IP_TUNNEL_ECN SKB_DROP_REASON_NOT_SPECIFIED
+#endif
+
 #endif /* _PODNET_COMPAT_H */

@@ -48,6 +48,17 @@ void pn_stats_inc(struct pn_dev *pn, enum pn_stat stat)
 	put_cpu_ptr(pn->stats);
 }
 
+/* Drops and errors, counted per CPU: no atomic on a path a flood hits. */
+void pn_link_inc(struct pn_dev *pn, enum pn_link_stat stat)
+{
+	struct pn_pcpu_stats *s = get_cpu_ptr(pn->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->link[stat]);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(pn->stats);
+}
+
 u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat)
 {
 	unsigned int start;
@@ -64,6 +75,37 @@ u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat)
 		sum += v;
 	}
 	return sum;
+}
+
+/*
+ * The core's traffic counters, which the tunnel helpers update, and
+ * podnet's per-CPU drop and error counters added to them.
+ */
+static void pn_get_stats64(struct net_device *dev,
+			   struct rtnl_link_stats64 *tot)
+{
+	struct pn_dev *pn = netdev_priv(dev);
+	u64 link[PN_LINK_COUNT] = {};
+	unsigned int start;
+	int cpu, i;
+
+	dev_get_tstats64(dev, tot);
+	for_each_possible_cpu(cpu) {
+		const struct pn_pcpu_stats *s = per_cpu_ptr(pn->stats, cpu);
+		u64 v[PN_LINK_COUNT];
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < PN_LINK_COUNT; i++)
+				v[i] = u64_stats_read(&s->link[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < PN_LINK_COUNT; i++)
+			link[i] += v[i];
+	}
+	tot->rx_dropped += link[PN_LINK_RX_DROPPED];
+	tot->tx_dropped += link[PN_LINK_TX_DROPPED];
+	tot->rx_frame_errors += link[PN_LINK_RX_FRAME_ERRORS];
+	tot->tx_carrier_errors += link[PN_LINK_TX_CARRIER_ERRORS];
 }
 
 static int pn_dev_init(struct net_device *dev)
@@ -198,7 +240,7 @@ static const struct net_device_ops pn_netdev_ops = {
 	.ndo_start_xmit = pn_vxlan_xmit,
 	.ndo_change_mtu = pn_change_mtu,
 	.ndo_get_iflink = pn_get_iflink,
-	.ndo_get_stats64 = dev_get_tstats64,
+	.ndo_get_stats64 = pn_get_stats64,
 	.ndo_set_mac_address = pn_set_mac_address,
 	.ndo_validate_addr = eth_validate_addr,
 };
@@ -211,7 +253,7 @@ static const struct net_device_ops pn_ipip_netdev_ops = {
 	.ndo_start_xmit = pn_ipip_xmit,
 	.ndo_change_mtu = pn_change_mtu,
 	.ndo_get_iflink = pn_get_iflink,
-	.ndo_get_stats64 = dev_get_tstats64,
+	.ndo_get_stats64 = pn_get_stats64,
 };
 
 static void pn_get_drvinfo(struct net_device *dev,
@@ -295,7 +337,9 @@ static void pn_setup(struct net_device *dev)
 		.arpsuppress = true,
 		.max_subnets = PODNET_DEFAULT_MAX_SUBNETS,
 	};
+	/* A budget for miss events, not for log lines: it logs nothing. */
 	ratelimit_state_init(&pn->miss_rs, HZ, 10);
+	ratelimit_set_flags(&pn->miss_rs, RATELIMIT_MSG_ON_RELEASE);
 }
 
 /*

@@ -24,6 +24,7 @@
 #include <net/route.h>
 #include <net/xfrm.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 #define PN_IPIP_PRIO_PEERS	-1
@@ -49,11 +50,21 @@ static struct pn_dev *pn_ipip_find(struct net *net, __be32 saddr,
 	return NULL;
 }
 
+/* Whether the inner header of a decapsulated packet is IPv4 and whole. */
+static bool pn_ipip_hdr_ok(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	return iph->version == 4 && iph->ihl >= 5 &&
+	       ntohs(iph->tot_len) <= skb->len;
+}
+
 /**
  * pn_ipip_rcv - take an IP-in-IP packet from a peer node
  * @skb: the packet, data at the inner IPv4 header, already pulled
  *
- * Called under rcu_read_lock() in softirq context.
+ * Called under rcu_read_lock() in softirq context. A packet from a peer
+ * node goes on to pn_rcv_finish() unless its inner header is bad.
  *
  * Return: 0 when the packet was taken (delivered or dropped), or a
  * negative errno to hand it to the next handler.
@@ -61,10 +72,8 @@ static struct pn_dev *pn_ipip_find(struct net *net, __be32 saddr,
 static int pn_ipip_rcv(struct sk_buff *skb)
 {
 	const struct iphdr *oiph = ip_hdr(skb);
-	const struct iphdr *iph;
-	struct pn_subnet *n;
+	enum skb_drop_reason reason;
 	struct pn_dev *pn;
-	enum pn_stat why;
 	__be32 osaddr;
 	u8 otos;
 
@@ -74,41 +83,27 @@ static int pn_ipip_rcv(struct sk_buff *skb)
 	osaddr = oiph->saddr;
 	otos = oiph->tos;
 
-	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
-		goto drop_uncounted;
-	why = PN_STAT_BAD_HEADER;
+	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
+		pn_rx_drop(pn, skb, PN_STAT_NONE, SKB_DROP_REASON_XFRM_POLICY);
+		return 0;
+	}
+	reason = SKB_DROP_REASON_NOMEM;
 	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP),
 				 !net_eq(pn->net, dev_net(pn->dev))))
 		goto drop;
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
-	iph = ip_hdr(skb);
-	if (iph->version != 4 || iph->ihl < 5 ||
-	    ntohs(iph->tot_len) > skb->len)
-		goto drop;
-
-	n = pn_table_lookup(&pn->table, iph->saddr);
-	why = PN_STAT_SRC_CHECK;
-	if (pn->cfg.srccheck && (!n || n->node != osaddr))
+	reason = SKB_DROP_REASON_IP_INHDR;
+	if (!pn_ipip_hdr_ok(skb))
 		goto drop;
 
 	skb->dev = pn->dev;
 	skb->pkt_type = PACKET_HOST;
-	if (INET_ECN_decapsulate(skb, otos, iph->tos) > 1) {
-		DEV_STATS_INC(pn->dev, rx_frame_errors);
-		goto drop_uncounted;
-	}
-	if (n)
-		pn_subnet_count(n, false, skb->len);
-	dev_sw_netstats_rx_add(pn->dev, skb->len);
-	gro_cells_receive(&pn->gro_cells, skb);
+	pn_rcv_finish(pn, skb, osaddr, otos);
 	return 0;
 
 drop:
-	pn_stats_inc(pn, why);
-drop_uncounted:
-	DEV_STATS_INC(pn->dev, rx_dropped);
-	kfree_skb(skb);
+	pn_rx_drop(pn, skb, PN_STAT_BAD_HEADER, reason);
 	return 0;
 }
 
@@ -156,9 +151,8 @@ static int pn_ipip_rcv_unclaimed(struct sk_buff *skb)
 	}
 	if (!found)
 		return -EINVAL;
-	pn_stats_inc(found, PN_STAT_UNKNOWN_NODE);
-	DEV_STATS_INC(found->dev, rx_dropped);
-	kfree_skb(skb);
+	pn_rx_drop(found, skb, PN_STAT_UNKNOWN_NODE,
+		   SKB_DROP_REASON_NOT_SPECIFIED);
 	return 0;
 }
 
@@ -189,6 +183,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
 	const struct iphdr *iph = ip_hdr(skb);
+	enum skb_drop_reason reason;
 	enum pn_stat why;
 	struct rtable *rt;
 	__be32 saddr;
@@ -198,15 +193,18 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	tos = cfg->tos == 1 ? ipv4_get_dsfield(iph) : cfg->tos;
 	rt = pn_tunnel_route(pn, n, tos, IPPROTO_IPIP, &saddr);
 	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
 	if (IS_ERR(rt)) {
-		DEV_STATS_INC(dev, tx_carrier_errors);
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
 	why = PN_STAT_PMTU;
+	reason = SKB_DROP_REASON_PKT_TOO_BIG;
 	if (pn_tunnel_too_big(skb, rt, iph, PN_IPIP_OVERHEAD, 0))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_NOMEM;
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			 rt->dst.header_len + sizeof(struct iphdr)))
 		goto drop_rt;
@@ -215,6 +213,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
 	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
 
+	reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))
 		goto drop_rt;
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
@@ -227,7 +226,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 drop_rt:
 	ip_rt_put(rt);
 drop:
-	pn_tx_drop(pn, skb, why);
+	pn_tx_drop(pn, skb, why, reason);
 }
 
 /**
@@ -242,31 +241,40 @@ drop:
 netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
+	enum skb_drop_reason reason;
 	struct pn_subnet *n;
 	enum pn_stat why;
 	__be32 daddr;
 
 	why = PN_STAT_NOT_IP;
-	if (skb->protocol != htons(ETH_P_IP) ||
-	    !pskb_network_may_pull(skb, sizeof(struct iphdr)))
+	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
+	if (skb->protocol != htons(ETH_P_IP))
+		goto drop;
+	reason = SKB_DROP_REASON_HDR_TRUNC;
+	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
 		goto drop;
 	daddr = ip_hdr(skb)->daddr;
 	why = PN_STAT_BCAST;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
 		goto drop;
 
 	why = PN_STAT_NO_UNDERLAY;
-	if (unlikely(!netif_carrier_ok(dev)))
+	reason = SKB_DROP_REASON_DEV_READY;
+	if (unlikely(!netif_carrier_ok(dev))) {
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
+	}
 	n = pn_tx_lookup(pn, skb, daddr);
 	why = PN_STAT_NO_ROUTE;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!n)
 		goto drop;
 	pn_ipip_send(pn, skb, n);
 	return NETDEV_TX_OK;
 
 drop:
-	pn_tx_drop(pn, skb, why);
+	pn_tx_drop(pn, skb, why, reason);
 	return NETDEV_TX_OK;
 }
 

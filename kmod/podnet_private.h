@@ -72,11 +72,23 @@ enum pn_stat {
 	PN_STAT_BCAST,
 	PN_STAT_UNKNOWN_NODE,
 	PN_STAT_NO_UNDERLAY,
-	PN_STAT_COUNT
+	PN_STAT_COUNT,
+	/* A drop that no named counter explains. */
+	PN_STAT_NONE = PN_STAT_COUNT
+};
+
+/* The counters podnet adds to the device's struct rtnl_link_stats64. */
+enum pn_link_stat {
+	PN_LINK_RX_DROPPED,
+	PN_LINK_TX_DROPPED,
+	PN_LINK_RX_FRAME_ERRORS,
+	PN_LINK_TX_CARRIER_ERRORS,
+	PN_LINK_COUNT
 };
 
 struct pn_pcpu_stats {
 	u64_stats_t count[PN_STAT_COUNT];
+	u64_stats_t link[PN_LINK_COUNT];
 	struct u64_stats_sync syncp;
 };
 
@@ -247,6 +259,7 @@ void pn_device_uninit(void);
 void pn_net_exit_rtnl(struct list_head *net_list, struct list_head *kill);
 bool pn_is_podnet(const struct net_device *dev);
 void pn_stats_inc(struct pn_dev *pn, enum pn_stat stat);
+void pn_link_inc(struct pn_dev *pn, enum pn_link_stat stat);
 u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat);
 extern const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN];
 
@@ -261,9 +274,17 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, u8 proto, __be32 *saddr);
 bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
 		       const struct iphdr *iph, int overhead, int hlen);
-void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why);
+void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
+		enum skb_drop_reason reason);
 struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,
 			       __be32 daddr);
+
+/* receive.c */
+void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
+		enum skb_drop_reason reason);
+void pn_rcv_deliver(struct pn_dev *pn, struct sk_buff *skb);
+void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb, __be32 osaddr,
+		   u8 otos);
 
 /* netlink.c */
 int pn_genl_init(void);

@@ -162,12 +162,14 @@ bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
  * @pn: the device
  * @skb: the packet
  * @why: the named counter
+ * @reason: what the kfree_skb tracepoint reports
  */
-void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why)
+void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
+		enum skb_drop_reason reason)
 {
 	pn_stats_inc(pn, why);
-	DEV_STATS_INC(pn->dev, tx_dropped);
-	kfree_skb(skb);
+	pn_link_inc(pn, PN_LINK_TX_DROPPED);
+	kfree_skb_reason(skb, reason);
 }
 
 /**

@@ -17,6 +17,7 @@
 #include <net/udp_tunnel.h>
 #include <net/vxlan.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 /* Room for the outer IPv4, UDP and VXLAN headers in front of the frame. */
@@ -38,38 +39,43 @@ static struct pn_dev *pn_sock_dev(struct pn_sock *ps, u32 vni)
  * @skb: the packet, data at the UDP header
  *
  * Called under rcu_read_lock() in softirq context. Packets with unexpected
- * flags, for another VNI, that carry anything but IPv4, or that fail the
- * source check are dropped and counted on the device.
+ * flags, for another VNI, or that carry anything but IPv4 or ARP are
+ * dropped and counted on the device; the rest go on to pn_rcv_finish(),
+ * ARP to the host when pn_arp_rcv_ok() lets it.
  *
  * Return: 0, the packet is consumed.
  */
 static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct pn_sock *ps = rcu_dereference_sk_user_data(sk);
+	enum skb_drop_reason reason;
 	struct pn_dev *pn = NULL;
-	const struct iphdr *iph;
 	struct vxlanhdr *vh;
-	struct pn_subnet *n;
 	enum pn_stat why;
 	__be32 osaddr;
 	u8 otos;
 
+	reason = SKB_DROP_REASON_DEV_READY;
 	if (!ps)
 		goto free;
 	why = PN_STAT_BAD_HEADER;
+	reason = SKB_DROP_REASON_HDR_TRUNC;
 	if (!pskb_may_pull(skb, VXLAN_HLEN))
 		goto drop;
 	vh = (struct vxlanhdr *)(udp_hdr(skb) + 1);
 	pn = pn_sock_dev(ps, be32_to_cpu(vh->vx_vni) >> 8);
+	reason = SKB_DROP_REASON_VXLAN_INVALID_HDR;
 	if (vh->vx_flags != VXLAN_HF_VNI || (vh->vx_vni & ~VXLAN_VNI_MASK))
 		goto drop;
 	why = PN_STAT_BAD_VNI;
+	reason = SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND;
 	if (!pn)
 		goto drop;
 
 	osaddr = ip_hdr(skb)->saddr;
 	otos = ip_hdr(skb)->tos;
 	why = PN_STAT_BAD_HEADER;
+	reason = SKB_DROP_REASON_HDR_TRUNC;
 	if (iptunnel_pull_header(skb, VXLAN_HLEN, htons(ETH_P_TEB),
 				 !net_eq(pn->net, dev_net(pn->dev))) ||
 	    !pskb_may_pull(skb, ETH_HLEN))
@@ -79,50 +85,38 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	skb->protocol = eth_type_trans(skb, pn->dev);
 	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	skb_reset_network_header(skb);
-	why = PN_STAT_SRC_CHECK;
-	if (skb->protocol == htons(ETH_P_ARP) &&
-	    pn_arp_rcv_ok(pn, skb, osaddr))
-		goto deliver;
-	if (skb->protocol == htons(ETH_P_ARP))
-		goto drop;
+	if (skb->protocol == htons(ETH_P_ARP)) {
+		why = PN_STAT_SRC_CHECK;
+		reason = SKB_DROP_REASON_IP_RPFILTER;
+		if (!pn_arp_rcv_ok(pn, skb, osaddr))
+			goto drop;
+		pn_rcv_deliver(pn, skb);
+		return 0;
+	}
 	why = PN_STAT_NOT_IP;
+	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
 	if (skb->protocol != htons(ETH_P_IP))
 		goto drop;
 	why = PN_STAT_BAD_HEADER;
+	reason = SKB_DROP_REASON_HDR_TRUNC;
 	if (!pskb_may_pull(skb, sizeof(struct iphdr)))
 		goto drop;
-	iph = ip_hdr(skb);
 
 	/* The table, not the inner MAC address, says whom a frame is for. */
 	if (skb->pkt_type == PACKET_OTHERHOST)
 		skb->pkt_type = PACKET_HOST;
-
-	n = pn_table_lookup(&pn->table, iph->saddr);
-	why = PN_STAT_SRC_CHECK;
-	if (pn->cfg.srccheck && (!n || n->node != osaddr))
-		goto drop;
-	if (INET_ECN_decapsulate(skb, otos, iph->tos) > 1) {
-		DEV_STATS_INC(pn->dev, rx_frame_errors);
-		goto drop_uncounted;
-	}
-
-	if (n)
-		pn_subnet_count(n, false, skb->len);
-deliver:
-	dev_sw_netstats_rx_add(pn->dev, skb->len);
-	gro_cells_receive(&pn->gro_cells, skb);
+	pn_rcv_finish(pn, skb, osaddr, otos);
 	return 0;
 
 drop:
 	if (!pn)
 		pn = list_first_or_null_rcu(&ps->devs, struct pn_dev, rx_list);
-	if (!pn)
-		goto free;
-	pn_stats_inc(pn, why);
-drop_uncounted:
-	DEV_STATS_INC(pn->dev, rx_dropped);
+	if (pn) {
+		pn_rx_drop(pn, skb, why, reason);
+		return 0;
+	}
 free:
-	kfree_skb(skb);
+	kfree_skb_reason(skb, reason);
 	return 0;
 }
 
@@ -173,6 +167,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
 	const struct iphdr *iph = NULL;
+	enum skb_drop_reason reason;
 	__be16 sport, df = 0;
 	struct vxlanhdr *vh;
 	struct pn_sock *ps;
@@ -186,21 +181,25 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	if (skb->protocol == htons(ETH_P_IP))
 		iph = ip_hdr(skb);
 	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_DEV_READY;
 	ps = rcu_dereference_bh(pn->sock);
 	if (!ps)
 		goto drop;
 
 	tos = cfg->tos == 1 ? ip_tunnel_get_dsfield(iph, skb) : cfg->tos;
 	rt = pn_tunnel_route(pn, n, tos, IPPROTO_UDP, &saddr);
+	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
 	if (IS_ERR(rt)) {
-		DEV_STATS_INC(dev, tx_carrier_errors);
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
 	why = PN_STAT_PMTU;
+	reason = SKB_DROP_REASON_PKT_TOO_BIG;
 	if (iph && pn_tunnel_too_big(skb, rt, iph, PN_VXLAN_OVERHEAD, ETH_HLEN))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_NOMEM;
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
 			 rt->dst.header_len + PN_VXLAN_PUSH))
 		goto drop_rt;
@@ -217,6 +216,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
 	len = skb->len - ETH_HLEN;
 
+	reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	if (iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL))
 		goto drop_rt;
 	vh = __skb_push(skb, sizeof(*vh));
@@ -233,7 +233,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 drop_rt:
 	ip_rt_put(rt);
 drop:
-	pn_tx_drop(pn, skb, why);
+	pn_tx_drop(pn, skb, why, reason);
 }
 
 /**
@@ -251,6 +251,7 @@ drop:
 netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
+	enum skb_drop_reason reason;
 	struct pn_subnet *n;
 	enum pn_stat why;
 	__be32 daddr;
@@ -261,27 +262,35 @@ netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 			return NETDEV_TX_OK;
 	} else {
 		why = PN_STAT_NOT_IP;
-		if (skb->protocol != htons(ETH_P_IP) ||
-		    !pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		reason = SKB_DROP_REASON_UNHANDLED_PROTO;
+		if (skb->protocol != htons(ETH_P_IP))
+			goto drop;
+		reason = SKB_DROP_REASON_HDR_TRUNC;
+		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
 			goto drop;
 		why = PN_STAT_BCAST;
+		reason = SKB_DROP_REASON_NO_TX_TARGET;
 		if (is_multicast_ether_addr(eth_hdr(skb)->h_dest))
 			goto drop;
 		daddr = ip_hdr(skb)->daddr;
 	}
 
 	why = PN_STAT_NO_UNDERLAY;
-	if (unlikely(!netif_carrier_ok(dev)))
+	reason = SKB_DROP_REASON_DEV_READY;
+	if (unlikely(!netif_carrier_ok(dev))) {
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
+	}
 	n = pn_tx_lookup(pn, skb, daddr);
 	why = PN_STAT_NO_ROUTE;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!n)
 		goto drop;
 	pn_vxlan_send(pn, skb, n);
 	return NETDEV_TX_OK;
 
 drop:
-	pn_tx_drop(pn, skb, why);
+	pn_tx_drop(pn, skb, why, reason);
 	return NETDEV_TX_OK;
 }
 

@@ -125,6 +125,47 @@ test_miss()
 	log_test "misses: ICMP unreachable, one event per window, ARP misses"
 }
 
+# podnet's lines in the kernel log that say a rate limit hid some calls.
+pn_suppressed()
+{
+	dmesg | grep -cE "pn_[a-z0-9_]+: [0-9]+ callbacks suppressed"
+}
+
+# A burst of misses for 200 addresses: some are announced, not all, and
+# the budget that holds the rest back writes nothing to the kernel log.
+# A miss after the budget's window has passed is announced again.
+test_miss_burst()
+{
+	local before out mpid n
+
+	before=$(pn_suppressed)
+	ip netns exec "$N1" stdbuf -oL "$PODNET" monitor dev pn0 \
+		>"$TMP/burst" 2>&1 &
+	mpid=$!
+	sleep 1
+	ns_exec "$P1" python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(1, 201):
+    s.sendto(b"x", ("10.244.10.%d" % i, 9))
+PY
+	# The budget is ten a second; the next second has room again.
+	sleep 1.5
+	ns_exec "$P1" ping -c 1 -W 1 10.244.11.1 >/dev/null 2>&1
+	sleep 1
+	kill "$mpid"
+	wait "$mpid"
+	n=$(grep -c "^miss ip 10\.244\.10\." "$TMP/burst")
+	[ "$n" -gt 0 ] && [ "$n" -lt 200 ]
+	check_err $? "$n miss events for a burst of 200 addresses"
+	grep -q "^miss ip 10\.244\.11\.1 dev pn0$" "$TMP/burst"
+	check_err $? "no miss event after the burst: $(tail -3 "$TMP/burst")"
+	out=$(pn_suppressed)
+	[ "$out" -eq "$before" ]
+	check_err $? "the kernel log gained $((out - before)) \"callbacks suppressed\" lines: $(dmesg | grep "callbacks suppressed" | tail -2)"
+	log_test "miss burst: some events, then more, and nothing in the kernel log"
+}
+
 test_broadcast_dropped()
 {
 	local before out
@@ -291,6 +332,7 @@ PY
 test_aggregate_route
 test_gateway
 test_miss
+test_miss_burst
 test_broadcast_dropped
 test_replace_follows
 test_arpsuppress_off

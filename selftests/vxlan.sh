@@ -79,9 +79,15 @@ test_wire_format()
 	log_test "wire: UDP 8472, VNI 1, inner MACs from the table"
 }
 
+# link_stat NS rx|tx NAME: a counter of pn0 in NS, as ip -s link shows it.
+link_stat()
+{
+	ns_exec "$1" ip -j -s link show pn0 | jq ".[0].stats64.$2.$3"
+}
+
 test_counters()
 {
-	local out before
+	local out before txd
 
 	before=$(pn_stat "$N1" no_route)
 	ns_exec "$N1" "$PODNET" subnet flush dev pn0 >/dev/null
@@ -119,10 +125,15 @@ test_counters()
 	# Unreachable: a pod address in no subnet, routed into pn0.
 	ns_exec "$N1" ip route add 10.244.0.0/16 via 10.244.0.1 dev pn0 onlink
 	ns_exec "$N1" ip neigh add 10.244.0.1 lladdr 0a:58:0a:f4:00:01 dev pn0 nud permanent
+	txd=$(link_stat "$N1" tx dropped)
 	out=$(ns_exec "$P1" ping -c 3 -i 0.2 -W 1 10.244.9.2 2>&1)
 	check_fail $? "ping to an address in no subnet succeeded"
 	expect_match "$out" "Destination Net Unreachable" "no ICMP unreachable"
 	expect_stat "$N1" no_route $((before + 3))
+	# The host's own IPv6 may be dropped meanwhile: at least these three.
+	out=$(link_stat "$N1" tx dropped)
+	[ "$out" -ge $((txd + 3)) ]
+	check_err $? "ip -s link: tx dropped $out, expected at least $((txd + 3))"
 	log_test "counters: per subnet exact; no route counted and ICMP sent"
 }
 
@@ -148,7 +159,7 @@ inject_raw()
 
 test_injection()
 {
-	local sc bv bh pod_rx
+	local sc bv bh pod_rx rxd
 
 	setup_ns R
 	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
@@ -159,6 +170,7 @@ test_injection()
 	sc=$(pn_stat "$N1" src_check)
 	bv=$(pn_stat "$N1" bad_vni)
 	bh=$(pn_stat "$N1" bad_header)
+	rxd=$(link_stat "$N1" rx dropped)
 	pod_rx=$(pn_pod_echos "$P1")
 
 	inject "$R" 192.168.0.99 1 0x08 10.244.2.2	# not a peer
@@ -170,6 +182,8 @@ test_injection()
 	expect_stat "$N1" src_check $((sc + 2))
 	expect_stat "$N1" bad_vni $((bv + 1))
 	expect_stat "$N1" bad_header $((bh + 1))
+	[ "$(link_stat "$N1" rx dropped)" -eq $((rxd + 4)) ]
+	check_err $? "ip -s link: rx dropped $(link_stat "$N1" rx dropped), expected $((rxd + 4))"
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "an injected packet reached the pod"
 
@@ -207,6 +221,70 @@ test_injection()
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "a malformed packet reached the pod"
 	log_test "injection: truncated VXLAN, Ethernet, IPv4; inner IPv6 counted"
+}
+
+TRACE=/sys/kernel/tracing
+TRACE_INST=$TRACE/instances/podnet-$$
+
+# drops_start: record the kfree_skb event, which names each drop's reason,
+# in a trace instance of this test's own. Fails when the kernel has no
+# such event.
+drops_start()
+{
+	[ -d $TRACE/events ] || mount -t tracefs tracefs $TRACE 2>/dev/null
+	[ -d $TRACE/events/skb/kfree_skb ] || return 1
+	mkdir $TRACE_INST && echo 1 >$TRACE_INST/events/skb/kfree_skb/enable
+}
+
+drops_stop()
+{
+	echo 0 >$TRACE_INST/events/skb/kfree_skb/enable
+	rmdir $TRACE_INST
+}
+
+# drops REASON: how many packets were dropped for REASON since drops_start.
+drops()
+{
+	grep -c "reason: $1\$" $TRACE_INST/trace
+}
+
+# reason NAME OLD: the drop reason NAME, or OLD on a kernel without NAME.
+reason()
+{
+	if grep -q "\"$1\"" $TRACE/events/skb/kfree_skb/format; then
+		echo "$1"
+	else
+		echo "$2"
+	fi
+}
+
+# The kernel's drop reasons of three packets test_injection counts.
+test_drop_reasons()
+{
+	local hdr vni
+
+	if ! drops_start; then
+		printf "TEST: %-60s [SKIP]\n" "drop reasons: no skb:kfree_skb event"
+		return 0
+	fi
+	hdr=$(reason VXLAN_INVALID_HDR DEV_HDR)
+	vni=$(reason VXLAN_VNI_NOT_FOUND NOT_SPECIFIED)
+	inject "$R" 192.168.0.99 1 0x08 10.244.2.2	# not a peer
+	inject "$N3" 192.168.0.3 1 0x08 10.244.2.2	# a peer, not its subnet
+	inject "$N2" 192.168.0.2 1 0x0c 10.244.2.2	# unknown flag bit
+	inject "$N2" 192.168.0.2 7 0x08 10.244.2.2	# another VNI
+	sleep 0.5
+	[ "$(drops IP_RPFILTER)" -eq 2 ]
+	check_err $? "$(drops IP_RPFILTER) drops for IP_RPFILTER, expected 2"
+	[ "$(drops "$hdr")" -eq 1 ]
+	check_err $? "$(drops "$hdr") drops for $hdr, expected 1"
+	# NOT_SPECIFIED is any kfree_skb(): only a named reason can be counted.
+	if [ "$vni" != NOT_SPECIFIED ]; then
+		[ "$(drops "$vni")" -eq 1 ]
+		check_err $? "$(drops "$vni") drops for $vni, expected 1"
+	fi
+	drops_stop
+	log_test "drop reasons: source check, VXLAN header, VNI"
 }
 
 # Node 3 as flanneld configures the kernel vxlan driver; nodes 1 and 2 on
@@ -254,6 +332,7 @@ test_mesh
 test_wire_format
 test_counters
 test_injection
+test_drop_reasons
 test_pmtu
 test_flannel_interop
 exit $EXIT_STATUS
