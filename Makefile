@@ -8,7 +8,7 @@
 #   make profile      perf profiles of make bench's data paths
 #   make sparse       sparse (C=2) over the module
 #   make checkpatch   checkpatch.pl --strict over kmod/ and uapi/
-#   make install      install the module and the tool
+#   make install      install the module (then: modprobe podnet) and the tool
 #
 # KDIR=dir builds against another kernel tree, DEBUG=1 adds the module's
 # load-time self-tests, KERNEL=debug runs the guest on the debug kernel,
@@ -139,8 +139,21 @@ checkpatch:
 	@$(DEPS) lint
 	@selftests/vm/checkpatch.sh $(wildcard kmod/*.[ch]) uapi/linux/podnet.h
 
+# The module goes to /lib/modules/<release>/extra/kmod (INSTALL_MOD_PATH
+# prefixes that) and depmod indexes it there, so that modprobe podnet loads
+# the tunnel modules it needs first; kbuild itself skips depmod without the
+# kernel's System.map, which kernel headers lack. Without the kernel's
+# signing certificate the module is installed unsigned, as sign-file would
+# fail anyway.
 install: all
-	$(MAKE) $(KBUILD_ARGS) modules_install
+	@$(MAKE) --no-print-directory -f Makefile install-build \
+		KDIR="$(or $(KDIR),$$(selftests/vm/kdir.sh))"
+
+install-build:
+	$(MAKE) $(KBUILD_ARGS) modules_install \
+		$(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=)
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
+		"$$(KDIR=$(KDIR) selftests/vm/kdir.sh --release)"
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
 
 clean:
@@ -149,4 +162,4 @@ clean:
 	rm -rf .vm .sparse.log
 
 .PHONY: all deps-build module module-build tool check demo vm bench profile sparse \
-	checkpatch install clean debug-kernel debug-module
+	checkpatch install install-build clean debug-kernel debug-module

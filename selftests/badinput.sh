@@ -13,6 +13,13 @@ ip -n "$A" link add pn0 type podnet
 pn() { ns_exec "$A" "$PODNET" "$@"; }
 pnl() { ns_exec "$A" python3 "$SELFTESTS/pnl.py" "$@"; }
 
+# What the unprivileged user runs, copied where it can read it: the
+# checkout may be in a directory that only root may enter.
+TMP=$(mktemp -d)
+trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
+chmod 755 "$TMP"
+cp "$SELFTESTS/pnl.py" "$PODNET" "$TMP/" || exit 1
+
 pn subnet add 10.244.1.0/24 via 192.168.0.1 dev pn0
 pn subnet add 10.244.2.0/24 via 192.168.0.2 dev pn0
 BEFORE=$(pn subnet show dev pn0)
@@ -190,7 +197,7 @@ denied()
 	local who=$1 out
 
 	shift
-	out=$(as "$who" python3 "$SELFTESTS/pnl.py" "$@" 2>&1)
+	out=$(as "$who" python3 "$TMP/pnl.py" "$@" 2>&1)
 	expect_match "$out" "^error EPERM" "$who: $*"
 }
 
@@ -200,7 +207,7 @@ allowed()
 	local who=$1 out
 
 	shift
-	out=$(as "$who" python3 "$SELFTESTS/pnl.py" "$@" 2>&1)
+	out=$(as "$who" python3 "$TMP/pnl.py" "$@" 2>&1)
 	expect_match "$out" "^ok" "$who: $*"
 }
 
@@ -220,11 +227,11 @@ test_permissions()
 		allowed $who get dump ifname=str:pn0
 		allowed $who getdev "" ifname=str:pn0
 		allowed $who getdev dump
-		out=$(as $who "$PODNET" subnet add 10.244.5.0/24 via 192.168.0.5 dev pn0 2>&1)
+		out=$(as $who "$TMP/podnet" subnet add 10.244.5.0/24 via 192.168.0.5 dev pn0 2>&1)
 		[ $? -eq 2 ]
 		check_err $? "$who: podnet subnet add did not exit 2"
 		expect_match "$out" "Operation not permitted" "$who: the tool's add"
-		out=$(as $who "$PODNET" subnet show dev pn0)
+		out=$(as $who "$TMP/podnet" subnet show dev pn0)
 		[ "$out" = "$BEFORE" ]
 		check_err $? "$who: podnet subnet show does not show the table"
 	done

@@ -109,6 +109,15 @@ kmemleak_verdict()
 	fi
 }
 
+# The guest has /tmp, /run and /var of its own: of the host's, it sees only
+# what is inside the checkout.
+case ${PODNET_KO:-} in
+"$top"/*) ;;
+/tmp/*|/run/*|/var/*)
+	echo "check.sh: the guest cannot see PODNET_KO=$PODNET_KO; put it in the checkout" >&2
+	exit 2 ;;
+esac
+
 leakcheck=0
 has_kmemleak && leakcheck=1
 rm -f "$out/kmemleak" "$out/kmemleak.err"

@@ -3,7 +3,10 @@
 #
 # Boot a QEMU guest from a distribution (or the debug) kernel with the host's
 # root filesystem shared read-only over 9p, run one command in it, and judge
-# the run by the command's exit status and by the guest's kernel log.
+# the run by the command's exit status and by the guest's kernel log. The
+# checkout is shared read-only too, and mounted at its own path when the
+# root share does not show it (under /tmp, /run or /var, which the guest
+# has as its own), so that it works from wherever it lives.
 #
 #   run.sh [-i] [-t SECONDS] [-o OUTDIR] -- COMMAND...
 #
@@ -92,6 +95,7 @@ boot() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	printf '%s\n' "$@" >"$dir/cmd"
+	printf '%s\n' "$top" >"$dir/top"
 	append="console=ttyS0 panic=-1 oops=panic loglevel=7 nokaslr"
 	append="$append net.ifnames=0 init=/init"
 	if [ "$accel" = kvm ]; then
@@ -116,6 +120,8 @@ boot() {
 		-kernel "$KIMG" -initrd "$initrd" -append "$append" \
 		-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
+		-fsdev local,id=t,path="$top",security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=t,mount_tag=checkout \
 		-fsdev local,id=o,path="$dir",security_model=none,multidevs=remap \
 		-device virtio-9p-pci,fsdev=o,mount_tag=results \
 		$serial </dev/null

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make install puts the module where modprobe finds it and indexes it, so
+# that "modprobe podnet" loads the tunnel modules podnet needs first, and
+# installs the tool and its manual page. make install runs in a mount
+# namespace of its own, over copy-on-write views of the checkout and of
+# the kernel's module directory, so that nothing else sees what it writes.
+
+source "$(dirname "$0")/lib.sh"
+
+KVER=$(uname -r)
+MODDIR=/lib/modules/$KVER
+DEPS="tunnel4 udp_tunnel ip6_udp_tunnel"
+TMP=$(mktemp -d)
+trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
+
+if [ "$(KDIR='' "$SELFTESTS/vm/kdir.sh" --release)" != "$KVER" ]; then
+	echo "SKIP: make install builds for another kernel than the guest's"
+	exit $ksft_skip
+fi
+
+# Unload podnet and what it needs (a dependency that something else holds
+# stays loaded), run make install in a mount namespace of its own, and keep
+# what modprobe says there in $TMP.
+pn_unload
+modprobe -r -q $DEPS
+unshare -m bash -c '
+	top=$1 moddir=$2 tmp=$3
+	mkdir -p "$tmp"/top/u "$tmp"/top/w "$tmp"/mod/u "$tmp"/mod/w
+	mount -t overlay overlay -o "lowerdir=$top,upperdir=$tmp/top/u,workdir=$tmp/top/w" "$top" &&
+	mount -t overlay overlay -o "lowerdir=$moddir,upperdir=$tmp/mod/u,workdir=$tmp/mod/w" "$moddir" ||
+		exit 1
+	# The guest has a /var of its own: dpkg there knows no packages.
+	make -s -C "$top" install DEBUG=1 DEPS=true PREFIX="$tmp/usr" \
+		>"$tmp/make.log" 2>&1
+	echo $? >"$tmp/make.rc"
+	modprobe --show-depends podnet >"$tmp/deps" 2>&1
+	modprobe podnet >"$tmp/modprobe" 2>&1
+	echo $? >"$tmp/modprobe.rc"' install "$TOP" "$MODDIR" "$TMP"
+check_err $? "cannot lay an overlay over $TOP and $MODDIR"
+[ "$(cat "$TMP/make.rc" 2>/dev/null)" = 0 ]
+check_err $? "make install failed: $(tail -n 5 "$TMP/make.log" 2>/dev/null)"
+out=$(cat "$TMP/deps" 2>/dev/null)
+expect_match "$out" "^insmod $MODDIR/extra/kmod/podnet\.ko" \
+	"modprobe --show-depends podnet"
+for dep in $DEPS; do
+	expect_match "$out" "/$dep\.ko" "modprobe does not know podnet needs $dep"
+done
+"$TMP/usr/sbin/podnet" help >/dev/null 2>&1
+check_err $? "the installed tool does not run"
+[ -f "$TMP/usr/share/man/man8/podnet.8" ]
+check_err $? "no podnet.8 under $TMP/usr/share/man/man8"
+log_test "make install: modprobe finds podnet and what it needs"
+
+[ "$(cat "$TMP/modprobe.rc" 2>/dev/null)" = 0 ]
+check_err $? "modprobe podnet failed: $(cat "$TMP/modprobe" 2>/dev/null)"
+for dep in $DEPS podnet; do
+	[ -d "/sys/module/$dep" ]
+	check_err $? "$dep not loaded by modprobe podnet"
+done
+pn_unload
+pn_load
+check_err $? "loading the build tree's module again failed"
+log_test "make install: modprobe podnet loads it with what it needs"
+
+exit $EXIT_STATUS
