@@ -70,13 +70,22 @@ static int pn_dev_init(struct net_device *dev)
 	struct pn_dev *pn = netdev_priv(dev);
 	int ret;
 
+	ret = pn_table_init(&pn->table);
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
 	pn->stats = netdev_alloc_pcpu_stats(struct pn_pcpu_stats);
 	if (!pn->stats)
-		return -ENOMEM;
-
+		goto err_table;
 	ret = gro_cells_init(&pn->gro_cells, dev);
 	if (ret)
-		free_percpu(pn->stats);
+		goto err_stats;
+	return 0;
+
+err_stats:
+	free_percpu(pn->stats);
+err_table:
+	pn_table_destroy(&pn->table);
 	return ret;
 }
 
@@ -87,9 +96,6 @@ static void pn_dev_uninit(struct net_device *dev)
 	mutex_lock(&pn->table.lock);
 	pn->table.dead = true;
 	pn_table_flush(&pn->table);
-	mutex_lock(&pn->nodes.lock);
-	pn_table_flush(&pn->nodes);
-	mutex_unlock(&pn->nodes.lock);
 	mutex_unlock(&pn->table.lock);
 	gro_cells_destroy(&pn->gro_cells);
 }
@@ -100,6 +106,7 @@ static void pn_dev_free(struct net_device *dev)
 	struct pn_dev *pn = netdev_priv(dev);
 
 	free_percpu(pn->stats);
+	pn_table_destroy(&pn->table);
 }
 
 static int pn_open(struct net_device *dev)
@@ -219,8 +226,6 @@ static void pn_setup(struct net_device *dev)
 	pn->dev = dev;
 	INIT_LIST_HEAD(&pn->list);
 	INIT_LIST_HEAD(&pn->rx_list);
-	pn_table_init(&pn->table);
-	pn_nodes_init(&pn->nodes);
 	pn->cfg = (struct pn_cfg) {
 		.mode = PODNET_MODE_VXLAN,
 		.vni = PODNET_DEFAULT_VNI,

@@ -41,7 +41,7 @@ static struct pn_dev *pn_ipip_find(struct net *net, __be32 saddr,
 	list_for_each_entry_rcu(pn, &pnn->ipip_devs, rx_list) {
 		if (pn->cfg.local && pn->cfg.local != daddr)
 			continue;
-		if (pn_table_lookup(&pn->nodes, saddr))
+		if (pn_peer_lookup(&pn->table, saddr))
 			return pn;
 	}
 	return NULL;
@@ -87,7 +87,7 @@ static int pn_ipip_rcv(struct sk_buff *skb)
 
 	n = pn_table_lookup(&pn->table, iph->saddr);
 	why = PN_STAT_SRC_CHECK;
-	if (pn->cfg.srccheck && (!n || n->node != osaddr))
+	if (pn->cfg.srccheck && (!n || n->peer->addr != osaddr))
 		goto drop;
 
 	skb->dev = pn->dev;
@@ -218,7 +218,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
 
 	pn_subnet_count(n, true, skb->len);
-	iptunnel_xmit(NULL, rt, skb, saddr, n->node, IPPROTO_IPIP, tos, ttl,
+	iptunnel_xmit(NULL, rt, skb, saddr, n->peer->addr, IPPROTO_IPIP, tos, ttl,
 		      df, !net_eq(pn->net, dev_net(dev)));
 	return;
 

@@ -111,7 +111,7 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 	fl4.flowi4_oif = pn->cfg.link;
 	fl4.flowi4_tos = RT_TOS(tos);
 	fl4.flowi4_proto = proto;
-	fl4.daddr = n->node;
+	fl4.daddr = n->peer->addr;
 	fl4.saddr = pn->cfg.local;
 	if (proto == IPPROTO_UDP)
 		fl4.fl4_dport = pn->cfg.port;

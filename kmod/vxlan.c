@@ -99,7 +99,7 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 
 	n = pn_table_lookup(&pn->table, iph->saddr);
 	why = PN_STAT_SRC_CHECK;
-	if (pn->cfg.srccheck && (!n || n->node != osaddr))
+	if (pn->cfg.srccheck && (!n || n->peer->addr != osaddr))
 		goto drop;
 	if (INET_ECN_decapsulate(skb, otos, iph->tos) > 1) {
 		DEV_STATS_INC(pn->dev, rx_frame_errors);
@@ -225,7 +225,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 
 	pn_subnet_count(n, true, len);
-	udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr, n->node, tos, ttl,
+	udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr, n->peer->addr, tos, ttl,
 			    df, sport, cfg->port,
 			    !net_eq(pn->net, dev_net(dev)), true);
 	return;
