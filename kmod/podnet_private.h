@@ -91,16 +91,19 @@ struct pn_subnet_stats {
  * @addr: the node's underlay address
  * @refs: the number of subnets in the table that the node owns; under the
  *	table's lock
+ * @dst_cache: the outer route to @addr
  * @rcu: for freeing after readers are gone
  *
- * A peer is made when the first subnet of its node is added and freed when
- * the last one goes. Looking it up by address tells whether an outer
- * source is a known node.
+ * A peer is made, with its route cache, in process context when the first
+ * subnet of its node is added, and freed when the last one goes: a node
+ * that owns several subnets has one route cache. Looking a peer up by
+ * address tells whether an outer source is a known node.
  */
 struct pn_peer {
 	struct rhash_head hnode;
 	__be32 addr;
 	u32 refs;
+	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };
 
@@ -108,10 +111,8 @@ struct pn_peer {
  * struct pn_subnet - what a subnet of the table carries
  * @peer: the node that owns it
  * @stats: per-CPU traffic counters, made when first needed
- * @dst_cache: the outer route to @peer, made when first needed
  * @lladdr: the owning node's VTEP MAC address
  * @lladdr_derived: @lladdr was derived from the node's address
- * @no_cache: there was no memory for @dst_cache
  *
  * A subnet belongs to the trie node that holds it and is freed with it;
  * a changed subnet comes with a new trie node. A subnet that never carries
@@ -120,10 +121,8 @@ struct pn_peer {
 struct pn_subnet {
 	struct pn_peer *peer;
 	struct pn_subnet_stats __percpu *stats;
-	struct dst_cache dst_cache;
 	u8 lladdr[ETH_ALEN];
 	bool lladdr_derived;
-	bool no_cache;
 };
 
 /**

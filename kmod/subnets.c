@@ -68,7 +68,7 @@ struct pn_trie_node *pn_trie_node_alloc(bool subnet)
 	tn = kmem_cache_zalloc(pn_trie_cache, GFP_KERNEL);
 	if (!tn || !subnet)
 		return tn;
-	/* Counters and route cache wait for the first packet: see tunnel.c. */
+	/* Counters wait for the first packet: see tunnel.c. */
 	tn->subnet = kmem_cache_zalloc(pn_subnet_cache, GFP_KERNEL);
 	if (!tn->subnet) {
 		kmem_cache_free(pn_trie_cache, tn);
@@ -86,7 +86,6 @@ void pn_trie_node_free(struct pn_trie_node *tn)
 		return;
 	n = tn->subnet;
 	if (n) {
-		dst_cache_destroy(&n->dst_cache);
 		free_percpu(n->stats);
 		kmem_cache_free(pn_subnet_cache, n);
 	}
@@ -103,9 +102,15 @@ static void pn_trie_node_retire(struct pn_trie_node *tn)
 	call_rcu(&tn->rcu, pn_trie_node_free_rcu);
 }
 
+static void pn_peer_free(struct pn_peer *p)
+{
+	dst_cache_destroy(&p->dst_cache);
+	kmem_cache_free(pn_peer_cache, p);
+}
+
 static void pn_peer_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(pn_peer_cache, container_of(rcu, struct pn_peer, rcu));
+	pn_peer_free(container_of(rcu, struct pn_peer, rcu));
 }
 
 /* Take @p out of the table's hash and free it after a grace period. */
@@ -128,8 +133,9 @@ static void pn_peer_release(struct pn_table *t, struct pn_peer *p)
  * @t: the table, locked
  * @addr: the node's address
  *
- * A new peer owns no subnet until one that points at it is inserted; one
- * that none comes to use is removed with pn_peer_sweep().
+ * A new peer, with its route cache, owns no subnet until one that points
+ * at it is inserted; one that none comes to use is removed with
+ * pn_peer_sweep().
  *
  * Return: the peer or an ERR_PTR.
  */
@@ -146,9 +152,13 @@ struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr)
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	p->addr = addr;
+	if (dst_cache_init(&p->dst_cache, GFP_KERNEL)) {
+		kmem_cache_free(pn_peer_cache, p);
+		return ERR_PTR(-ENOMEM);
+	}
 	ret = rhashtable_insert_fast(&t->peers, &p->hnode, pn_peer_params);
 	if (ret) {
-		kmem_cache_free(pn_peer_cache, p);
+		pn_peer_free(p);
 		return ERR_PTR(ret);
 	}
 	return p;
