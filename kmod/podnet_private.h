@@ -181,6 +181,8 @@ void pn_table_destroy(struct pn_table *t);
 struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr);
 void pn_peer_sweep(struct pn_table *t, __be32 addr);
 struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr);
+struct pn_dev;
+void pn_routes_reset(struct pn_dev *pn);
 struct pn_trie_node *pn_table_match(struct pn_table *t, __be32 addr);
 struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr);
 struct pn_trie_node *pn_table_find(struct pn_table *t, u32 key, u8 cidr);

@@ -196,6 +196,38 @@ struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr)
 }
 
 /**
+ * pn_routes_reset - forget the outer routes cached for a device's peers
+ * @pn: the device
+ *
+ * For a change of a setting that the outer route depends on: the local
+ * address, the underlay device, the TOS or the UDP port. Called under RTNL
+ * once the new setting is in place, so that a route looked up after this
+ * uses it. The transmit path may run meanwhile on other CPUs, so each
+ * peer's cache is only marked stale (dst_cache_reset()), and each CPU drops
+ * its route at its next use; dst_cache_reset_now() would free routes
+ * other CPUs may be using.
+ */
+void pn_routes_reset(struct pn_dev *pn)
+{
+	struct pn_table *t = &pn->table;
+	struct rhashtable_iter iter;
+	struct pn_peer *p;
+
+	ASSERT_RTNL();
+	mutex_lock(&t->lock);
+	rhashtable_walk_enter(&t->peers, &iter);
+	rhashtable_walk_start(&iter);
+	while ((p = rhashtable_walk_next(&iter))) {
+		/* A resize restarts the walk: a peer reset twice is no harm. */
+		if (!IS_ERR(p))
+			dst_cache_reset(&p->dst_cache);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	mutex_unlock(&t->lock);
+}
+
+/**
  * pn_table_init - make an empty table
  * @t: the table
  *
