@@ -261,7 +261,7 @@ static struct pn_req *pn_nl_parse_subnets(struct genl_info *info,
 		NL_SET_ERR_MSG_ATTR(info->extack, list, "no subnets given");
 		return ERR_PTR(-EINVAL);
 	}
-	reqs = kvcalloc(n, sizeof(*reqs), GFP_KERNEL);
+	reqs = kvcalloc(n, sizeof(*reqs), GFP_KERNEL_ACCOUNT);
 	if (!reqs)
 		return ERR_PTR(-ENOMEM);
 

@@ -16,6 +16,9 @@
  * a hash by address, counted by the subnets that point at them; a peer is
  * made before its first subnet is added, so that adding cannot fail, and
  * freed after a grace period once its last subnet has gone.
+ *
+ * Trie nodes, subnets and peers, with the peers' per-CPU route caches, are
+ * charged to the memory cgroup of the process that adds them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -152,7 +155,7 @@ struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr)
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	p->addr = addr;
-	if (dst_cache_init(&p->dst_cache, GFP_KERNEL)) {
+	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT)) {
 		kmem_cache_free(pn_peer_cache, p);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -730,13 +733,13 @@ int __init pn_subnets_init(void)
 {
 	int ret = -ENOMEM;
 
-	pn_trie_cache = KMEM_CACHE(pn_trie_node, 0);
+	pn_trie_cache = KMEM_CACHE(pn_trie_node, SLAB_ACCOUNT);
 	if (!pn_trie_cache)
 		return -ENOMEM;
-	pn_subnet_cache = KMEM_CACHE(pn_subnet, 0);
+	pn_subnet_cache = KMEM_CACHE(pn_subnet, SLAB_ACCOUNT);
 	if (!pn_subnet_cache)
 		goto err_subnet;
-	pn_peer_cache = KMEM_CACHE(pn_peer, 0);
+	pn_peer_cache = KMEM_CACHE(pn_peer, SLAB_ACCOUNT);
 	if (!pn_peer_cache)
 		goto err_peer;
 	ret = pn_subnets_selftest();
