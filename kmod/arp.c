@@ -144,5 +144,5 @@ bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb, __be32 node)
 	if (!pn->cfg.srccheck)
 		return true;
 	n = pn_table_lookup(&pn->table, sip);
-	return n && n->node == node;
+	return n && n->peer->addr == node;
 }

@@ -113,13 +113,22 @@ static int pn_dev_init(struct net_device *dev)
 	struct pn_dev *pn = netdev_priv(dev);
 	int ret;
 
+	ret = pn_table_init(&pn->table);
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
 	pn->stats = netdev_alloc_pcpu_stats(struct pn_pcpu_stats);
 	if (!pn->stats)
-		return -ENOMEM;
-
+		goto err_table;
 	ret = gro_cells_init(&pn->gro_cells, dev);
 	if (ret)
-		free_percpu(pn->stats);
+		goto err_stats;
+	return 0;
+
+err_stats:
+	free_percpu(pn->stats);
+err_table:
+	pn_table_destroy(&pn->table);
 	return ret;
 }
 
@@ -130,9 +139,6 @@ static void pn_dev_uninit(struct net_device *dev)
 	mutex_lock(&pn->table.lock);
 	pn->table.dead = true;
 	pn_table_flush(&pn->table);
-	mutex_lock(&pn->nodes.lock);
-	pn_table_flush(&pn->nodes);
-	mutex_unlock(&pn->nodes.lock);
 	mutex_unlock(&pn->table.lock);
 	gro_cells_destroy(&pn->gro_cells);
 }
@@ -143,6 +149,7 @@ static void pn_dev_free(struct net_device *dev)
 	struct pn_dev *pn = netdev_priv(dev);
 
 	free_percpu(pn->stats);
+	pn_table_destroy(&pn->table);
 }
 
 static int pn_open(struct net_device *dev)
@@ -326,8 +333,6 @@ static void pn_setup(struct net_device *dev)
 	pn->dev = dev;
 	INIT_LIST_HEAD(&pn->list);
 	INIT_LIST_HEAD(&pn->rx_list);
-	pn_table_init(&pn->table);
-	pn_nodes_init(&pn->nodes);
 	pn->cfg = (struct pn_cfg) {
 		.mode = PODNET_MODE_VXLAN,
 		.vni = PODNET_DEFAULT_VNI,
@@ -592,7 +597,10 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 {
 	struct pn_cfg *cur = &pn->cfg;
 	struct net_device *dev = pn->dev;
+	bool reroute;
 
+	reroute = cfg->local != cur->local || cfg->link != cur->link ||
+		  cfg->tos != cur->tos || cfg->port != cur->port;
 	if (pn->mac_derived && cfg->local && cfg->mode != PODNET_MODE_IPIP) {
 		u8 mac[ETH_ALEN];
 
@@ -614,6 +622,8 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 	WRITE_ONCE(cur->gateway, cfg->gateway);
 	WRITE_ONCE(cur->arpsuppress, cfg->arpsuppress);
 	WRITE_ONCE(cur->max_subnets, cfg->max_subnets);
+	if (reroute && dev->reg_state == NETREG_REGISTERED)
+		pn_routes_reset(pn);
 	pn_underlay_update(pn);
 }
 
@@ -789,6 +799,7 @@ static void pn_lower_event(struct pn_dev *pn, struct net_device *dev,
 			return;
 		pn->lost_lower[0] = '\0';
 		WRITE_ONCE(pn->cfg.link, dev->ifindex);
+		pn_routes_reset(pn);
 		netdev_info(pn->dev, "underlay device %s is back\n", dev->name);
 		break;
 	default:

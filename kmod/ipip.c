@@ -44,7 +44,7 @@ static struct pn_dev *pn_ipip_find(struct net *net, __be32 saddr,
 	list_for_each_entry_rcu(pn, &pnn->ipip_devs, rx_list) {
 		if (pn->cfg.local && pn->cfg.local != daddr)
 			continue;
-		if (pn_table_lookup(&pn->nodes, saddr))
+		if (pn_peer_lookup(&pn->table, saddr))
 			return pn;
 	}
 	return NULL;
@@ -219,7 +219,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
 
 	pn_subnet_count(n, true, skb->len);
-	iptunnel_xmit(NULL, rt, skb, saddr, n->node, IPPROTO_IPIP, tos, ttl,
+	iptunnel_xmit(NULL, rt, skb, saddr, n->peer->addr, IPPROTO_IPIP, tos, ttl,
 		      df, !net_eq(pn->net, dev_net(dev)));
 	return;
 

@@ -88,10 +88,9 @@ struct pn_req {
 	__be32 node;
 	u8 lladdr[ETH_ALEN];
 	const struct nlattr *attr;
-	struct pn_subnet *new;
-	struct pn_subnet *spare;
-	struct pn_subnet *nnode;
-	struct pn_subnet *nspare;
+	struct pn_trie_node *new;
+	struct pn_trie_node *spare;
+	struct pn_peer *peer;
 };
 
 /* What a subnet nest holds: an address, a prefix, or a whole entry. */
@@ -262,7 +261,7 @@ static struct pn_req *pn_nl_parse_subnets(struct genl_info *info,
 		NL_SET_ERR_MSG_ATTR(info->extack, list, "no subnets given");
 		return ERR_PTR(-EINVAL);
 	}
-	reqs = kvcalloc(n, sizeof(*reqs), GFP_KERNEL);
+	reqs = kvcalloc(n, sizeof(*reqs), GFP_KERNEL_ACCOUNT);
 	if (!reqs)
 		return ERR_PTR(-ENOMEM);
 
@@ -292,8 +291,9 @@ err:
 
 /* An entry as a subnet nest; ipip devices have no lladdr to show. */
 static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
-			    const struct pn_subnet *n, bool with_stats)
+			    const struct pn_trie_node *tn, bool with_stats)
 {
+	const struct pn_subnet *n = tn->subnet;
 	struct pn_subnet_stats st;
 	struct nlattr *nest, *sn;
 
@@ -301,9 +301,9 @@ static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u16(skb, PODNET_SUBNET_A_FAMILY, AF_INET) ||
-	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX, cpu_to_be32(n->key)) ||
-	    nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, n->cidr) ||
-	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE, n->node))
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX, cpu_to_be32(tn->key)) ||
+	    nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, tn->cidr) ||
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE, n->peer->addr))
 		goto cancel;
 	if (!pn_is_ipip(pn) &&
 	    (nla_put(skb, PODNET_SUBNET_A_LLADDR, ETH_ALEN, n->lladdr) ||
@@ -347,7 +347,8 @@ static int pn_nl_put_dev(struct sk_buff *skb, const struct pn_dev *pn)
 }
 
 /* Tell the events group about one subnet, or a flush when @n is NULL. */
-static void pn_nl_notify(struct pn_dev *pn, u8 cmd, const struct pn_subnet *n)
+static void pn_nl_notify(struct pn_dev *pn, u8 cmd,
+			 const struct pn_trie_node *n)
 {
 	struct net *net = dev_net(pn->dev);
 	struct nlattr *nest;
@@ -432,22 +433,10 @@ static void pn_reqs_free(struct pn_req *reqs, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		pn_subnet_free(reqs[i].new);
-		pn_subnet_free(reqs[i].spare);
-		pn_subnet_free(reqs[i].nnode);
-		pn_subnet_free(reqs[i].nspare);
+		pn_trie_node_free(reqs[i].new);
+		pn_trie_node_free(reqs[i].spare);
 	}
 	kvfree(reqs);
-}
-
-/* An ipip device's node set gains @r's node: allocate what that needs. */
-static int pn_nl_node_alloc(struct pn_dev *pn, struct pn_req *r)
-{
-	if (!pn_is_ipip(pn))
-		return 0;
-	r->nnode = pn_subnet_alloc(false);
-	r->nspare = pn_subnet_alloc(false);
-	return r->nnode && r->nspare ? 0 : -ENOMEM;
 }
 
 /*
@@ -463,20 +452,22 @@ static bool pn_nl_node_is_self(struct pn_dev *pn, __be32 node)
 
 /*
  * Decide what each subnet of a NEW_SUBNET request does to the table, from
- * the request's flags: reqs[i].new stays NULL for an identical entry.
+ * the request's flags, and allocate what it needs: reqs[i].new stays NULL
+ * for an identical entry. The peer of each new or changed subnet is found
+ * or made here, so that applying cannot fail.
  */
 static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 			   u16 flags, struct netlink_ext_ack *extack)
 {
 	u32 limit = READ_ONCE(pn->cfg.max_subnets);
 	struct pn_table *t = &pn->table;
-	struct pn_subnet *old;
+	struct pn_trie_node *old;
+	struct pn_peer *peer;
 	u32 added = 0;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		struct pn_req *r = &reqs[i];
-		bool same;
 
 		if (pn_is_ipip(pn) && !r->lladdr_derived) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
@@ -489,71 +480,73 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 			return -EINVAL;
 		}
 		old = pn_table_find(t, r->key, r->cidr);
-		if (!old) {
-			if (!(flags & NLM_F_CREATE)) {
-				NL_SET_ERR_MSG_ATTR(extack, r->attr,
-						    "no such subnet to replace");
-				return -ENOENT;
-			}
-			if (t->count + ++added > limit) {
-				NL_SET_ERR_MSG_ATTR(extack, r->attr,
-						    "the device's table is full (see max_subnets)");
-				return -ENOSPC;
-			}
-			r->new = pn_subnet_alloc(true);
-			r->spare = pn_subnet_alloc(false);
-			if (!r->new || !r->spare || pn_nl_node_alloc(pn, r))
-				return -ENOMEM;
-			continue;
+		if (!old && !(flags & NLM_F_CREATE)) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr,
+					    "no such subnet to replace");
+			return -ENOENT;
 		}
-		same = old->node == r->node &&
-		       ether_addr_equal(old->lladdr, r->lladdr);
-		if (flags & NLM_F_EXCL) {
+		if (!old && t->count + ++added > limit) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr,
+					    "the device's table is full (see max_subnets)");
+			return -ENOSPC;
+		}
+		if (old && (flags & NLM_F_EXCL)) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr, "subnet exists");
 			return -EEXIST;
 		}
-		if (same)
+		if (old && old->subnet->peer->addr == r->node &&
+		    ether_addr_equal(old->subnet->lladdr, r->lladdr))
 			continue;
-		if (!(flags & NLM_F_REPLACE)) {
+		if (old && !(flags & NLM_F_REPLACE)) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "subnet exists with another node or lladdr");
 			return -EEXIST;
 		}
-		r->new = pn_subnet_alloc(true);
+		r->new = pn_trie_node_alloc(true);
 		if (!r->new)
 			return -ENOMEM;
-		if (old->node != r->node && pn_nl_node_alloc(pn, r))
-			return -ENOMEM;
+		/* Only an addition can need a branch. */
+		if (!old) {
+			r->spare = pn_trie_node_alloc(false);
+			if (!r->spare)
+				return -ENOMEM;
+		}
+		peer = pn_peer_get(t, r->node);
+		if (IS_ERR(peer))
+			return PTR_ERR(peer);
+		r->peer = peer;
 	}
 	return 0;
+}
+
+/* Drop the peers a failed NEW_SUBNET request made and did not use. */
+static void pn_nl_new_undo(struct pn_dev *pn, struct pn_req *reqs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (reqs[i].peer)
+			pn_peer_sweep(&pn->table, reqs[i].node);
 }
 
 /* Apply a checked NEW_SUBNET request; cannot fail. */
 static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 {
 	bool notify = pn_nl_listening(pn), replaced = false;
-	struct pn_subnet *old;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		struct pn_req *r = &reqs[i];
-		struct pn_subnet *new = r->new;
+		struct pn_trie_node *new = r->new;
 
 		if (!new)
 			continue;
 		replaced |= !r->spare;
-		if (r->nnode) {
-			old = pn_table_find(&pn->table, r->key, r->cidr);
-			pn_node_hold(&pn->nodes, r->node, &r->nnode,
-				     &r->nspare);
-			if (old)
-				pn_node_release(&pn->nodes, old->node);
-		}
 		new->key = r->key;
 		new->cidr = r->cidr;
-		new->node = r->node;
-		new->lladdr_derived = r->lladdr_derived;
-		ether_addr_copy(new->lladdr, r->lladdr);
+		new->subnet->peer = r->peer;
+		new->subnet->lladdr_derived = r->lladdr_derived;
+		ether_addr_copy(new->subnet->lladdr, r->lladdr);
 		pn_table_insert(&pn->table, new, &r->spare);
 		r->new = NULL;
 		if (notify)
@@ -574,7 +567,9 @@ static int pn_nl_new(struct pn_dev *pn, struct pn_req *reqs, int n,
 
 	ret = pn_nl_new_check(pn, reqs, n, info->nlhdr->nlmsg_flags,
 			      info->extack);
-	if (!ret)
+	if (ret)
+		pn_nl_new_undo(pn, reqs, n);
+	else
 		pn_nl_new_apply(pn, reqs, n);
 	return ret;
 }
@@ -592,20 +587,18 @@ static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
 					    "no such subnet");
 			return -ENOENT;
 		}
-		reqs[i].spare = pn_subnet_alloc(false);
+		reqs[i].spare = pn_trie_node_alloc(false);
 		if (!reqs[i].spare)
 			return -ENOMEM;
 	}
 
 	notify = pn_nl_listening(pn);
 	for (i = 0; i < n; i++) {
-		struct pn_subnet *old = pn_table_find(t, reqs[i].key,
-						      reqs[i].cidr);
+		struct pn_trie_node *old = pn_table_find(t, reqs[i].key,
+							 reqs[i].cidr);
 
 		if (notify)
 			pn_nl_notify(pn, PODNET_CMD_DEL_SUBNET, old);
-		if (pn_is_ipip(pn))
-			pn_node_release(&pn->nodes, old->node);
 		pn_table_remove(t, reqs[i].key, reqs[i].cidr, &reqs[i].spare);
 	}
 	return 0;
@@ -638,9 +631,7 @@ static int pn_nl_change(struct genl_info *info, enum pn_parse what,
 		goto out;
 	}
 	mutex_lock(&pn->table.lock);
-	mutex_lock(&pn->nodes.lock);
 	ret = pn->table.dead ? -ENODEV : change(pn, reqs, n, info);
-	mutex_unlock(&pn->nodes.lock);
 	mutex_unlock(&pn->table.lock);
 	pn_reqs_free(reqs, n);
 out:
@@ -668,9 +659,6 @@ static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&pn->table.lock);
 	pn_table_flush(&pn->table);
-	mutex_lock(&pn->nodes.lock);
-	pn_table_flush(&pn->nodes);
-	mutex_unlock(&pn->nodes.lock);
 	mutex_unlock(&pn->table.lock);
 	if (pn_nl_listening(pn))
 		pn_nl_notify(pn, PODNET_CMD_FLUSH_SUBNETS, NULL);
@@ -682,7 +670,7 @@ static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[PODNET_A_ADDRESS];
-	struct pn_subnet *n;
+	struct pn_trie_node *n;
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	struct pn_req req;
@@ -717,7 +705,7 @@ static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 	if (!nest)
 		goto out_msg;
 	rcu_read_lock_bh();
-	n = pn_table_lookup(&pn->table, cpu_to_be32(req.key));
+	n = pn_table_match(&pn->table, cpu_to_be32(req.key));
 	ret = n ? pn_nl_put_subnet(msg, pn, n, true) : -ENOENT;
 	rcu_read_unlock_bh();
 	if (ret == -ENOENT)
@@ -760,7 +748,7 @@ struct pn_dump_ctx {
 	int count;
 };
 
-static int pn_nl_dump_one(struct pn_subnet *n, void *arg)
+static int pn_nl_dump_one(struct pn_trie_node *n, void *arg)
 {
 	struct pn_dump_ctx *ctx = arg;
 

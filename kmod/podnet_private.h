@@ -12,6 +12,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
+#include <linux/rhashtable-types.h>
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
 #include <net/route.h>
@@ -103,45 +104,61 @@ struct pn_subnet_stats {
 };
 
 /**
- * struct pn_subnet - a node of a trie: a subnet, a branch, or a node-set entry
- * @bit: the subtrees whose next bit after the prefix is 0 and 1
- * @key: the prefix, host byte order, host bits clear
- * @node: in a subnet, the owning node's underlay address
- * @refs: in a node set, the number of subnets the node (@key) owns
- * @cidr: the prefix length
- * @is_entry: a subnet or a node-set entry, not a branch
- * @full: allocated with the fields after @rcu: a subnet
- * @no_cache: there was no memory for @dst_cache
+ * struct pn_peer - a node that owns subnets, shared by all of them
+ * @hnode: entry in the table's hash of peers, keyed by @addr
+ * @addr: the node's underlay address
+ * @refs: the number of subnets in the table that the node owns; under the
+ *	table's lock
+ * @dst_cache: the outer route to @addr
  * @rcu: for freeing after readers are gone
- * @lladdr: the owning node's VTEP MAC address
- * @lladdr_derived: @lladdr was derived from @node
- * @stats: per-CPU traffic counters, made when first needed
- * @dst_cache: the outer route to @node, made when first needed
  *
- * Branches and node-set entries are allocated without the fields after
- * @rcu, which only subnets use: 48 bytes rather than 80. A subnet that
- * never carries a packet holds no per-CPU memory.
+ * A peer is made, with its route cache, in process context when the first
+ * subnet of its node is added, and freed when the last one goes: a node
+ * that owns several subnets has one route cache. Looking a peer up by
+ * address tells whether an outer source is a known node.
  */
-struct pn_subnet {
-	struct pn_subnet __rcu *bit[2];
-	u32 key;
-	union {
-		__be32 node;
-		u32 refs;
-	};
-	u8 cidr;
-	bool is_entry;
-	bool full;
-	bool no_cache;
-	struct rcu_head rcu;
-	/* subnets only */
-	u8 lladdr[ETH_ALEN];
-	bool lladdr_derived;
-	struct pn_subnet_stats __percpu *stats;
+struct pn_peer {
+	struct rhash_head hnode;
+	__be32 addr;
+	u32 refs;
 	struct dst_cache dst_cache;
+	struct rcu_head rcu;
 };
 
-#define PN_BARE_SIZE offsetof(struct pn_subnet, lladdr)
+/**
+ * struct pn_subnet - what a subnet of the table carries
+ * @peer: the node that owns it
+ * @stats: per-CPU traffic counters, made when first needed
+ * @lladdr: the owning node's VTEP MAC address
+ * @lladdr_derived: @lladdr was derived from the node's address
+ *
+ * A subnet belongs to the trie node that holds it and is freed with it;
+ * a changed subnet comes with a new trie node. A subnet that never carries
+ * a packet holds no per-CPU memory.
+ */
+struct pn_subnet {
+	struct pn_peer *peer;
+	struct pn_subnet_stats __percpu *stats;
+	u8 lladdr[ETH_ALEN];
+	bool lladdr_derived;
+};
+
+/**
+ * struct pn_trie_node - a node of the table's trie: a prefix or a branch
+ * @bit: the subtrees whose next bit after the prefix is 0 and 1
+ * @subnet: the subnet at this prefix, or NULL in a branch, which only joins
+ *	two subtrees; set before the node is published and never changed
+ * @key: the prefix, host byte order, host bits clear
+ * @cidr: the prefix length
+ * @rcu: for freeing after readers are gone
+ */
+struct pn_trie_node {
+	struct pn_trie_node __rcu *bit[2];
+	struct pn_subnet *subnet;
+	u32 key;
+	u8 cidr;
+	struct rcu_head rcu;
+};
 
 /* A path holds at most 33 nodes (lengths 0 to 32); a depth-first walk's
  * stack one more.
@@ -151,13 +168,15 @@ struct pn_subnet {
 /**
  * struct pn_table - a device's subnets
  * @root: the trie
- * @lock: serializes writers and protects the trie's structure
- * @count: number of entries
+ * @peers: the nodes that own the subnets, by address
+ * @lock: serializes writers and protects the trie's structure and @peers
+ * @count: number of subnets
  * @generation: changes with every change, for dumps
  * @dead: the device is going away; no more changes
  */
 struct pn_table {
-	struct pn_subnet __rcu *root;
+	struct pn_trie_node __rcu *root;
+	struct rhashtable peers;
 	struct mutex lock; /* writers; see subnets.c */
 	u32 count;
 	u32 generation;
@@ -171,24 +190,27 @@ struct pn_pos {
 
 int pn_subnets_init(void);
 void pn_subnets_uninit(void);
-struct pn_subnet *pn_subnet_alloc(bool entry);
-void pn_subnet_free(struct pn_subnet *n);
+struct pn_trie_node *pn_trie_node_alloc(bool subnet);
+void pn_trie_node_free(struct pn_trie_node *tn);
 void pn_subnet_stats_read(const struct pn_subnet *n,
 			  struct pn_subnet_stats *sum);
-void pn_table_init(struct pn_table *t);
-void pn_nodes_init(struct pn_table *t);
-void pn_node_hold(struct pn_table *t, __be32 addr, struct pn_subnet **new,
-		  struct pn_subnet **spare);
-void pn_node_release(struct pn_table *t, __be32 addr);
+int pn_table_init(struct pn_table *t);
+void pn_table_destroy(struct pn_table *t);
+struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr);
+void pn_peer_sweep(struct pn_table *t, __be32 addr);
+struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr);
+struct pn_dev;
+void pn_routes_reset(struct pn_dev *pn);
+struct pn_trie_node *pn_table_match(struct pn_table *t, __be32 addr);
 struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr);
-struct pn_subnet *pn_table_find(struct pn_table *t, u32 key, u8 cidr);
-void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
-		     struct pn_subnet **spare);
+struct pn_trie_node *pn_table_find(struct pn_table *t, u32 key, u8 cidr);
+void pn_table_insert(struct pn_table *t, struct pn_trie_node *new,
+		     struct pn_trie_node **spare);
 int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
-		    struct pn_subnet **spare);
+		    struct pn_trie_node **spare);
 void pn_table_flush(struct pn_table *t);
 int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
-		  int (*fn)(struct pn_subnet *n, void *arg), void *arg);
+		  int (*fn)(struct pn_trie_node *tn, void *arg), void *arg);
 
 /* 0a:58 followed by the IPv4 address, the convention of the CNI plugins. */
 static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
@@ -208,9 +230,7 @@ static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
  * @mtu_auto: the MTU follows the underlay's, up and down; no MTU was given
  * @lost_lower: the name of the underlay device while it is gone, else ""
  * @stats: the named counters
- * @table: the subnets
- * @nodes: the nodes that own them, as /32 entries (IP-in-IP mode); locked
- *	inside @table's lock
+ * @table: the subnets and the nodes that own them
  * @sock: the UDP socket while the device is up (VXLAN mode)
  * @rx_list: while the device is up, entry in @sock's list of devices
  *	(VXLAN mode) or in the namespace's list of ipip devices
@@ -229,7 +249,6 @@ struct pn_dev {
 	char lost_lower[IFNAMSIZ];
 	struct pn_pcpu_stats __percpu *stats;
 	struct pn_table table;
-	struct pn_table nodes;
 	struct pn_sock __rcu *sock;
 	struct list_head rx_list;
 	struct gro_cells gro_cells;

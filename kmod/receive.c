@@ -42,7 +42,7 @@ void pn_rcv_deliver(struct pn_dev *pn, struct sk_buff *skb)
 static bool pn_rcv_src_ok(const struct pn_dev *pn, const struct pn_subnet *n,
 			  __be32 osaddr)
 {
-	return !pn->cfg.srccheck || (n && n->node == osaddr);
+	return !READ_ONCE(pn->cfg.srccheck) || (n && n->peer->addr == osaddr);
 }
 
 /* RFC 6040: the outer ECN field carried into the inner header. */

@@ -1,26 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * podnet: the peer-subnet table, a longest-prefix-match binary trie of IPv4
- * prefixes with path compression.
+ * prefixes with path compression, and the nodes that own the subnets.
  *
- * Every node is either a subnet (an entry) or a branch that only joins two
- * subtrees; a branch always has both children. Readers walk the trie under
+ * A trie node holds a subnet or is a branch that only joins two subtrees;
+ * a branch always has both children. Readers walk the trie under
  * rcu_read_lock_bh() without locks. Writers hold the table's mutex and never
- * change a node a reader may see, except for its child pointers: a changed
- * entry is a new node swapped into its parent's slot, and the old one is
- * freed after a grace period. Each change needs at most one node besides the
- * entry itself, so callers allocate nodes first and then apply a whole
- * batch of changes without a failure path.
+ * change a trie node a reader may see, except for its child pointers: a
+ * changed subnet comes in a new trie node swapped into its parent's slot,
+ * and the old one is freed with its subnet after a grace period. Each change
+ * needs at most one trie node besides the subnet's own, so callers allocate
+ * first and then apply a whole batch of changes without a failure path.
+ *
+ * Each subnet points at the peer, the node that owns it. Peers are kept in
+ * a hash by address, counted by the subnets that point at them; a peer is
+ * made before its first subnet is added, so that adding cannot fail, and
+ * freed after a grace period once its last subnet has gone.
+ *
+ * Trie nodes, subnets and peers, with the peers' per-CPU route caches, are
+ * charged to the memory cgroup of the process that adds them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/random.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 
 #include "podnet_private.h"
 
+static struct kmem_cache *pn_trie_cache __ro_after_init;
 static struct kmem_cache *pn_subnet_cache __ro_after_init;
-static struct kmem_cache *pn_bare_cache __ro_after_init;
+static struct kmem_cache *pn_peer_cache __ro_after_init;
+
+static const struct rhashtable_params pn_peer_params = {
+	.key_len = sizeof(__be32),
+	.key_offset = offsetof(struct pn_peer, addr),
+	.head_offset = offsetof(struct pn_peer, hnode),
+	.automatic_shrinking = true,
+};
 
 static inline u32 pn_mask(u8 cidr)
 {
@@ -33,7 +50,7 @@ static inline unsigned int pn_bit(u32 key, u8 i)
 	return (key >> (31 - i)) & 1;
 }
 
-static inline bool pn_covers(const struct pn_subnet *n, u32 key)
+static inline bool pn_covers(const struct pn_trie_node *n, u32 key)
 {
 	return !((key ^ n->key) & pn_mask(n->cidr));
 }
@@ -42,90 +59,222 @@ static inline bool pn_covers(const struct pn_subnet *n, u32 key)
 	rcu_dereference_protected(p, lockdep_is_held(&(t)->lock))
 
 /**
- * pn_subnet_alloc - allocate a node
- * @entry: a subnet with counters and a route cache, not a bare node (a
- *	branch, or a node-set entry) without the subnet's fields
+ * pn_trie_node_alloc - allocate a trie node
+ * @subnet: with a subnet (whose peer the caller sets), not a branch
  *
  * Return: the zeroed node, or NULL.
  */
-struct pn_subnet *pn_subnet_alloc(bool entry)
+struct pn_trie_node *pn_trie_node_alloc(bool subnet)
+{
+	struct pn_trie_node *tn;
+
+	tn = kmem_cache_zalloc(pn_trie_cache, GFP_KERNEL);
+	if (!tn || !subnet)
+		return tn;
+	/* Counters wait for the first packet: see tunnel.c. */
+	tn->subnet = kmem_cache_zalloc(pn_subnet_cache, GFP_KERNEL);
+	if (!tn->subnet) {
+		kmem_cache_free(pn_trie_cache, tn);
+		return NULL;
+	}
+	return tn;
+}
+
+/* Free a trie node and its subnet once no reader can reach them. */
+void pn_trie_node_free(struct pn_trie_node *tn)
 {
 	struct pn_subnet *n;
 
-	if (!entry)
-		return kmem_cache_zalloc(pn_bare_cache, GFP_KERNEL);
-	n = kmem_cache_zalloc(pn_subnet_cache, GFP_KERNEL);
-	if (!n)
-		return NULL;
-	/* Counters and route cache wait for the first packet: see tunnel.c. */
-	n->full = true;
-	n->is_entry = true;
-	return n;
-}
-
-/* Free a node no reader can reach any more. */
-void pn_subnet_free(struct pn_subnet *n)
-{
-	if (!n)
+	if (!tn)
 		return;
-	if (!n->full) {
-		kmem_cache_free(pn_bare_cache, n);
-		return;
+	n = tn->subnet;
+	if (n) {
+		free_percpu(n->stats);
+		kmem_cache_free(pn_subnet_cache, n);
 	}
-	dst_cache_destroy(&n->dst_cache);
-	free_percpu(n->stats);
-	kmem_cache_free(pn_subnet_cache, n);
+	kmem_cache_free(pn_trie_cache, tn);
 }
 
-static void pn_subnet_free_rcu(struct rcu_head *rcu)
+static void pn_trie_node_free_rcu(struct rcu_head *rcu)
 {
-	pn_subnet_free(container_of(rcu, struct pn_subnet, rcu));
+	pn_trie_node_free(container_of(rcu, struct pn_trie_node, rcu));
 }
 
-static void pn_subnet_retire(struct pn_subnet *n)
+static void pn_trie_node_retire(struct pn_trie_node *tn)
 {
-	call_rcu(&n->rcu, pn_subnet_free_rcu);
+	call_rcu(&tn->rcu, pn_trie_node_free_rcu);
 }
 
-static void __pn_table_init(struct pn_table *t)
+static void pn_peer_free(struct pn_peer *p)
+{
+	dst_cache_destroy(&p->dst_cache);
+	kmem_cache_free(pn_peer_cache, p);
+}
+
+static void pn_peer_free_rcu(struct rcu_head *rcu)
+{
+	pn_peer_free(container_of(rcu, struct pn_peer, rcu));
+}
+
+/* Take @p out of the table's hash and free it after a grace period. */
+static void pn_peer_unlink(struct pn_table *t, struct pn_peer *p)
+{
+	rhashtable_remove_fast(&t->peers, &p->hnode, pn_peer_params);
+	call_rcu(&p->rcu, pn_peer_free_rcu);
+}
+
+/* A subnet of @p left the table, locked. */
+static void pn_peer_release(struct pn_table *t, struct pn_peer *p)
+{
+	if (--p->refs)
+		return;
+	pn_peer_unlink(t, p);
+}
+
+/**
+ * pn_peer_get - the peer of a node address, made if there is none yet
+ * @t: the table, locked
+ * @addr: the node's address
+ *
+ * A new peer, with its route cache, owns no subnet until one that points
+ * at it is inserted; one that none comes to use is removed with
+ * pn_peer_sweep().
+ *
+ * Return: the peer or an ERR_PTR.
+ */
+struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr)
+{
+	struct pn_peer *p;
+	int ret;
+
+	lockdep_assert_held(&t->lock);
+	p = rhashtable_lookup_fast(&t->peers, &addr, pn_peer_params);
+	if (p)
+		return p;
+	p = kmem_cache_zalloc(pn_peer_cache, GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	p->addr = addr;
+	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT)) {
+		kmem_cache_free(pn_peer_cache, p);
+		return ERR_PTR(-ENOMEM);
+	}
+	ret = rhashtable_insert_fast(&t->peers, &p->hnode, pn_peer_params);
+	if (ret) {
+		pn_peer_free(p);
+		return ERR_PTR(ret);
+	}
+	return p;
+}
+
+/**
+ * pn_peer_sweep - remove the peer of @addr if it owns no subnet
+ * @t: the table, locked
+ * @addr: the node's address
+ *
+ * Undoes pn_peer_get() for a change that was not applied.
+ */
+void pn_peer_sweep(struct pn_table *t, __be32 addr)
+{
+	struct pn_peer *p;
+
+	lockdep_assert_held(&t->lock);
+	p = rhashtable_lookup_fast(&t->peers, &addr, pn_peer_params);
+	if (p && !p->refs)
+		pn_peer_unlink(t, p);
+}
+
+/**
+ * pn_peer_lookup - the peer with an address
+ * @t: the table
+ * @addr: the address
+ *
+ * Called under rcu_read_lock() or rcu_read_lock_bh().
+ *
+ * Return: the peer, or NULL when @addr is no node of the table.
+ */
+struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr)
+{
+	return rhashtable_lookup_fast(&t->peers, &addr, pn_peer_params);
+}
+
+/**
+ * pn_routes_reset - forget the outer routes cached for a device's peers
+ * @pn: the device
+ *
+ * For a change of a setting that the outer route depends on: the local
+ * address, the underlay device, the TOS or the UDP port. Called under RTNL
+ * once the new setting is in place, so that a route looked up after this
+ * uses it. The transmit path may run meanwhile on other CPUs, so each
+ * peer's cache is only marked stale (dst_cache_reset()), and each CPU drops
+ * its route at its next use; dst_cache_reset_now() would free routes
+ * other CPUs may be using.
+ */
+void pn_routes_reset(struct pn_dev *pn)
+{
+	struct pn_table *t = &pn->table;
+	struct rhashtable_iter iter;
+	struct pn_peer *p;
+
+	ASSERT_RTNL();
+	mutex_lock(&t->lock);
+	rhashtable_walk_enter(&t->peers, &iter);
+	rhashtable_walk_start(&iter);
+	while ((p = rhashtable_walk_next(&iter))) {
+		/* A resize restarts the walk: a peer reset twice is no harm. */
+		if (!IS_ERR(p))
+			dst_cache_reset(&p->dst_cache);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	mutex_unlock(&t->lock);
+}
+
+/**
+ * pn_table_init - make an empty table
+ * @t: the table
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int pn_table_init(struct pn_table *t)
 {
 	RCU_INIT_POINTER(t->root, NULL);
 	t->count = 0;
 	t->generation = 1;
 	t->dead = false;
-}
-
-void pn_table_init(struct pn_table *t)
-{
-	__pn_table_init(t);
 	mutex_init(&t->lock);
-}
-
-/* A node set is locked inside its device's table: a lock class of its own. */
-void pn_nodes_init(struct pn_table *t)
-{
-	__pn_table_init(t);
-	mutex_init(&t->lock);
+	return rhashtable_init(&t->peers, &pn_peer_params);
 }
 
 /**
- * pn_table_lookup - the subnet that carries @addr
+ * pn_table_destroy - free what an empty table holds
+ * @t: the table, flushed, and no reader left
+ */
+void pn_table_destroy(struct pn_table *t)
+{
+	WARN_ON_ONCE(atomic_read(&t->peers.nelems));
+	rhashtable_destroy(&t->peers);
+}
+
+/**
+ * pn_table_match - the trie node of the subnet that carries @addr
  * @t: the table
  * @addr: an IPv4 address
  *
  * Called under rcu_read_lock_bh(). The cost is bounded by the prefix
  * length, not by the number of subnets.
  *
- * Return: the subnet with the longest prefix covering @addr, or NULL.
+ * Return: the node with the longest prefix covering @addr that holds a
+ * subnet, or NULL.
  */
-struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr)
+struct pn_trie_node *pn_table_match(struct pn_table *t, __be32 addr)
 {
-	struct pn_subnet *n, *best = NULL;
+	struct pn_trie_node *n, *best = NULL;
 	u32 key = be32_to_cpu(addr);
 
 	n = rcu_dereference_bh(t->root);
 	while (n && pn_covers(n, key)) {
-		if (n->is_entry)
+		if (n->subnet)
 			best = n;
 		if (n->cidr == 32)
 			break;
@@ -135,63 +284,84 @@ struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr)
 }
 
 /**
+ * pn_table_lookup - the subnet that carries @addr
+ * @t: the table
+ * @addr: an IPv4 address
+ *
+ * Called under rcu_read_lock_bh(), as pn_table_match().
+ *
+ * Return: the subnet with the longest prefix covering @addr, or NULL.
+ */
+struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr)
+{
+	struct pn_trie_node *n = pn_table_match(t, addr);
+
+	return n ? n->subnet : NULL;
+}
+
+/**
  * pn_table_find - the subnet with exactly this prefix, under the lock
  * @t: the table
  * @key: the prefix, host order, host bits clear
  * @cidr: the prefix length
  *
- * Return: the entry, or NULL when there is none (a branch does not count).
+ * Return: its trie node, or NULL when there is none (a branch does not
+ * count).
  */
-struct pn_subnet *pn_table_find(struct pn_table *t, u32 key, u8 cidr)
+struct pn_trie_node *pn_table_find(struct pn_table *t, u32 key, u8 cidr)
 {
-	struct pn_subnet *n = pn_deref(t, t->root);
+	struct pn_trie_node *n = pn_deref(t, t->root);
 
 	while (n && n->cidr <= cidr && pn_covers(n, key)) {
 		if (n->cidr == cidr)
-			return n->is_entry ? n : NULL;
+			return n->subnet ? n : NULL;
 		n = pn_deref(t, n->bit[pn_bit(key, n->cidr)]);
 	}
 	return NULL;
 }
 
-static void pn_adopt_children(struct pn_table *t, struct pn_subnet *to,
-			      struct pn_subnet *from)
+static void pn_adopt_children(struct pn_table *t, struct pn_trie_node *to,
+			      struct pn_trie_node *from)
 {
 	RCU_INIT_POINTER(to->bit[0], pn_deref(t, from->bit[0]));
 	RCU_INIT_POINTER(to->bit[1], pn_deref(t, from->bit[1]));
 }
 
 /**
- * pn_table_insert - add or replace the entry @new
+ * pn_table_insert - add or replace a subnet
  * @t: the table, locked
- * @new: an entry node with key and cidr set
- * @spare: a bare node for a branch; set to NULL when used
+ * @new: a trie node with a subnet, key, cidr and the subnet's peer set
+ * @spare: a trie node for a branch; set to NULL when used
  *
- * A node already at @new's prefix, entry or branch, is replaced and
- * retired; a replaced entry hands its counters on to @new.
+ * A node already at @new's prefix, subnet or branch, is replaced and
+ * retired; a replaced subnet hands its counters on to @new's and leaves
+ * its peer.
  */
-void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
-		     struct pn_subnet **spare)
+void pn_table_insert(struct pn_table *t, struct pn_trie_node *new,
+		     struct pn_trie_node **spare)
 {
-	struct pn_subnet __rcu **slot = &t->root;
-	struct pn_subnet *n, *b;
+	struct pn_trie_node __rcu **slot = &t->root;
+	struct pn_trie_node *n, *b;
 	u8 c;
 
+	new->subnet->peer->refs++;
 	n = pn_deref(t, *slot);
 	while (n && n->cidr <= new->cidr && pn_covers(n, new->key)) {
 		if (n->cidr == new->cidr) {
 			pn_adopt_children(t, new, n);
-			if (n->is_entry && n->full && new->full) {
+			if (n->subnet) {
 				/*
 				 * A reader still holding @n may give it new
 				 * counters; they are freed with @n.
 				 */
-				new->stats = xchg(&n->stats, NULL);
+				new->subnet->stats = xchg(&n->subnet->stats,
+							  NULL);
+				pn_peer_release(t, n->subnet->peer);
 			} else {
 				t->count++;
 			}
 			rcu_assign_pointer(*slot, new);
-			pn_subnet_retire(n);
+			pn_trie_node_retire(n);
 			t->generation++;
 			return;
 		}
@@ -225,20 +395,20 @@ void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
 }
 
 /**
- * pn_table_remove - delete the entry at a prefix
+ * pn_table_remove - delete the subnet at a prefix
  * @t: the table, locked
  * @key: the prefix, host order
  * @cidr: its length
- * @spare: a bare node, needed when the entry has two children; set to NULL
- *	when used
+ * @spare: a trie node, needed when the subnet's has two children; set to
+ *	NULL when used
  *
- * Return: 0, or -ENOENT when there is no such entry.
+ * Return: 0, or -ENOENT when there is no such subnet.
  */
 int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
-		    struct pn_subnet **spare)
+		    struct pn_trie_node **spare)
 {
-	struct pn_subnet __rcu **slot = &t->root, **pslot = NULL;
-	struct pn_subnet *n, *p = NULL, *l, *r, *b;
+	struct pn_trie_node __rcu **slot = &t->root, **pslot = NULL;
+	struct pn_trie_node *n, *p = NULL, *l, *r, *b;
 
 	n = pn_deref(t, *slot);
 	while (n && n->cidr < cidr && pn_covers(n, key)) {
@@ -247,7 +417,7 @@ int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 		slot = &n->bit[pn_bit(key, n->cidr)];
 		n = pn_deref(t, *slot);
 	}
-	if (!n || n->cidr != cidr || n->key != key || !n->is_entry)
+	if (!n || n->cidr != cidr || n->key != key || !n->subnet)
 		return -ENOENT;
 
 	l = pn_deref(t, n->bit[0]);
@@ -261,26 +431,27 @@ int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 		rcu_assign_pointer(*slot, b);
 	} else if (l || r) {
 		rcu_assign_pointer(*slot, l ?: r);
-	} else if (p && !p->is_entry) {
+	} else if (p && !p->subnet) {
 		/* A branch left with one child gives way to it. */
 		rcu_assign_pointer(*pslot, pn_deref(t, p->bit[slot == &p->bit[0]]));
-		pn_subnet_retire(p);
+		pn_trie_node_retire(p);
 	} else {
 		RCU_INIT_POINTER(*slot, NULL);
 	}
-	pn_subnet_retire(n);
+	pn_peer_release(t, n->subnet->peer);
+	pn_trie_node_retire(n);
 	t->count--;
 	t->generation++;
 	return 0;
 }
 
 /**
- * pn_table_flush - delete every entry
+ * pn_table_flush - delete every subnet, and so every peer
  * @t: the table, locked
  */
 void pn_table_flush(struct pn_table *t)
 {
-	struct pn_subnet *stack[PN_TRIE_DEPTH], *n, *c;
+	struct pn_trie_node *stack[PN_TRIE_DEPTH], *n, *c;
 	int top = 0, i;
 
 	n = pn_deref(t, t->root);
@@ -295,75 +466,30 @@ void pn_table_flush(struct pn_table *t)
 			if (c)
 				stack[top++] = c;
 		}
-		pn_subnet_retire(n);
+		if (n->subnet)
+			pn_peer_release(t, n->subnet->peer);
+		pn_trie_node_retire(n);
 	}
 	t->count = 0;
 	t->generation++;
 }
 
 /**
- * pn_node_hold - count one more subnet of a node in a node set
- * @t: the node set, locked
- * @addr: the node's address
- * @new: a bare node to hold the node's entry; used and set to NULL when the
- *	node is new to the set
- * @spare: a bare node for a branch; set to NULL when used
- *
- * A node set is a table of /32 entries that only tells whether an address
- * is a node; its entries have neither counters nor a route cache.
- */
-void pn_node_hold(struct pn_table *t, __be32 addr, struct pn_subnet **new,
-		  struct pn_subnet **spare)
-{
-	u32 key = be32_to_cpu(addr);
-	struct pn_subnet *n;
-
-	n = pn_table_find(t, key, 32);
-	if (n) {
-		n->refs++;
-		return;
-	}
-	n = *new;
-	*new = NULL;
-	n->key = key;
-	n->cidr = 32;
-	n->refs = 1;
-	n->is_entry = true;
-	pn_table_insert(t, n, spare);
-}
-
-/**
- * pn_node_release - count one subnet less, removing the node after its last
- * @t: the node set, locked
- * @addr: the node's address
- */
-void pn_node_release(struct pn_table *t, __be32 addr)
-{
-	struct pn_subnet *n, *none = NULL;
-	u32 key = be32_to_cpu(addr);
-
-	n = pn_table_find(t, key, 32);
-	if (WARN_ON_ONCE(!n) || --n->refs)
-		return;
-	/* A /32 has no children, so removing it needs no branch. */
-	pn_table_remove(t, key, 32, &none);
-}
-
-/**
- * pn_table_walk - call @fn on every entry after a position, in order
+ * pn_table_walk - call @fn on every subnet after a position, in order
  * @t: the table; called under rcu_read_lock_bh()
  * @pos: resume after this (key, cidr); NULL to start at the beginning
- * @fn: the callback; a non-zero return stops the walk and is returned
+ * @fn: the callback, given the subnet's trie node; a non-zero return stops
+ *	the walk and is returned
  * @arg: passed to @fn
  *
  * The order is by prefix, then by length, which is the trie's pre-order.
  * Subtrees that end before @pos are skipped, so resuming costs the depth of
- * the trie, not the entries already seen.
+ * the trie, not the subnets already seen.
  */
 int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
-		  int (*fn)(struct pn_subnet *n, void *arg), void *arg)
+		  int (*fn)(struct pn_trie_node *tn, void *arg), void *arg)
 {
-	struct pn_subnet *stack[PN_TRIE_DEPTH], *n, *c;
+	struct pn_trie_node *stack[PN_TRIE_DEPTH], *n, *c;
 	int top = 0, ret;
 
 	n = rcu_dereference_bh(t->root);
@@ -373,8 +499,8 @@ int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
 		n = stack[--top];
 		if (pos && (n->key | ~pn_mask(n->cidr)) < pos->key)
 			continue;
-		if (n->is_entry && (!pos || n->key > pos->key ||
-				    (n->key == pos->key && n->cidr > pos->cidr))) {
+		if (n->subnet && (!pos || n->key > pos->key ||
+				  (n->key == pos->key && n->cidr > pos->cidr))) {
 			ret = fn(n, arg);
 			if (ret)
 				return ret;
@@ -447,8 +573,8 @@ static const struct pn_ref *pn_ref_lookup(const struct pn_ref *ref, int n,
 static int pn_selftest_compare(struct pn_table *t, const struct pn_ref *ref,
 			       int nref, int lookups)
 {
+	struct pn_trie_node *got;
 	const struct pn_ref *want;
-	struct pn_subnet *got;
 	u32 key;
 	int i;
 
@@ -461,7 +587,7 @@ static int pn_selftest_compare(struct pn_table *t, const struct pn_ref *ref,
 		}
 		want = pn_ref_lookup(ref, nref, key);
 		rcu_read_lock_bh();
-		got = pn_table_lookup(t, cpu_to_be32(key));
+		got = pn_table_match(t, cpu_to_be32(key));
 		if (!!got != !!want || (got && (got->key != want->key ||
 						got->cidr != want->cidr))) {
 			rcu_read_unlock_bh();
@@ -474,10 +600,30 @@ static int pn_selftest_compare(struct pn_table *t, const struct pn_ref *ref,
 	return 0;
 }
 
+/* The subnets of the table's peers, which must match the table's count. */
+static int pn_selftest_peers(struct pn_table *t, int count)
+{
+	struct pn_peer *p;
+	int i, refs = 0;
+
+	for (i = 0; i < 8; i++) {
+		p = pn_peer_lookup(t, htonl(0x0a000001 + i));
+		if (p)
+			refs += p->refs;
+	}
+	if (refs == count && t->count == count &&
+	    atomic_read(&t->peers.nelems) <= 8)
+		return 0;
+	pr_err("self-test: %u subnets and %d peer references, expected %d\n",
+	       t->count, refs, count);
+	return -EINVAL;
+}
+
 static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 {
-	struct pn_subnet *n, *spare = NULL;
+	struct pn_trie_node *n, *spare = NULL;
 	int i, ret = -ENOMEM, count = 0;
+	struct pn_peer *p;
 	u32 key;
 	u8 cidr;
 
@@ -496,24 +642,29 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 		ref[i].used = !pn_table_find(t, ref[i].key, cidr);
 		if (!ref[i].used)
 			continue;
-		n = pn_subnet_alloc(true);
+		/* Eight nodes own all the subnets. */
+		p = pn_peer_get(t, htonl(0x0a000001 + (i & 7)));
+		if (IS_ERR(p)) {
+			ret = PTR_ERR(p);
+			goto out;
+		}
+		n = pn_trie_node_alloc(true);
 		if (!spare)
-			spare = pn_subnet_alloc(false);
+			spare = pn_trie_node_alloc(false);
 		if (!n || !spare) {
-			pn_subnet_free(n);
+			pn_trie_node_free(n);
+			pn_peer_sweep(t, p->addr);
 			goto out;
 		}
 		n->key = ref[i].key;
 		n->cidr = cidr;
+		n->subnet->peer = p;
 		pn_table_insert(t, n, &spare);
 		count++;
 	}
-	ret = -EINVAL;
-	if (t->count != count) {
-		pr_err("self-test: %u entries, expected %d\n", t->count, count);
-		goto out;
-	}
-	ret = pn_selftest_compare(t, ref, nref, 20000);
+	ret = pn_selftest_peers(t, count);
+	if (!ret)
+		ret = pn_selftest_compare(t, ref, nref, 20000);
 	if (ret)
 		goto out;
 
@@ -522,7 +673,7 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 		if (!ref[i].used)
 			continue;
 		if (!spare)
-			spare = pn_subnet_alloc(false);
+			spare = pn_trie_node_alloc(false);
 		ret = -ENOMEM;
 		if (!spare)
 			goto out;
@@ -534,13 +685,16 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 		ref[i].used = false;
 		count--;
 	}
-	ret = -EINVAL;
-	if (t->count != count)
-		goto out;
-	ret = pn_selftest_compare(t, ref, nref, 20000);
+	ret = pn_selftest_peers(t, count);
+	if (!ret)
+		ret = pn_selftest_compare(t, ref, nref, 20000);
 out:
-	pn_subnet_free(spare);
+	pn_trie_node_free(spare);
 	pn_table_flush(t);
+	if (!ret && atomic_read(&t->peers.nelems)) {
+		pr_err("self-test: peers left after a flush\n");
+		ret = -EINVAL;
+	}
 	return ret;
 }
 
@@ -553,10 +707,14 @@ static int __init pn_subnets_selftest(void)
 	ref = kvcalloc(4096, sizeof(*ref), GFP_KERNEL);
 	if (!ref)
 		return -ENOMEM;
-	pn_table_init(&t);
+	ret = pn_table_init(&t);
+	if (ret)
+		goto out;
 	mutex_lock(&t.lock);
 	ret = pn_selftest_run(&t, ref, 4096);
 	mutex_unlock(&t.lock);
+	pn_table_destroy(&t);
+out:
 	kvfree(ref);
 	if (!ret)
 		pr_info("subnet table self-test: pass\n");
@@ -573,31 +731,33 @@ static inline int pn_subnets_selftest(void)
 
 int __init pn_subnets_init(void)
 {
-	int ret;
+	int ret = -ENOMEM;
 
-	pn_subnet_cache = KMEM_CACHE(pn_subnet, 0);
-	if (!pn_subnet_cache)
+	pn_trie_cache = KMEM_CACHE(pn_trie_node, SLAB_ACCOUNT);
+	if (!pn_trie_cache)
 		return -ENOMEM;
-	pn_bare_cache = kmem_cache_create("pn_subnet_bare", PN_BARE_SIZE,
-					  __alignof__(struct pn_subnet), 0,
-					  NULL);
-	if (!pn_bare_cache) {
-		ret = -ENOMEM;
-		goto err;
-	}
+	pn_subnet_cache = KMEM_CACHE(pn_subnet, SLAB_ACCOUNT);
+	if (!pn_subnet_cache)
+		goto err_subnet;
+	pn_peer_cache = KMEM_CACHE(pn_peer, SLAB_ACCOUNT);
+	if (!pn_peer_cache)
+		goto err_peer;
 	ret = pn_subnets_selftest();
 	if (!ret)
 		return 0;
 	rcu_barrier();
-	kmem_cache_destroy(pn_bare_cache);
-err:
+	kmem_cache_destroy(pn_peer_cache);
+err_peer:
 	kmem_cache_destroy(pn_subnet_cache);
+err_subnet:
+	kmem_cache_destroy(pn_trie_cache);
 	return ret;
 }
 
 void pn_subnets_uninit(void)
 {
 	rcu_barrier();
-	kmem_cache_destroy(pn_bare_cache);
+	kmem_cache_destroy(pn_peer_cache);
 	kmem_cache_destroy(pn_subnet_cache);
+	kmem_cache_destroy(pn_trie_cache);
 }

@@ -57,28 +57,6 @@ void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len)
 	u64_stats_update_end(&s->syncp);
 }
 
-/*
- * A subnet's route cache is made when the subnet first carries a packet,
- * so that a table of many peers that are rarely or never talked to holds
- * no per-CPU route caches for them. If the memory is not there, the subnet
- * goes without a cache rather than ask again for every packet.
- */
-static bool pn_subnet_cache_init(struct pn_subnet *n)
-{
-	struct dst_cache c;
-
-	if (READ_ONCE(n->no_cache))
-		return false;
-	if (dst_cache_init(&c, GFP_ATOMIC)) {
-		WRITE_ONCE(n->no_cache, true);
-		return false;
-	}
-	/* Another CPU may have been first. */
-	if (cmpxchg(&n->dst_cache.cache, NULL, c.cache))
-		dst_cache_destroy(&c);
-	return true;
-}
-
 /**
  * pn_tunnel_route - the outer route to a subnet's node
  * @pn: the device
@@ -87,22 +65,21 @@ static bool pn_subnet_cache_init(struct pn_subnet *n)
  * @proto: the outer protocol, IPPROTO_UDP or IPPROTO_IPIP
  * @saddr: set to the outer source address
  *
- * The route is cached in the subnet unless the TOS is taken from each
- * packet; the cache is made on first use.
+ * The route is cached in the subnet's peer, which its node's other subnets
+ * share, unless the TOS is taken from each packet.
  *
  * Return: the route, or an ERR_PTR.
  */
 struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, u8 proto, __be32 *saddr)
 {
+	struct dst_cache *cache = &n->peer->dst_cache;
 	bool cached = pn->cfg.tos != 1;
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	if (cached && unlikely(!READ_ONCE(n->dst_cache.cache)))
-		cached = pn_subnet_cache_init(n);
 	if (cached) {
-		rt = dst_cache_get_ip4(&n->dst_cache, saddr);
+		rt = dst_cache_get_ip4(cache, saddr);
 		if (rt)
 			return rt;
 	}
@@ -111,7 +88,7 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 	fl4.flowi4_oif = pn->cfg.link;
 	fl4.flowi4_tos = RT_TOS(tos);
 	fl4.flowi4_proto = proto;
-	fl4.daddr = n->node;
+	fl4.daddr = n->peer->addr;
 	fl4.saddr = pn->cfg.local;
 	if (proto == IPPROTO_UDP)
 		fl4.fl4_dport = pn->cfg.port;
@@ -123,7 +100,7 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 		return ERR_PTR(-ELOOP);
 	}
 	if (cached)
-		dst_cache_set_ip4(&n->dst_cache, &rt->dst, fl4.saddr);
+		dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
 	*saddr = fl4.saddr;
 	return rt;
 }

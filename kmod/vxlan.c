@@ -225,7 +225,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 
 	pn_subnet_count(n, true, len);
-	udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr, n->node, tos, ttl,
+	udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr, n->peer->addr, tos, ttl,
 			    df, sport, cfg->port,
 			    !net_eq(pn->net, dev_net(dev)), true);
 	return;

@@ -4,8 +4,9 @@
 # IP-in-IP mode end to end: three podnet nodes; the bytes on the wire; a
 # node set up as Calico sets up tunl0, and one as flannel's ipip backend;
 # a point-to-point ipip tunnel beside podnet in both load orders; the
-# source check and injected packets; vxlan and ipip devices side by side;
-# the tool on ipip devices; module unload under traffic.
+# source check and injected packets; peers coming and going with their
+# subnets; vxlan and ipip devices side by side; the tool on ipip devices;
+# module unload under traffic.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -212,6 +213,55 @@ test_injection()
 	check_err $? "srccheck off let a non-peer's packet in"
 	ns_exec "$N1" "$PODNET" link set pn0 srccheck on
 	log_test "injection: non-peer, foreign subnet, truncated dropped and counted"
+}
+
+# Packets are taken from the nodes that own a subnet: a node comes with its
+# first subnet and goes with its last, by delete or by replace, and a
+# request that is refused leaves no node behind.
+test_peers()
+{
+	local un pod_rx b="$TMP/peers.batch"
+
+	setup_ns Q
+	ip link add e0 netns "$Q" type veth peer name u8 netns "$UL"
+	ip -n "$UL" link set u8 master br0 up
+	ip -n "$Q" addr add 192.168.0.98/24 dev e0
+	ip -n "$Q" link set e0 up
+
+	# One request: the new node's subnet sorts first, the existing
+	# subnet after it is refused.
+	printf '%s\n' "subnet add 10.244.2.0/24 via 192.168.0.2 dev pn0" \
+		"subnet add 10.240.0.0/24 via 192.168.0.98 dev pn0" >"$b"
+	ns_exec "$N1" "$PODNET" -batch "$b" 2>/dev/null
+	check_fail $? "a batch adding an existing subnet succeeded"
+	un=$(pn_stat "$N1" unknown_node)
+	inject "$Q" 192.168.0.98 10.240.0.2
+	sleep 0.5
+	expect_stat "$N1" unknown_node $((un + 1))
+
+	ns_exec "$N1" "$PODNET" subnet add 10.240.0.0/24 via 192.168.0.98 dev pn0 &&
+	ns_exec "$N1" "$PODNET" subnet add 10.240.1.0/24 via 192.168.0.98 dev pn0 &&
+	ns_exec "$N1" "$PODNET" subnet del 10.240.0.0/24 dev pn0
+	check_err $? "cannot add and delete the new node's subnets"
+	pod_rx=$(pn_pod_echos "$P1")
+	inject "$Q" 192.168.0.98 10.240.1.2
+	sleep 0.5
+	[ "$(pn_pod_echos "$P1")" -gt "$pod_rx" ]
+	check_err $? "a node with one subnet left is no peer"
+
+	ns_exec "$N1" "$PODNET" subnet replace 10.240.1.0/24 via 192.168.0.3 dev pn0
+	check_err $? "cannot move the subnet to node 3"
+	un=$(pn_stat "$N1" unknown_node)
+	inject "$Q" 192.168.0.98 10.240.1.2
+	sleep 0.5
+	expect_stat "$N1" unknown_node $((un + 1))
+	pod_rx=$(pn_pod_echos "$P1")
+	inject "$N3" 192.168.0.3 10.240.1.2
+	sleep 0.5
+	[ "$(pn_pod_echos "$P1")" -gt "$pod_rx" ]
+	check_err $? "the subnet's new node is no peer"
+	ns_exec "$N1" "$PODNET" subnet del 10.240.1.0/24 dev pn0
+	log_test "peers: a node comes with its first subnet, goes with its last"
 }
 
 test_tool()
@@ -435,6 +485,7 @@ test_mesh
 test_wire_format
 test_no_route
 test_injection
+test_peers
 test_pmtu
 test_tool
 test_calico_interop
