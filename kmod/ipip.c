@@ -124,12 +124,13 @@ static int pn_ipip_err(struct sk_buff *skb, u32 info)
 		return -ENOENT;
 
 	/* Our outer routes learn the path MTU and redirects, which the
-	 * route cache of each subnet notices.
+	 * route cache of each subnet notices. The route to learn is the one
+	 * the device sends by, through its underlay device when it has one.
 	 */
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
-		ipv4_update_pmtu(skb, net, info, 0, IPPROTO_IPIP);
+		ipv4_update_pmtu(skb, net, info, pn->cfg.link, IPPROTO_IPIP);
 	else if (type == ICMP_REDIRECT)
-		ipv4_redirect(skb, net, 0, IPPROTO_IPIP);
+		ipv4_redirect(skb, net, pn->cfg.link, IPPROTO_IPIP);
 	return 0;
 }
 
