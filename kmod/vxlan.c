@@ -282,6 +282,40 @@ drop:
 	return NETDEV_TX_OK;
 }
 
+/**
+ * pn_vxlan_err_lookup - whether an ICMP error is about our outer packet
+ * @sk: the tunnel socket
+ * @skb: the ICMP error, network header at the quoted outer IPv4 header,
+ *	transport header at its UDP header
+ *
+ * The UDP core finds our socket for an ICMP error by the quoted destination
+ * port, which is ours as well, since both ends of a VXLAN tunnel use one
+ * port (the source port varies with the flow and names no socket). It
+ * then takes the error for the tunnel's, and lets the outer route learn
+ * the path MTU or the redirect, only when this says yes: without it, a
+ * "fragmentation needed" from a router behind which a peer node lies is
+ * dropped, the outer route keeps its MTU, the inner sender is never told
+ * and its packets that carry DF are lost at that router. Yes needs the
+ * quote to hold a VXLAN header with a VNI of a device on the socket.
+ * Called under rcu_read_lock().
+ *
+ * Return: 0 when the error is ours, or a negative errno.
+ */
+static int pn_vxlan_err_lookup(struct sock *sk, struct sk_buff *skb)
+{
+	struct pn_sock *ps = rcu_dereference_sk_user_data(sk);
+	const struct vxlanhdr *vh;
+
+	if (!ps || !pskb_may_pull(skb, skb_transport_offset(skb) + VXLAN_HLEN))
+		return -EINVAL;
+	vh = (const struct vxlanhdr *)(udp_hdr(skb) + 1);
+	if (vh->vx_flags != VXLAN_HF_VNI || (vh->vx_vni & ~VXLAN_VNI_MASK))
+		return -EINVAL;
+	if (!pn_sock_dev(ps, be32_to_cpu(vh->vx_vni) >> 8))
+		return -ENOENT;
+	return 0;
+}
+
 static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
@@ -289,6 +323,7 @@ static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
 		.encap_rcv = pn_vxlan_rcv,
 		.gro_receive = pn_vxlan_gro_receive,
 		.gro_complete = pn_vxlan_gro_complete,
+		.encap_err_lookup = pn_vxlan_err_lookup,
 	};
 	struct udp_port_cfg ucfg = {
 		.family = AF_INET,
