@@ -228,6 +228,7 @@ static void pn_setup(struct net_device *dev)
 		.srccheck = true,
 		.gateway = htonl(PN_DEFAULT_GATEWAY),
 		.arpsuppress = true,
+		.df = PODNET_DF_INHERIT,
 	};
 	ratelimit_state_init(&pn->miss_rs, HZ, 10);
 }
@@ -270,6 +271,7 @@ static const struct nla_policy pn_policy[IFLA_PODNET_MAX + 1] = {
 	[IFLA_PODNET_SRCCHECK] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_PODNET_GATEWAY] = { .type = NLA_BE32 },
 	[IFLA_PODNET_ARPSUPPRESS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_PODNET_DF] = NLA_POLICY_MAX(NLA_U8, PODNET_DF_MAX),
 };
 
 static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -399,6 +401,8 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		cfg->gateway = nla_get_in_addr(data[IFLA_PODNET_GATEWAY]);
 	if (data[IFLA_PODNET_ARPSUPPRESS])
 		cfg->arpsuppress = nla_get_u8(data[IFLA_PODNET_ARPSUPPRESS]);
+	if (data[IFLA_PODNET_DF])
+		cfg->df = nla_get_u8(data[IFLA_PODNET_DF]);
 	return 0;
 
 busy:
@@ -529,6 +533,7 @@ static size_t pn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TTL */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TOS */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_SRCCHECK */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_DF */
 	       nla_total_size(sizeof(__be32)) +	/* IFLA_PODNET_GATEWAY */
 	       nla_total_size(sizeof(u8));	/* IFLA_PODNET_ARPSUPPRESS */
 }
@@ -543,7 +548,8 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_PODNET_LINK, cfg->link) ||
 	    nla_put_u8(skb, IFLA_PODNET_TTL, cfg->ttl) ||
 	    nla_put_u8(skb, IFLA_PODNET_TOS, cfg->tos) ||
-	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck))
+	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck) ||
+	    nla_put_u8(skb, IFLA_PODNET_DF, cfg->df))
 		return -EMSGSIZE;
 	if (cfg->mode == PODNET_MODE_IPIP)
 		return 0;

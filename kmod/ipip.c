@@ -180,7 +180,8 @@ static struct xfrm_tunnel pn_ipip_unclaimed __read_mostly = {
 
 /*
  * Encapsulate @skb to the node of @n and send it, as the kernel's ipip
- * tunnels do: outer DF copied from the inner header, ECN set by RFC 6040.
+ * tunnels do: outer DF as the device's df setting says (by default copied
+ * from the inner header), ECN set by RFC 6040.
  */
 static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 			 struct pn_subnet *n)
@@ -201,8 +202,9 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 		DEV_STATS_INC(dev, tx_carrier_errors);
 		goto drop;
 	}
+	df = pn_tunnel_df(pn, iph);
 	why = PN_STAT_PMTU;
-	if (pn_tunnel_too_big(skb, rt, iph, PN_IPIP_OVERHEAD, 0))
+	if (pn_tunnel_too_big(skb, rt, df, PN_IPIP_OVERHEAD, 0))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
@@ -210,7 +212,6 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 			 rt->dst.header_len + sizeof(struct iphdr)))
 		goto drop_rt;
 	iph = ip_hdr(skb);
-	df = iph->frag_off & htons(IP_DF);
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
 	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
 

@@ -39,6 +39,7 @@
  * @srccheck: accept only packets whose inner source belongs to the sender
  * @gateway: the virtual gateway address answered with our MAC, or 0
  * @arpsuppress: answer ARP from the table instead of sending it on
+ * @df: enum podnet_df, the outer DF bit
  */
 struct pn_cfg {
 	__be32 local;
@@ -51,6 +52,7 @@ struct pn_cfg {
 	u8 tos;
 	bool srccheck;
 	bool arpsuppress;
+	u8 df;
 };
 
 /* The named counters of a device, in enum podnet_stats_attr order. */
@@ -249,8 +251,9 @@ static inline bool pn_is_ipip(const struct pn_dev *pn)
 void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len);
 struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, u8 proto, __be32 *saddr);
-bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
-		       const struct iphdr *iph, int overhead, int hlen);
+__be16 pn_tunnel_df(const struct pn_dev *pn, const struct iphdr *iph);
+bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 df,
+		       int overhead, int hlen);
 void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why);
 struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,
 			       __be32 daddr);

@@ -173,7 +173,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
 	const struct iphdr *iph = NULL;
-	__be16 sport, df = 0;
+	__be16 sport, df;
 	struct vxlanhdr *vh;
 	struct pn_sock *ps;
 	struct ethhdr *eth;
@@ -196,8 +196,9 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 		DEV_STATS_INC(dev, tx_carrier_errors);
 		goto drop;
 	}
+	df = pn_tunnel_df(pn, iph);
 	why = PN_STAT_PMTU;
-	if (iph && pn_tunnel_too_big(skb, rt, iph, PN_VXLAN_OVERHEAD, ETH_HLEN))
+	if (iph && pn_tunnel_too_big(skb, rt, df, PN_VXLAN_OVERHEAD, ETH_HLEN))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
@@ -207,10 +208,8 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	eth = eth_hdr(skb);
 	ether_addr_copy(eth->h_dest, n->lladdr);
 	ether_addr_copy(eth->h_source, dev->dev_addr);
-	if (iph) {
+	if (iph)
 		iph = ip_hdr(skb);
-		df = iph->frag_off & htons(IP_DF);
-	}
 
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
 	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);

@@ -29,13 +29,14 @@ void link_usage(FILE *f)
 	      "                  [ttl { TTL | auto }] [tos { TOS | inherit }]\n"
 	      "                  [mtu MTU] [address LLADDR] [srccheck { on | off }]\n"
 	      "                  [gateway { ADDR | none }] [arpsuppress { on | off }]\n"
-	      "                  [up | down]\n",
+	      "                  [df { unset | set | inherit }] [up | down]\n",
 	      f);
 }
 
 enum {
 	LK_MODE, LK_LOCAL, LK_DEV, LK_VNI, LK_PORT, LK_TTL, LK_TOS, LK_MTU,
-	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_UP, LK_DOWN,
+	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_DF, LK_UP,
+	LK_DOWN,
 };
 
 static const struct keyword link_keywords[] = {
@@ -51,6 +52,7 @@ static const struct keyword link_keywords[] = {
 	{ "srccheck", LK_SRCCHECK },
 	{ "gateway", LK_GATEWAY },
 	{ "arpsuppress", LK_ARPSUPPRESS },
+	{ "df", LK_DF },
 	{ "up", LK_UP },
 	{ "down", LK_DOWN },
 	{ NULL, 0 }
@@ -68,6 +70,13 @@ static const struct keyword onoff_words[] = {
 	{ NULL, 0 }
 };
 
+static const struct keyword df_words[] = {
+	{ "unset", PODNET_DF_UNSET },
+	{ "set", PODNET_DF_SET },
+	{ "inherit", PODNET_DF_INHERIT },
+	{ NULL, 0 }
+};
+
 static const struct keyword ttl_words[] = { { "auto", 0 }, { NULL, 0 } };
 static const struct keyword tos_words[] = { { "inherit", 1 }, { NULL, 0 } };
 
@@ -75,6 +84,7 @@ static const struct keyword tos_words[] = { { "inherit", 1 }, { NULL, 0 } };
 struct link_opts {
 	uint32_t seen;
 	uint32_t mode, vni, port, ttl, tos, mtu, link, srccheck, arpsuppress;
+	uint32_t df;
 	struct in_addr local, gateway;
 	uint8_t address[ETH_ALEN];
 	bool up;
@@ -83,7 +93,7 @@ struct link_opts {
 #define LK_PODNET_OPTS                                                      \
 	(1u << LK_MODE | 1u << LK_LOCAL | 1u << LK_DEV | 1u << LK_VNI |     \
 	 1u << LK_PORT | 1u << LK_TTL | 1u << LK_TOS | 1u << LK_SRCCHECK | \
-	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS)
+	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS | 1u << LK_DF)
 
 static int parse_word_or_u32(const char *what, const char *arg,
 			     const struct keyword *words, uint32_t max,
@@ -193,6 +203,10 @@ static int link_opts_parse(int argc, char **argv, struct link_opts *o)
 					 &o->arpsuppress))
 				return EXIT_USAGE;
 			break;
+		case LK_DF:
+			if (parse_choice("df", val, df_words, &o->df))
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	return 0;
@@ -226,6 +240,8 @@ static void link_put_data(struct nlmsghdr *nlh, const struct link_opts *o)
 			     &o->gateway);
 	if (SEEN(o, ARPSUPPRESS))
 		mnl_attr_put_u8(nlh, IFLA_PODNET_ARPSUPPRESS, o->arpsuppress);
+	if (SEEN(o, DF))
+		mnl_attr_put_u8(nlh, IFLA_PODNET_DF, o->df);
 	mnl_attr_nest_end(nlh, data);
 }
 
@@ -279,7 +295,7 @@ struct link_info {
 	char name[IFNAMSIZ];
 	bool podnet;
 	uint32_t present;	/* bits IFLA_PODNET_* */
-	uint8_t mode, ttl, tos, srccheck, arpsuppress;
+	uint8_t mode, ttl, tos, srccheck, arpsuppress, df;
 	uint32_t vni, link;
 	uint16_t port;
 	struct in_addr local, gateway;
@@ -321,6 +337,7 @@ static void link_parse_data(const struct nlattr *nest, struct link_info *l)
 	GET(SRCCHECK, srccheck, 1, mnl_attr_get_u8(a));
 	GET(GATEWAY, gateway.s_addr, 4, mnl_attr_get_u32(a));
 	GET(ARPSUPPRESS, arpsuppress, 1, mnl_attr_get_u8(a));
+	GET(DF, df, 1, mnl_attr_get_u8(a));
 #undef GET
 }
 
@@ -618,6 +635,12 @@ static void link_print(const struct link_info *l, const struct dev_info *d)
 			  l->tos);
 	if (HAS(SRCCHECK))
 		print_bool("srccheck", " srccheck %s", l->srccheck);
+	if (HAS(DF)) {
+		if (l->df < __PODNET_DF_MAX)
+			print_str("df", " df %s", kw_name(df_words, l->df));
+		else
+			print_u64("df", " df %llu", l->df);
+	}
 	if (HAS(GATEWAY) && !ipip)
 		print_str("gateway", " gateway %s", l->gateway.s_addr ?
 			  fmt_addr(AF_INET, &l->gateway, buf) : "none");
