@@ -287,15 +287,15 @@ drop:
  * @skb: the ICMP error, network header at the quoted outer IPv4 header,
  *	transport header at its UDP header
  *
- * The UDP core finds our socket for an ICMP error by the quoted destination
- * port, which is ours as well, since both ends of a VXLAN tunnel use one
- * port (the source port varies with the flow and names no socket). It
- * then takes the error for the tunnel's, and lets the outer route learn
- * the path MTU or the redirect, only when this says yes: without it, a
- * "fragmentation needed" from a router behind which a peer node lies is
- * dropped, the outer route keeps its MTU, the inner sender is never told
- * and its packets that carry DF are lost at that router. Yes needs the
- * quote to hold a VXLAN header with a VNI of a device on the socket.
+ * udp_err() lets the outer route learn a path MTU or a redirect from any
+ * ICMP error about a UDP packet before it looks for a socket (6.1 and 6.12
+ * alike), so podnet's routes learn without this. The socket is then found
+ * by the quoted destination port, ours on both ends of a tunnel (the
+ * source port varies with the flow and names no socket), and the UDP core
+ * takes the error for the tunnel's only when this says yes; otherwise it
+ * counts the error as one nobody was waiting for (IcmpInErrors), as if it
+ * were forged. Yes needs the quote to hold a VXLAN header with a VNI of a
+ * device on the socket, as for the kernel's vxlan devices.
  * Called under rcu_read_lock().
  *
  * Return: 0 when the error is ours, or a negative errno.

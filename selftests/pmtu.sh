@@ -87,6 +87,13 @@ conn.shutdown(socket.SHUT_WR)' "10.244.$2.2" $BYTES
 	check_err $? "pod $2 received ${got:-nothing} of $BYTES bytes from pod $1"
 }
 
+# icmp_stat NS NAME: an Icmp counter of /proc/net/snmp in NS.
+icmp_stat()
+{
+	ns_exec "$1" awk -v k="$2" '/^Icmp:/ && !h {h = 1; for (i = 1; i <= NF; i++) if ($i == k) c = i; next}
+				    /^Icmp:/ {print $c}' /proc/net/snmp
+}
+
 # learnt_mtu FROM TO: the MTU pod FROM's route cache holds for pod TO.
 learnt_mtu()
 {
@@ -145,9 +152,11 @@ test_device_mtu()
 
 test_inherit()
 {
-	local mode=$1 want=$2 got
+	local mode=$1 want=$2 got errors unreach
 
 	forget
+	errors=$(icmp_stat "$N1" InErrors)
+	unreach=$(icmp_stat "$N1" InDestUnreachs)
 	if [ "$mode" = ipip ]; then
 		# A more specific route to node 2 through another device: the
 		# path MTU must be learnt for the route pn0 sends by, through
@@ -160,6 +169,11 @@ test_inherit()
 	got=$(learnt_mtu 1 2)
 	[ "$got" = "$want" ]
 	check_err $? "pod 1 learnt MTU ${got:-none} for pod 2, expected $want"
+	[ "$(icmp_stat "$N1" InDestUnreachs)" -gt "$unreach" ]
+	check_err $? "node 1 got no ICMP error from the routers"
+	# The routers' errors are the tunnel's, not errors nobody expected.
+	[ "$(icmp_stat "$N1" InErrors)" = "$errors" ]
+	check_err $? "node 1 counted the routers' ICMP errors as InErrors"
 	# Or pod 1 would announce an MSS that fits, and pod 2 learn nothing.
 	forget
 	transfer 2 1
