@@ -341,6 +341,7 @@ static void pn_setup(struct net_device *dev)
 		.gateway = htonl(PN_DEFAULT_GATEWAY),
 		.arpsuppress = true,
 		.max_subnets = PODNET_DEFAULT_MAX_SUBNETS,
+		.df = PODNET_DF_INHERIT,
 	};
 	/* A budget for miss events, not for log lines: it logs nothing. */
 	ratelimit_state_init(&pn->miss_rs, HZ, 10);
@@ -379,6 +380,7 @@ static const struct nla_policy pn_policy[IFLA_PODNET_MAX + 1] = {
 	[IFLA_PODNET_GATEWAY] = { .type = NLA_BE32 },
 	[IFLA_PODNET_ARPSUPPRESS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_PODNET_MAX_SUBNETS] = NLA_POLICY_MIN(NLA_U32, 1),
+	[IFLA_PODNET_DF] = NLA_POLICY_MAX(NLA_U8, PODNET_DF_MAX),
 };
 
 static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -519,6 +521,8 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 	}
 	if (a)
 		cfg->max_subnets = nla_get_u32(a);
+	if (data[IFLA_PODNET_DF])
+		cfg->df = nla_get_u8(data[IFLA_PODNET_DF]);
 	return 0;
 
 busy:
@@ -622,6 +626,7 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 	WRITE_ONCE(cur->gateway, cfg->gateway);
 	WRITE_ONCE(cur->arpsuppress, cfg->arpsuppress);
 	WRITE_ONCE(cur->max_subnets, cfg->max_subnets);
+	WRITE_ONCE(cur->df, cfg->df);
 	if (reroute && dev->reg_state == NETREG_REGISTERED)
 		pn_routes_reset(pn);
 	pn_underlay_update(pn);
@@ -700,6 +705,7 @@ static size_t pn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TTL */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TOS */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_SRCCHECK */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_DF */
 	       nla_total_size(sizeof(__be32)) +	/* IFLA_PODNET_GATEWAY */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_ARPSUPPRESS */
 	       nla_total_size(sizeof(u32));	/* IFLA_PODNET_MAX_SUBNETS */
@@ -716,7 +722,8 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_PODNET_TTL, cfg->ttl) ||
 	    nla_put_u8(skb, IFLA_PODNET_TOS, cfg->tos) ||
 	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck) ||
-	    nla_put_u32(skb, IFLA_PODNET_MAX_SUBNETS, cfg->max_subnets))
+	    nla_put_u32(skb, IFLA_PODNET_MAX_SUBNETS, cfg->max_subnets) ||
+	    nla_put_u8(skb, IFLA_PODNET_DF, cfg->df))
 		return -EMSGSIZE;
 	if (cfg->mode == PODNET_MODE_IPIP)
 		return 0;

@@ -121,12 +121,13 @@ static int pn_ipip_err(struct sk_buff *skb, u32 info)
 		return -ENOENT;
 
 	/* Our outer routes learn the path MTU and redirects, which the
-	 * route cache of each subnet notices.
+	 * route cache of each subnet notices. The route to learn is the one
+	 * the device sends by, through its underlay device when it has one.
 	 */
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
-		ipv4_update_pmtu(skb, net, info, 0, IPPROTO_IPIP);
+		ipv4_update_pmtu(skb, net, info, pn->cfg.link, IPPROTO_IPIP);
 	else if (type == ICMP_REDIRECT)
-		ipv4_redirect(skb, net, 0, IPPROTO_IPIP);
+		ipv4_redirect(skb, net, pn->cfg.link, IPPROTO_IPIP);
 	return 0;
 }
 
@@ -175,7 +176,8 @@ static struct xfrm_tunnel pn_ipip_unclaimed __read_mostly = {
 
 /*
  * Encapsulate @skb to the node of @n and send it, as the kernel's ipip
- * tunnels do: outer DF copied from the inner header, ECN set by RFC 6040.
+ * tunnels do: outer DF as the device's df setting says (by default copied
+ * from the inner header), ECN set by RFC 6040.
  */
 static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 			 struct pn_subnet *n)
@@ -198,9 +200,10 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
+	df = pn_tunnel_df(pn, iph);
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
-	if (pn_tunnel_too_big(skb, rt, iph, PN_IPIP_OVERHEAD, 0))
+	if (pn_tunnel_too_big(skb, rt, df, PN_IPIP_OVERHEAD, 0))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
@@ -209,7 +212,6 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 			 rt->dst.header_len + sizeof(struct iphdr)))
 		goto drop_rt;
 	iph = ip_hdr(skb);
-	df = iph->frag_off & htons(IP_DF);
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
 	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
 

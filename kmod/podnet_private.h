@@ -41,6 +41,7 @@
  * @gateway: the virtual gateway address answered with our MAC, or 0
  * @arpsuppress: answer ARP from the table instead of sending it on
  * @max_subnets: the most subnets the table may hold
+ * @df: enum podnet_df, the outer DF bit
  *
  * The data path reads the fields with READ_ONCE(): they change, under
  * RTNL, on a live device.
@@ -57,6 +58,7 @@ struct pn_cfg {
 	bool srccheck;
 	bool arpsuppress;
 	u32 max_subnets;
+	u8 df;
 };
 
 /* The named counters of a device, in enum podnet_stats_attr order. */
@@ -291,8 +293,9 @@ static inline bool pn_is_ipip(const struct pn_dev *pn)
 void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len);
 struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, u8 proto, __be32 *saddr);
-bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
-		       const struct iphdr *iph, int overhead, int hlen);
+__be16 pn_tunnel_df(const struct pn_dev *pn, const struct iphdr *iph);
+bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 df,
+		       int overhead, int hlen);
 void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
 		enum skb_drop_reason reason);
 struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,

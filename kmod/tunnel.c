@@ -106,24 +106,46 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 }
 
 /**
- * pn_tunnel_too_big - whether a packet, once encapsulated, is too big
- * @skb: the packet
- * @rt: the outer route
- * @iph: its IPv4 header
- * @overhead: the bytes encapsulation adds in front of the IPv4 header
- * @hlen: the link-layer header in front of @iph in @skb
+ * pn_tunnel_df - the DF bit of the outer header
+ * @pn: the device
+ * @iph: the inner IPv4 header, or NULL for a frame that carries none
  *
- * A packet that may not be fragmented and does not fit makes the sender
- * learn the MTU it must use, as a router on the path would.
+ * Return: htons(IP_DF) or 0, as the device's df setting asks.
+ */
+__be16 pn_tunnel_df(const struct pn_dev *pn, const struct iphdr *iph)
+{
+	switch (READ_ONCE(pn->cfg.df)) {
+	case PODNET_DF_SET:
+		return htons(IP_DF);
+	case PODNET_DF_INHERIT:
+		return iph ? iph->frag_off & htons(IP_DF) : 0;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * pn_tunnel_too_big - whether a packet, once encapsulated, is too big
+ * @skb: the packet, IPv4
+ * @rt: the outer route
+ * @df: the outer DF bit
+ * @overhead: the bytes encapsulation adds in front of the IPv4 header
+ * @hlen: the link-layer header in front of the IPv4 header in @skb
+ *
+ * An outer packet with DF that does not fit the outer route is refused,
+ * and the sender learns the MTU it must use, as from a router on the path;
+ * it would otherwise be dropped without a word here or at the next router.
+ * Without DF, the outer packet is sent and fragmented instead, whatever the
+ * inner DF bit: the inner packet itself arrives whole.
  *
  * Return: true when @skb must be dropped.
  */
-bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt,
-		       const struct iphdr *iph, int overhead, int hlen)
+bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 df,
+		       int overhead, int hlen)
 {
 	int mtu = dst_mtu(&rt->dst) - overhead;
 
-	if (!(iph->frag_off & htons(IP_DF)))
+	if (!df)
 		return false;
 	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
 			      skb->len - hlen <= mtu)

@@ -168,7 +168,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	const struct pn_cfg *cfg = &pn->cfg;
 	const struct iphdr *iph = NULL;
 	enum skb_drop_reason reason;
-	__be16 sport, df = 0;
+	__be16 sport, df;
 	struct vxlanhdr *vh;
 	struct pn_sock *ps;
 	struct ethhdr *eth;
@@ -193,9 +193,10 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
+	df = pn_tunnel_df(pn, iph);
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
-	if (iph && pn_tunnel_too_big(skb, rt, iph, PN_VXLAN_OVERHEAD, ETH_HLEN))
+	if (iph && pn_tunnel_too_big(skb, rt, df, PN_VXLAN_OVERHEAD, ETH_HLEN))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
@@ -206,10 +207,8 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	eth = eth_hdr(skb);
 	ether_addr_copy(eth->h_dest, n->lladdr);
 	ether_addr_copy(eth->h_source, dev->dev_addr);
-	if (iph) {
+	if (iph)
 		iph = ip_hdr(skb);
-		df = iph->frag_off & htons(IP_DF);
-	}
 
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
 	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
@@ -294,6 +293,40 @@ drop:
 	return NETDEV_TX_OK;
 }
 
+/**
+ * pn_vxlan_err_lookup - whether an ICMP error is about our outer packet
+ * @sk: the tunnel socket
+ * @skb: the ICMP error, network header at the quoted outer IPv4 header,
+ *	transport header at its UDP header
+ *
+ * udp_err() lets the outer route learn a path MTU or a redirect from any
+ * ICMP error about a UDP packet before it looks for a socket (6.1 and 6.12
+ * alike), so podnet's routes learn without this. The socket is then found
+ * by the quoted destination port, ours on both ends of a tunnel (the
+ * source port varies with the flow and names no socket), and the UDP core
+ * takes the error for the tunnel's only when this says yes; otherwise it
+ * counts the error as one nobody was waiting for (IcmpInErrors), as if it
+ * were forged. Yes needs the quote to hold a VXLAN header with a VNI of a
+ * device on the socket, as for the kernel's vxlan devices.
+ * Called under rcu_read_lock().
+ *
+ * Return: 0 when the error is ours, or a negative errno.
+ */
+static int pn_vxlan_err_lookup(struct sock *sk, struct sk_buff *skb)
+{
+	struct pn_sock *ps = rcu_dereference_sk_user_data(sk);
+	const struct vxlanhdr *vh;
+
+	if (!ps || !pskb_may_pull(skb, skb_transport_offset(skb) + VXLAN_HLEN))
+		return -EINVAL;
+	vh = (const struct vxlanhdr *)(udp_hdr(skb) + 1);
+	if (vh->vx_flags != VXLAN_HF_VNI || (vh->vx_vni & ~VXLAN_VNI_MASK))
+		return -EINVAL;
+	if (!pn_sock_dev(ps, be32_to_cpu(vh->vx_vni) >> 8))
+		return -ENOENT;
+	return 0;
+}
+
 static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
@@ -301,6 +334,7 @@ static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
 		.encap_rcv = pn_vxlan_rcv,
 		.gro_receive = pn_vxlan_gro_receive,
 		.gro_complete = pn_vxlan_gro_complete,
+		.encap_err_lookup = pn_vxlan_err_lookup,
 	};
 	struct udp_port_cfg ucfg = {
 		.family = AF_INET,

@@ -128,6 +128,7 @@ test_tool_words()
 	tool 'vxlam' link add pn5 mode vxlam
 	tool '70000' link add pn5 port 70000
 	tool 'maybe' link set pn0 srccheck maybe
+	tool 'sometimes' link set pn0 df sometimes
 	ip -n "$A" link show pn5 >/dev/null 2>&1
 	check_fail $? "a rejected link add created pn5"
 	log_test "tool: each bad word named on one line, exit 1, nothing changed"
@@ -148,6 +149,8 @@ test_rtnetlink()
 	expect_match "$out" "^error ERANGE: " "unknown mode"
 	out=$(pnl link pn5 srccheck=u8:2)
 	expect_match "$out" "^error ERANGE: " "srccheck 2"
+	out=$(pnl link pn5 df=u8:3)
+	expect_match "$out" "^error ERANGE: " "df 3"
 	out=$(pnl link pn5 link=u32:9999)
 	expect_match "$out" "^error ENODEV: underlay device does not exist" "missing underlay"
 	out=$(pnl link pn5 vni=u16:5)

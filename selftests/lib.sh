@@ -136,12 +136,54 @@ pn_load || { echo "cannot load $PODNET_KO"; exit $ksft_fail; }
 # The cluster topology: an underlay namespace $UL with a bridge, nodes
 # $N1, $N2, ... on it at 192.168.0.<i>/24 (interface e0), and behind node i
 # a pod namespace $P<i> at 10.244.<i>.2/24 routed through 10.244.<i>.1.
+# After pn_routed_underlay instead, node i is alone on segment i.
 
 pn_underlay()
 {
 	setup_ns UL || return 1
 	ip -n "$UL" link add br0 type bridge
 	ip -n "$UL" link set br0 up
+}
+
+# pn_routed_underlay MTU: segments 1 and 2, bridges br1 and br2 in $UL,
+# 192.168.<i>.0/24 with router $R<i> at 192.168.<i>.254, the two routers
+# joined by a link of MTU MTU (192.168.12.0/24). Nodes made after this sit
+# at 192.168.<i>.1 on segment i, all 1500 bytes, and route the underlay
+# through their segment's router: the path between nodes 1 and 2 is two
+# routers long and carries at most MTU bytes, and each router tells a
+# sender so, with ICMP, in the direction it sends to the other.
+pn_routed_underlay()
+{
+	local i r
+
+	PN_ROUTED=1
+	setup_ns UL R1 R2 || return 1
+	ip link add w0 netns "$R1" mtu "$1" type veth peer name w0 \
+		netns "$R2" mtu "$1"
+	for i in 1 2; do
+		r=$(eval echo "\$R$i")
+		ip -n "$UL" link add "br$i" type bridge
+		ip -n "$UL" link set "br$i" up
+		ip link add r0 netns "$r" type veth peer name "r$i" netns "$UL"
+		ip -n "$UL" link set "r$i" master "br$i" up
+		ip -n "$r" addr add "192.168.$i.254/24" dev r0
+		ip -n "$r" addr add "192.168.12.$i/24" dev w0
+		ip -n "$r" link set r0 up
+		ip -n "$r" link set w0 up
+		ip -n "$r" route add "192.168.$((3 - i)).0/24" \
+			via "192.168.12.$((3 - i))"
+		ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1
+	done
+}
+
+# pn_addr I: node I's underlay address.
+pn_addr()
+{
+	if [ -n "$PN_ROUTED" ]; then
+		echo "192.168.$1.1"
+	else
+		echo "192.168.0.$1"
+	fi
 }
 
 # pn_node I: node I and its pod, no overlay yet.
@@ -153,9 +195,14 @@ pn_node()
 	n=$(eval echo "\$N$i")
 	p=$(eval echo "\$P$i")
 	ip link add e0 netns "$n" type veth peer name "u$i" netns "$UL"
-	ip -n "$UL" link set "u$i" master br0 up
-	ip -n "$n" addr add "192.168.0.$i/24" dev e0
+	ip -n "$n" addr add "$(pn_addr "$i")/24" dev e0
 	ip -n "$n" link set e0 up
+	if [ -n "$PN_ROUTED" ]; then
+		ip -n "$UL" link set "u$i" master "br$i" up
+		ip -n "$n" route add 192.168.0.0/16 via "192.168.$i.254"
+	else
+		ip -n "$UL" link set "u$i" master br0 up
+	fi
 	ip link add eth0 netns "$p" type veth peer name pod netns "$n"
 	ip -n "$n" addr add "10.244.$i.1/24" dev pod
 	ip -n "$n" link set pod up
@@ -174,7 +221,7 @@ pn_podnet_node()
 
 	pn_node "$i" || return 1
 	n=$(eval echo "\$N$i")
-	ip netns exec "$n" "$PODNET" link add pn0 local "192.168.0.$i" dev e0 ||
+	ip netns exec "$n" "$PODNET" link add pn0 local "$(pn_addr "$i")" dev e0 ||
 		return 1
 	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
 	ip -n "$n" link set pn0 up
@@ -199,13 +246,13 @@ pn_flannel_node()
 	pn_node "$i" || return 1
 	n=$(eval echo "\$N$i")
 	ip -n "$n" link add flannel.1 address "$mac" type vxlan id 1 \
-		local "192.168.0.$i" dev e0 nolearning dstport 8472 || return 1
+		local "$(pn_addr "$i")" dev e0 nolearning dstport 8472 || return 1
 	ip -n "$n" addr add "10.244.$i.0/32" dev flannel.1
 	ip -n "$n" link set flannel.1 mtu 1450 up
 	for j in "$@"; do
 		pn_flannel_route "$n" flannel.1 "$j" "$(pn_mac "$j")" &&
 		ns_exec "$n" bridge fdb append "$(pn_mac "$j")" dev flannel.1 \
-			dst "192.168.0.$j" || return 1
+			dst "$(pn_addr "$j")" || return 1
 	done
 }
 
@@ -217,7 +264,7 @@ pn_ipip_node()
 
 	pn_node "$i" || return 1
 	n=$(eval echo "\$N$i")
-	ns_exec "$n" "$PODNET" link add pn0 mode ipip local "192.168.0.$i" \
+	ns_exec "$n" "$PODNET" link add pn0 mode ipip local "$(pn_addr "$i")" \
 		dev e0 || return 1
 	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
 	ip -n "$n" link set pn0 up
@@ -234,7 +281,7 @@ pn_podnet_peers()
 	n=$(eval echo "\$N$i")
 	for j in "$@"; do
 		ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
-			via "192.168.0.$j" dev pn0 || return 1
+			via "$(pn_addr "$j")" dev pn0 || return 1
 	done
 }
 
@@ -259,7 +306,7 @@ pn_calico_node()
 # pn_calico_route NS J: Calico's route to node J's block.
 pn_calico_route()
 {
-	ip -n "$1" route add "10.244.$2.0/24" via "192.168.0.$2" dev tunl0 onlink
+	ip -n "$1" route add "10.244.$2.0/24" via "$(pn_addr "$2")" dev tunl0 onlink
 }
 
 # pn_pod_echos NS: the ICMP echo requests that reached NS's stack.
@@ -272,7 +319,10 @@ pn_pod_echos()
 # The derived VTEP MAC address of node I.
 pn_mac()
 {
-	printf '0a:58:c0:a8:00:%02x\n' "$1"
+	local IFS=.
+
+	# shellcheck disable=SC2046 # the four bytes of the address
+	printf '0a:58:%02x:%02x:%02x:%02x\n' $(pn_addr "$1")
 }
 
 # pn_stat NS NAME: the podnet counter NAME of pn0 in NS.

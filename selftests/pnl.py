@@ -11,7 +11,7 @@ prints the kernel's answer: "ok", or "error ERRNO: extack message".
 CMD is new, del, get, flush, getdev or a number, or "link NAME" to send
 RTM_NEWLINK creating (or, with FLAGS "set", changing) a podnet device NAME
 whose IFLA_INFO_DATA holds the ATTRs, named mode, vni, port, local, link,
-ttl, tos, srccheck or numbered; FLAGS is a comma list of
+ttl, tos, srccheck, df or numbered; FLAGS is a comma list of
 create, excl, replace, dump, and intr: during a dump, after its first
 message, run the shell command in $PNL_DURING (to change the table). An ATTR is TYPE=VALUE at the top level, with
 types ifindex, ifname, subnets, address or a number; VALUE is u32:N,
@@ -45,7 +45,7 @@ SOL_NETLINK, NETLINK_EXT_ACK = 270, 11
 CMDS = {"new": 1, "del": 2, "get": 3, "flush": 4, "getdev": 5}
 TOP = {"ifindex": 1, "ifname": 2, "subnets": 3, "address": 4}
 LINK = {"mode": 1, "vni": 2, "port": 3, "local": 4, "link": 5, "ttl": 6,
-        "tos": 7, "srccheck": 8}
+        "tos": 7, "srccheck": 8, "df": 11}
 SUB = {"family": 1, "prefix": 2, "plen": 3, "node": 4, "lladdr": 5,
        "flags": 6, "stats": 7}
 

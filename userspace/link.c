@@ -29,14 +29,15 @@ void link_usage(FILE *f)
 	      "                  [ttl { TTL | auto }] [tos { TOS | inherit }]\n"
 	      "                  [mtu MTU] [address LLADDR] [srccheck { on | off }]\n"
 	      "                  [gateway { ADDR | none }] [arpsuppress { on | off }]\n"
-	      "                  [maxsubnets N] [up | down]\n",
+	      "                  [df { unset | set | inherit }] [maxsubnets N]\n"
+	      "                  [up | down]\n",
 	      f);
 }
 
 enum {
 	LK_MODE, LK_LOCAL, LK_DEV, LK_VNI, LK_PORT, LK_TTL, LK_TOS, LK_MTU,
-	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_MAXSUBNETS,
-	LK_UP, LK_DOWN,
+	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_DF,
+	LK_MAXSUBNETS, LK_UP, LK_DOWN,
 };
 
 static const struct keyword link_keywords[] = {
@@ -53,6 +54,7 @@ static const struct keyword link_keywords[] = {
 	{ "gateway", LK_GATEWAY },
 	{ "arpsuppress", LK_ARPSUPPRESS },
 	{ "maxsubnets", LK_MAXSUBNETS },
+	{ "df", LK_DF },
 	{ "up", LK_UP },
 	{ "down", LK_DOWN },
 	{ NULL, 0 }
@@ -70,6 +72,13 @@ static const struct keyword onoff_words[] = {
 	{ NULL, 0 }
 };
 
+static const struct keyword df_words[] = {
+	{ "unset", PODNET_DF_UNSET },
+	{ "set", PODNET_DF_SET },
+	{ "inherit", PODNET_DF_INHERIT },
+	{ NULL, 0 }
+};
+
 static const struct keyword ttl_words[] = { { "auto", 0 }, { NULL, 0 } };
 static const struct keyword tos_words[] = { { "inherit", 1 }, { NULL, 0 } };
 
@@ -78,6 +87,7 @@ struct link_opts {
 	uint32_t seen;
 	uint32_t mode, vni, port, ttl, tos, mtu, link, srccheck, arpsuppress;
 	uint32_t maxsubnets;
+	uint32_t df;
 	struct in_addr local, gateway;
 	uint8_t address[ETH_ALEN];
 	bool up;
@@ -86,7 +96,8 @@ struct link_opts {
 #define LK_PODNET_OPTS                                                      \
 	(1u << LK_MODE | 1u << LK_LOCAL | 1u << LK_DEV | 1u << LK_VNI |     \
 	 1u << LK_PORT | 1u << LK_TTL | 1u << LK_TOS | 1u << LK_SRCCHECK | \
-	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS | 1u << LK_MAXSUBNETS)
+	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS | 1u << LK_DF |        \
+	 1u << LK_MAXSUBNETS)
 
 static int parse_word_or_u32(const char *what, const char *arg,
 			     const struct keyword *words, uint32_t max,
@@ -196,6 +207,10 @@ static int link_opts_parse(int argc, char **argv, struct link_opts *o)
 					 &o->arpsuppress))
 				return EXIT_USAGE;
 			break;
+		case LK_DF:
+			if (parse_choice("df", val, df_words, &o->df))
+				return EXIT_USAGE;
+			break;
 		case LK_MAXSUBNETS:
 			if (parse_u32("maxsubnets", val, 1, UINT32_MAX,
 				      &o->maxsubnets))
@@ -236,6 +251,8 @@ static void link_put_data(struct nlmsghdr *nlh, const struct link_opts *o)
 		mnl_attr_put_u8(nlh, IFLA_PODNET_ARPSUPPRESS, o->arpsuppress);
 	if (SEEN(o, MAXSUBNETS))
 		mnl_attr_put_u32(nlh, IFLA_PODNET_MAX_SUBNETS, o->maxsubnets);
+	if (SEEN(o, DF))
+		mnl_attr_put_u8(nlh, IFLA_PODNET_DF, o->df);
 	mnl_attr_nest_end(nlh, data);
 }
 
@@ -289,7 +306,7 @@ struct link_info {
 	char name[IFNAMSIZ];
 	bool podnet;
 	uint32_t present;	/* bits IFLA_PODNET_* */
-	uint8_t mode, ttl, tos, srccheck, arpsuppress;
+	uint8_t mode, ttl, tos, srccheck, arpsuppress, df;
 	uint32_t vni, link, maxsubnets;
 	uint16_t port;
 	struct in_addr local, gateway;
@@ -332,6 +349,7 @@ static void link_parse_data(const struct nlattr *nest, struct link_info *l)
 	GET(GATEWAY, gateway.s_addr, 4, mnl_attr_get_u32(a));
 	GET(ARPSUPPRESS, arpsuppress, 1, mnl_attr_get_u8(a));
 	GET(MAX_SUBNETS, maxsubnets, 4, mnl_attr_get_u32(a));
+	GET(DF, df, 1, mnl_attr_get_u8(a));
 #undef GET
 }
 
@@ -630,6 +648,12 @@ static void link_print(const struct link_info *l, const struct dev_info *d)
 			  l->tos);
 	if (HAS(SRCCHECK))
 		print_bool("srccheck", " srccheck %s", l->srccheck);
+	if (HAS(DF)) {
+		if (l->df < __PODNET_DF_MAX)
+			print_str("df", " df %s", kw_name(df_words, l->df));
+		else
+			print_u64("df", " df %llu", l->df);
+	}
 	if (HAS(GATEWAY) && !ipip)
 		print_str("gateway", " gateway %s", l->gateway.s_addr ?
 			  fmt_addr(AF_INET, &l->gateway, buf) : "none");

@@ -45,6 +45,18 @@
  *        in the initial user namespace, so that a user namespace cannot
  *        raise it to exhaust the host; the table's memory is charged to
  *        the memory cgroup of whoever adds the subnets.
+ *    IFLA_PODNET_DF: NLA_U8, enum podnet_df, the DF bit of the outer IPv4
+ *        header [PODNET_DF_INHERIT]. PODNET_DF_INHERIT copies the inner
+ *        packet's DF bit, so the inner sender takes part in path MTU
+ *        discovery through the routers of the underlay. PODNET_DF_SET sets
+ *        DF on every outer packet. PODNET_DF_UNSET sends the outer packet
+ *        without DF, as flannel's kernel vxlan device does by default: a
+ *        router whose next link is too small fragments it, and the inner
+ *        sender is never told. With DF set on the outer packet (SET, or
+ *        INHERIT and an inner DF packet), an inner packet that does not fit
+ *        the outer route's MTU is refused with ICMP "fragmentation needed";
+ *        with UNSET it is sent and the outer packet fragmented. Can change
+ *        on a live device.
  *
  * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
  * address and the underlay device are fixed while the device is up:
@@ -201,10 +213,20 @@ enum {
 	IFLA_PODNET_GATEWAY,
 	IFLA_PODNET_ARPSUPPRESS,
 	IFLA_PODNET_MAX_SUBNETS,
+	IFLA_PODNET_DF,
 	__IFLA_PODNET_MAX
 };
 
 #define IFLA_PODNET_MAX (__IFLA_PODNET_MAX - 1)
+
+enum podnet_df {
+	PODNET_DF_UNSET,
+	PODNET_DF_SET,
+	PODNET_DF_INHERIT,
+	__PODNET_DF_MAX
+};
+
+#define PODNET_DF_MAX (__PODNET_DF_MAX - 1)
 
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
