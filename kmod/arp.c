@@ -99,7 +99,7 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	if (ah->ar_op != htons(ARPOP_REQUEST))
 		goto drop;
 
-	if (tip == pn->cfg.gateway) {
+	if (tip == READ_ONCE(pn->cfg.gateway)) {
 		pn_arp_answer(pn, sha, sip, tip, pn->dev->dev_addr);
 		goto consumed;
 	}
@@ -110,7 +110,7 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 		pn_nl_miss(pn, tip, PODNET_MISS_ARP);
 		goto drop;
 	}
-	if (!pn->cfg.arpsuppress)
+	if (!READ_ONCE(pn->cfg.arpsuppress))
 		return tip;
 	pn_arp_answer(pn, sha, sip, tip, n->lladdr);
 consumed:
@@ -141,7 +141,7 @@ bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb, __be32 node)
 
 	if (!pn_arp_parse(skb, &sip, &tip))
 		return false;
-	if (!pn->cfg.srccheck)
+	if (!READ_ONCE(pn->cfg.srccheck))
 		return true;
 	n = pn_table_lookup(&pn->table, sip);
 	return n && n->peer->addr == node;

@@ -121,13 +121,14 @@ static int pn_ipip_err(struct sk_buff *skb, u32 info)
 		return -ENOENT;
 
 	/* Our outer routes learn the path MTU and redirects, which the
-	 * route cache of each subnet notices. The route to learn is the one
+	 * route cache of each peer notices. The route to learn is the one
 	 * the device sends by, through its underlay device when it has one.
 	 */
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
-		ipv4_update_pmtu(skb, net, info, pn->cfg.link, IPPROTO_IPIP);
+		ipv4_update_pmtu(skb, net, info, READ_ONCE(pn->cfg.link),
+				 IPPROTO_IPIP);
 	else if (type == ICMP_REDIRECT)
-		ipv4_redirect(skb, net, pn->cfg.link, IPPROTO_IPIP);
+		ipv4_redirect(skb, net, READ_ONCE(pn->cfg.link), IPPROTO_IPIP);
 	return 0;
 }
 
@@ -191,9 +192,13 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	__be32 saddr;
 	u8 tos, ttl;
 	__be16 df;
+	bool inherit;
 
-	tos = cfg->tos == 1 ? ipv4_get_dsfield(iph) : cfg->tos;
-	rt = pn_tunnel_route(pn, n, tos, IPPROTO_IPIP, &saddr);
+	tos = READ_ONCE(cfg->tos);
+	inherit = tos == 1;
+	if (inherit)
+		tos = ipv4_get_dsfield(iph);
+	rt = pn_tunnel_route(pn, n, tos, !inherit, IPPROTO_IPIP, &saddr);
 	why = PN_STAT_TX_ERRORS;
 	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
 	if (IS_ERR(rt)) {
@@ -213,7 +218,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 		goto drop_rt;
 	iph = ip_hdr(skb);
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
-	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
+	ttl = READ_ONCE(cfg->ttl) ?: ip4_dst_hoplimit(&rt->dst);
 
 	reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))

@@ -292,7 +292,7 @@ static inline bool pn_is_ipip(const struct pn_dev *pn)
 /* tunnel.c */
 void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len);
 struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
-			       u8 tos, u8 proto, __be32 *saddr);
+			       u8 tos, bool cached, u8 proto, __be32 *saddr);
 __be16 pn_tunnel_df(const struct pn_dev *pn, const struct iphdr *iph);
 bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 df,
 		       int overhead, int hlen);

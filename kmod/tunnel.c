@@ -62,19 +62,21 @@ void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len)
  * @pn: the device
  * @n: the subnet
  * @tos: the outer TOS
+ * @cached: whether the route may be cached: the TOS is the device's, not
+ *	taken from each packet
  * @proto: the outer protocol, IPPROTO_UDP or IPPROTO_IPIP
  * @saddr: set to the outer source address
  *
  * The route is cached in the subnet's peer, which its node's other subnets
- * share, unless the TOS is taken from each packet.
+ * share. The settings are read once each, since they may change meanwhile
+ * (pn_routes_reset() then drops what was cached).
  *
  * Return: the route, or an ERR_PTR.
  */
 struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
-			       u8 tos, u8 proto, __be32 *saddr)
+			       u8 tos, bool cached, u8 proto, __be32 *saddr)
 {
 	struct dst_cache *cache = &n->peer->dst_cache;
-	bool cached = pn->cfg.tos != 1;
 	struct flowi4 fl4;
 	struct rtable *rt;
 
@@ -85,13 +87,13 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 	}
 
 	memset(&fl4, 0, sizeof(fl4));
-	fl4.flowi4_oif = pn->cfg.link;
+	fl4.flowi4_oif = READ_ONCE(pn->cfg.link);
 	fl4.flowi4_tos = RT_TOS(tos);
 	fl4.flowi4_proto = proto;
 	fl4.daddr = n->peer->addr;
-	fl4.saddr = pn->cfg.local;
+	fl4.saddr = READ_ONCE(pn->cfg.local);
 	if (proto == IPPROTO_UDP)
-		fl4.fl4_dport = pn->cfg.port;
+		fl4.fl4_dport = READ_ONCE(pn->cfg.port);
 	rt = ip_route_output_key(pn->net, &fl4);
 	if (IS_ERR(rt))
 		return rt;

@@ -177,6 +177,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	unsigned int len;
 	__be32 saddr;
 	u8 tos, ttl;
+	bool inherit;
 
 	if (skb->protocol == htons(ETH_P_IP))
 		iph = ip_hdr(skb);
@@ -186,8 +187,11 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	if (!ps)
 		goto drop;
 
-	tos = cfg->tos == 1 ? ip_tunnel_get_dsfield(iph, skb) : cfg->tos;
-	rt = pn_tunnel_route(pn, n, tos, IPPROTO_UDP, &saddr);
+	tos = READ_ONCE(cfg->tos);
+	inherit = tos == 1;
+	if (inherit)
+		tos = ip_tunnel_get_dsfield(iph, skb);
+	rt = pn_tunnel_route(pn, n, tos, !inherit, IPPROTO_UDP, &saddr);
 	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
 	if (IS_ERR(rt)) {
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
@@ -211,7 +215,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 		iph = ip_hdr(skb);
 
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
-	ttl = cfg->ttl ?: ip4_dst_hoplimit(&rt->dst);
+	ttl = READ_ONCE(cfg->ttl) ?: ip4_dst_hoplimit(&rt->dst);
 	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
 	len = skb->len - ETH_HLEN;
 

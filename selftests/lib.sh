@@ -342,9 +342,11 @@ expect_stat()
 }
 
 # pn_check_pmtu MTU LINK_ARGS...: with node 1's underlay at MTU 1400, a
-# podnet device made with LINK_ARGS takes MTU from it, and pn0, still at
-# its old MTU, refuses a DF packet from pod 1 that no longer fits: the
-# sender learns MTU, pmtu is counted, and smaller packets still cross.
+# podnet device made with LINK_ARGS takes MTU from it. Then, with the
+# underlay back at 1500 but the route to node 2 at 1400 (as if a router
+# on the way had taught it), pn0, at 1500 less its overhead, refuses a DF
+# packet from pod 1 that does not fit the path: the sender learns MTU,
+# pmtu is counted, and smaller packets still cross.
 pn_check_pmtu()
 {
 	local mtu=$1 out before
@@ -354,16 +356,18 @@ pn_check_pmtu()
 	ns_exec "$N1" "$PODNET" link add pn9 "$@"
 	expect_match "$(ns_exec "$N1" ip link show pn9)" "mtu $mtu " "MTU not derived from the underlay of the local address"
 	ns_exec "$N1" "$PODNET" link del pn9
+	ns_exec "$N1" ip link set e0 mtu 1500
+	ns_exec "$N1" ip route add "$(pn_addr 2)" dev e0 mtu 1400
 
 	before=$(pn_stat "$N1" pmtu)
 	out=$(ns_exec "$P1" ping -c 1 -W 2 -M do -s 1400 10.244.2.2 2>&1)
-	check_fail $? "a DF packet too big for the underlay got through"
+	check_fail $? "a DF packet too big for the path got through"
 	expect_match "$out" "Frag needed and DF set \(mtu = $mtu\)|mtu=$mtu|Message too long" "no PMTU signal to the sender"
 	[ "$(pn_stat "$N1" pmtu)" -gt "$before" ]
 	check_err $? "pmtu counter did not move"
 	ns_exec "$P1" ping -c 2 -W 2 -s 1300 -q 10.244.2.2 >/dev/null
 	check_err $? "packets below the path MTU fail"
-	ns_exec "$N1" ip link set e0 mtu 1500
+	ns_exec "$N1" ip route del "$(pn_addr 2)" dev e0
 }
 
 # ns_exec NS CMD...: run in a namespace.
