@@ -111,18 +111,23 @@ struct pn_subnet_stats {
  * @addr: the node's underlay address
  * @refs: the number of subnets in the table that the node owns; under the
  *	table's lock
- * @dst_cache: the outer route to @addr
+ * @cache_wanted: a packet found @dst_cache not made yet and asked for it
+ * @dst_cache: the outer route to @addr, made by the table's worker
  * @rcu: for freeing after readers are gone
  *
- * A peer is made, with its route cache, in process context when the first
- * subnet of its node is added, and freed when the last one goes: a node
- * that owns several subnets has one route cache. Looking a peer up by
- * address tells whether an outer source is a known node.
+ * A peer is made when the first subnet of its node is added, and freed
+ * when the last one goes: a node that owns several subnets has one route
+ * cache. The cache's per-CPU memory is made in process context, by the
+ * table's worker, once the node is first sent to, so that a table of
+ * many peers that are rarely or never talked to holds none for them.
+ * Looking a peer up by address tells whether an outer source is a known
+ * node.
  */
 struct pn_peer {
 	struct rhash_head hnode;
 	__be32 addr;
 	u32 refs;
+	u32 cache_wanted;
 	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };
@@ -171,6 +176,7 @@ struct pn_trie_node {
  * struct pn_table - a device's subnets
  * @root: the trie
  * @peers: the nodes that own the subnets, by address
+ * @cache_work: makes the route caches that peers asked for
  * @lock: serializes writers and protects the trie's structure and @peers
  * @count: number of subnets
  * @generation: changes with every change, for dumps
@@ -179,6 +185,7 @@ struct pn_trie_node {
 struct pn_table {
 	struct pn_trie_node __rcu *root;
 	struct rhashtable peers;
+	struct work_struct cache_work;
 	struct mutex lock; /* writers; see subnets.c */
 	u32 count;
 	u32 generation;
@@ -203,6 +210,7 @@ void pn_peer_sweep(struct pn_table *t, __be32 addr);
 struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr);
 struct pn_dev;
 void pn_routes_reset(struct pn_dev *pn);
+void pn_peer_want_cache(struct pn_table *t, struct pn_peer *p);
 struct pn_trie_node *pn_table_match(struct pn_table *t, __be32 addr);
 struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr);
 struct pn_trie_node *pn_table_find(struct pn_table *t, u32 key, u8 cidr);

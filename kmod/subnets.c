@@ -136,9 +136,9 @@ static void pn_peer_release(struct pn_table *t, struct pn_peer *p)
  * @t: the table, locked
  * @addr: the node's address
  *
- * A new peer, with its route cache, owns no subnet until one that points
- * at it is inserted; one that none comes to use is removed with
- * pn_peer_sweep().
+ * A new peer owns no subnet until one that points at it is inserted; one
+ * that none comes to use is removed with pn_peer_sweep(). Its route cache
+ * is made when it is first sent to (pn_peer_want_cache()).
  *
  * Return: the peer or an ERR_PTR.
  */
@@ -155,10 +155,6 @@ struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr)
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	p->addr = addr;
-	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT)) {
-		kmem_cache_free(pn_peer_cache, p);
-		return ERR_PTR(-ENOMEM);
-	}
 	ret = rhashtable_insert_fast(&t->peers, &p->hnode, pn_peer_params);
 	if (ret) {
 		pn_peer_free(p);
@@ -231,6 +227,53 @@ void pn_routes_reset(struct pn_dev *pn)
 }
 
 /**
+ * pn_peer_want_cache - ask for a peer's route cache
+ * @t: the table
+ * @p: the peer, whose cache is not made yet
+ *
+ * Called from the transmit path, under rcu_read_lock_bh(). The packet
+ * goes on without a cache; the table's worker makes it.
+ */
+void pn_peer_want_cache(struct pn_table *t, struct pn_peer *p)
+{
+	if (!READ_ONCE(p->cache_wanted) && !xchg(&p->cache_wanted, 1))
+		schedule_work(&t->cache_work);
+}
+
+/*
+ * Make the route caches that peers asked for. A cache that cannot be made
+ * now is asked for again by the next packet to its peer.
+ */
+static void pn_peer_cache_work(struct work_struct *work)
+{
+	struct pn_table *t = container_of(work, struct pn_table, cache_work);
+	struct rhashtable_iter iter;
+	struct dst_cache c;
+	struct pn_peer *p;
+
+	mutex_lock(&t->lock);
+	rhashtable_walk_enter(&t->peers, &iter);
+	rhashtable_walk_start(&iter);
+	while ((p = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(p) || !READ_ONCE(p->cache_wanted) ||
+		    p->dst_cache.cache)
+			continue;
+		/* The lock keeps @p; the allocation may sleep. */
+		rhashtable_walk_stop(&iter);
+		if (!dst_cache_init(&c, GFP_KERNEL)) {
+			p->dst_cache.reset_ts = c.reset_ts;
+			/* Readers see the cache whole or not at all. */
+			smp_store_release(&p->dst_cache.cache, c.cache);
+		}
+		WRITE_ONCE(p->cache_wanted, 0);
+		rhashtable_walk_start(&iter);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	mutex_unlock(&t->lock);
+}
+
+/**
  * pn_table_init - make an empty table
  * @t: the table
  *
@@ -243,6 +286,7 @@ int pn_table_init(struct pn_table *t)
 	t->generation = 1;
 	t->dead = false;
 	mutex_init(&t->lock);
+	INIT_WORK(&t->cache_work, pn_peer_cache_work);
 	return rhashtable_init(&t->peers, &pn_peer_params);
 }
 
@@ -252,6 +296,7 @@ int pn_table_init(struct pn_table *t)
  */
 void pn_table_destroy(struct pn_table *t)
 {
+	cancel_work_sync(&t->cache_work);
 	WARN_ON_ONCE(atomic_read(&t->peers.nelems));
 	rhashtable_destroy(&t->peers);
 }

@@ -80,6 +80,10 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 	struct flowi4 fl4;
 	struct rtable *rt;
 
+	if (cached && unlikely(!READ_ONCE(cache->cache))) {
+		pn_peer_want_cache(&pn->table, n->peer);
+		cached = false;
+	}
 	if (cached) {
 		rt = dst_cache_get_ip4(cache, saddr);
 		if (rt)
