@@ -232,11 +232,12 @@ static int pn_change_mtu(struct net_device *dev, int new_mtu)
 	return 0;
 }
 
+/* The underlay device, or the device itself when it has none. */
 static int pn_get_iflink(const struct net_device *dev)
 {
 	const struct pn_dev *pn = netdev_priv(dev);
 
-	return READ_ONCE(pn->cfg.link);
+	return READ_ONCE(pn->cfg.link) ?: dev->ifindex;
 }
 
 static const struct net_device_ops pn_netdev_ops = {

@@ -77,7 +77,7 @@ S_FAMILY, S_PREFIX, S_PREFIXLEN, S_NODE, S_LLADDR, S_FLAGS, S_STATS = \
     1, 2, 3, 4, 5, 6, 7
 S_MAX = 7
 F_LLADDR_DERIVED = 1
-IFLA_PODNET_MAX = 11
+IFLA_PODNET_MAX = 12
 
 # rtnetlink
 RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK = 16, 17, 18, 19
@@ -508,7 +508,8 @@ LINK_ATTRS = {
     8: (1, [0, 1, 2, 255]),                                 # SRCCHECK
     9: (4, [0, 0xa9fe0101, 0xe0000001, 0xffffffff, 0x0a000001]),  # GATEWAY
     10: (1, [0, 1, 2, 255]),                                # ARPSUPPRESS
-    11: (1, [0, 1, 2, 3, 255]),                             # DF
+    11: (4, [0, 1, 2, 1048576, 1048577, 0xffffffff]),       # MAX_SUBNETS
+    12: (1, [0, 1, 2, 3, 255]),                             # DF
 }
 BIG_ENDIAN_LINK_ATTRS = {3, 4, 9}
 FUZZ_NAMES = ["fz0", "fz1", "fz2", "fz3"]
@@ -1503,7 +1504,8 @@ def attr_heads(b, start, end=None, depth=0):
 
 
 LINK_ATTR_NAMES = ["mode", "vni", "port", "local", "link", "ttl", "tos",
-                   "srccheck", "gateway", "arpsuppress", "df"]
+                   "srccheck", "gateway", "arpsuppress", "maxsubnets",
+                   "df"]
 
 
 def bad_config(data, mtu):
@@ -1537,6 +1539,7 @@ def bad_config(data, mtu):
         (v["srccheck"] in (0, 1), "srccheck"),
         (not multicast_or_broadcast(v.get("gateway", 0)), "gateway"),
         (v.get("arpsuppress", 0) in (0, 1), "arpsuppress"),
+        (v["maxsubnets"] >= 1, "maxsubnets"),
         (v["df"] in (0, 1, 2), "df"),
         (68 <= mtu <= top, f"MTU (68 to {top})"),
     ]

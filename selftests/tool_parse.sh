@@ -109,7 +109,7 @@ expect 1 'podnet: invalid df "maybe" (unset, set, inherit)' link set pn9 df mayb
 expect 1 'podnet: invalid address "1.2.3"' link add pn9 local 1.2.3
 expect 1 'podnet: invalid address "zz:00:00:00:00:00"' link add pn9 address zz:00:00:00:00:00
 expect 1 'podnet: unknown keyword "foo"' link add pn9 foo
-expect 1 'podnet: ambiguous keyword "m" (mode, mtu)' link add pn9 m vxlan
+expect 1 'podnet: ambiguous keyword "m" (mode, mtu, maxsubnets)' link add pn9 m vxlan
 expect 1 'podnet: duplicate "vni"' link add pn9 vni 1 vni 2
 expect 1 'podnet: duplicate "down"' link set pn9 up down
 expect 1 'podnet: missing value after "vni"' link add pn9 vni

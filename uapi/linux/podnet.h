@@ -74,10 +74,13 @@
  * the device's MTU is lowered with it (a given MTU is never raised again
  * by the underlay). A change of other settings never fails for the MTU.
  *
- * The carrier is off, and nothing is sent (NO_UNDERLAY counts it), while
+ * The carrier is off, and nothing is sent, while
  * the underlay device is down or without carrier, or while the local
  * address is not an address of the node; `ip link` then shows NO-CARRIER
- * (LOWERLAYERDOWN when the underlay is down). When the underlay device is
+ * (LOWERLAYERDOWN when the underlay is down), and the packets the host
+ * sends meanwhile are dropped by the device's queue and counted as
+ * tx_dropped (NO_UNDERLAY counts those that reached the device before
+ * the queue stopped). When the underlay device is
  * deleted, IFLA_PODNET_LINK reads 0 and the device remembers its name: a
  * new device of that name in the same namespace becomes the underlay
  * again, and the carrier comes back with it. IFLA_PODNET_LINK set by the
@@ -307,7 +310,7 @@ enum podnet_subnet_stats_attr {
  *    SRC_CHECK     received packets failing the source check
  *    UNKNOWN_NODE  received IP-in-IP packets from an address that is no
  *                  peer node and that no other tunnel took (ipip mode)
- *    NO_UNDERLAY   packets not sent because the device has no carrier:
+ *    NO_UNDERLAY   packets that reached the device without carrier:
  *                  its underlay device is gone or down, or its local
  *                  address is no longer an address of the node
  *
