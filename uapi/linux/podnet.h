@@ -78,9 +78,8 @@
  * the underlay device is down or without carrier, or while the local
  * address is not an address of the node; `ip link` then shows NO-CARRIER
  * (LOWERLAYERDOWN when the underlay is down), and the packets the host
- * sends meanwhile are dropped by the device's queue and counted as
- * tx_dropped (NO_UNDERLAY counts those that reached the device before
- * the queue stopped). When the underlay device is
+ * sends meanwhile are dropped by the device's stopped queue (NO_UNDERLAY
+ * counts those that reached the device before the queue stopped). When the underlay device is
  * deleted, IFLA_PODNET_LINK reads 0 and the device remembers its name: a
  * new device of that name in the same namespace becomes the underlay
  * again, and the carrier comes back with it. IFLA_PODNET_LINK set by the
