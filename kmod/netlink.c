@@ -519,14 +519,14 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 	return 0;
 }
 
-/* Drop the peers a failed NEW_SUBNET request made and did not use. */
+/* Drop the peer references a failed NEW_SUBNET request took. */
 static void pn_nl_new_undo(struct pn_dev *pn, struct pn_req *reqs, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (reqs[i].peer)
-			pn_peer_sweep(&pn->table, reqs[i].node);
+			pn_peer_put(&pn->table, reqs[i].peer);
 }
 
 /* Apply a checked NEW_SUBNET request; cannot fail. */
@@ -549,6 +549,7 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 		ether_addr_copy(new->subnet->lladdr, r->lladdr);
 		pn_table_insert(&pn->table, new, &r->spare);
 		r->new = NULL;
+		r->peer = NULL;
 		if (notify)
 			pn_nl_notify(pn, PODNET_CMD_NEW_SUBNET, new);
 	}

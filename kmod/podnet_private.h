@@ -206,7 +206,7 @@ void pn_subnet_stats_read(const struct pn_subnet *n,
 int pn_table_init(struct pn_table *t);
 void pn_table_destroy(struct pn_table *t);
 struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr);
-void pn_peer_sweep(struct pn_table *t, __be32 addr);
+void pn_peer_put(struct pn_table *t, struct pn_peer *p);
 struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr);
 struct pn_dev;
 void pn_routes_reset(struct pn_dev *pn);

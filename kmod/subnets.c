@@ -13,12 +13,14 @@
  * first and then apply a whole batch of changes without a failure path.
  *
  * Each subnet points at the peer, the node that owns it. Peers are kept in
- * a hash by address, counted by the subnets that point at them; a peer is
- * made before its first subnet is added, so that adding cannot fail, and
- * freed after a grace period once its last subnet has gone.
+ * a hash by address, counted by the subnets that point at them and by the
+ * requests about to add one; a peer is made before its first subnet is
+ * added, so that adding cannot fail, and freed after a grace period once
+ * its last reference has gone.
  *
- * Trie nodes, subnets and peers, with the peers' per-CPU route caches, are
- * charged to the memory cgroup of the process that adds them.
+ * Trie nodes, subnets and peers are charged to the memory cgroup of the
+ * process that adds them. A peer's per-CPU route cache is made by the
+ * table's worker when the peer is first sent to, and is not.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -123,22 +125,33 @@ static void pn_peer_unlink(struct pn_table *t, struct pn_peer *p)
 	call_rcu(&p->rcu, pn_peer_free_rcu);
 }
 
-/* A subnet of @p left the table, locked. */
-static void pn_peer_release(struct pn_table *t, struct pn_peer *p)
+/**
+ * pn_peer_put - drop a reference to a peer
+ * @t: the table, locked
+ * @p: the peer
+ *
+ * A subnet of @p left the table, or a reference from pn_peer_get() went
+ * unused. The last reference takes the peer out of the table.
+ */
+void pn_peer_put(struct pn_table *t, struct pn_peer *p)
 {
+	lockdep_assert_held(&t->lock);
 	if (--p->refs)
 		return;
 	pn_peer_unlink(t, p);
 }
 
 /**
- * pn_peer_get - the peer of a node address, made if there is none yet
+ * pn_peer_get - a reference to the peer of a node address
  * @t: the table, locked
  * @addr: the node's address
  *
- * A new peer owns no subnet until one that points at it is inserted; one
- * that none comes to use is removed with pn_peer_sweep(). Its route cache
- * is made when it is first sent to (pn_peer_want_cache()).
+ * The peer is made if there is none yet. The reference is the one a
+ * subnet holds: pn_table_insert() hands it to the subnet it inserts, and
+ * one that goes unused is dropped with pn_peer_put(). Holding it keeps
+ * the peer while the table changes, as when a request replaces a node's
+ * last subnet and then names that node again. The route cache is made
+ * when the peer is first sent to (pn_peer_want_cache()).
  *
  * Return: the peer or an ERR_PTR.
  */
@@ -149,35 +162,21 @@ struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr)
 
 	lockdep_assert_held(&t->lock);
 	p = rhashtable_lookup_fast(&t->peers, &addr, pn_peer_params);
-	if (p)
+	if (p) {
+		p->refs++;
 		return p;
+	}
 	p = kmem_cache_zalloc(pn_peer_cache, GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	p->addr = addr;
+	p->refs = 1;
 	ret = rhashtable_insert_fast(&t->peers, &p->hnode, pn_peer_params);
 	if (ret) {
 		pn_peer_free(p);
 		return ERR_PTR(ret);
 	}
 	return p;
-}
-
-/**
- * pn_peer_sweep - remove the peer of @addr if it owns no subnet
- * @t: the table, locked
- * @addr: the node's address
- *
- * Undoes pn_peer_get() for a change that was not applied.
- */
-void pn_peer_sweep(struct pn_table *t, __be32 addr)
-{
-	struct pn_peer *p;
-
-	lockdep_assert_held(&t->lock);
-	p = rhashtable_lookup_fast(&t->peers, &addr, pn_peer_params);
-	if (p && !p->refs)
-		pn_peer_unlink(t, p);
 }
 
 /**
@@ -378,9 +377,10 @@ static void pn_adopt_children(struct pn_table *t, struct pn_trie_node *to,
  * @new: a trie node with a subnet, key, cidr and the subnet's peer set
  * @spare: a trie node for a branch; set to NULL when used
  *
- * A node already at @new's prefix, subnet or branch, is replaced and
- * retired; a replaced subnet hands its counters on to @new's and leaves
- * its peer.
+ * The subnet takes over the caller's reference to its peer (from
+ * pn_peer_get()). A node already at @new's prefix, subnet or branch, is
+ * replaced and retired; a replaced subnet hands its counters on to @new's
+ * and drops its reference to its peer.
  */
 void pn_table_insert(struct pn_table *t, struct pn_trie_node *new,
 		     struct pn_trie_node **spare)
@@ -389,7 +389,6 @@ void pn_table_insert(struct pn_table *t, struct pn_trie_node *new,
 	struct pn_trie_node *n, *b;
 	u8 c;
 
-	new->subnet->peer->refs++;
 	n = pn_deref(t, *slot);
 	while (n && n->cidr <= new->cidr && pn_covers(n, new->key)) {
 		if (n->cidr == new->cidr) {
@@ -401,7 +400,7 @@ void pn_table_insert(struct pn_table *t, struct pn_trie_node *new,
 				 */
 				new->subnet->stats = xchg(&n->subnet->stats,
 							  NULL);
-				pn_peer_release(t, n->subnet->peer);
+				pn_peer_put(t, n->subnet->peer);
 			} else {
 				t->count++;
 			}
@@ -483,7 +482,7 @@ int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 	} else {
 		RCU_INIT_POINTER(*slot, NULL);
 	}
-	pn_peer_release(t, n->subnet->peer);
+	pn_peer_put(t, n->subnet->peer);
 	pn_trie_node_retire(n);
 	t->count--;
 	t->generation++;
@@ -512,7 +511,7 @@ void pn_table_flush(struct pn_table *t)
 				stack[top++] = c;
 		}
 		if (n->subnet)
-			pn_peer_release(t, n->subnet->peer);
+			pn_peer_put(t, n->subnet->peer);
 		pn_trie_node_retire(n);
 	}
 	t->count = 0;
@@ -698,7 +697,7 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 			spare = pn_trie_node_alloc(false);
 		if (!n || !spare) {
 			pn_trie_node_free(n);
-			pn_peer_sweep(t, p->addr);
+			pn_peer_put(t, p);
 			goto out;
 		}
 		n->key = ref[i].key;

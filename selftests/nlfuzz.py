@@ -94,7 +94,7 @@ CREATE_EXCL = NLM_F_CREATE | NLM_F_EXCL
 # of podnet's own checks.
 SANDBOX_GENL_ERRNOS = frozenset({
     errno.EINVAL, errno.ERANGE, errno.ENOENT, errno.ENODEV,
-    errno.EOPNOTSUPP, errno.EEXIST, errno.EAFNOSUPPORT})
+    errno.EOPNOTSUPP, errno.EEXIST, errno.EAFNOSUPPORT, errno.ENOSPC})
 SANDBOX_LINK_ERRNOS = frozenset({
     errno.EINVAL, errno.ERANGE, errno.ENODEV, errno.EOPNOTSUPP,
     errno.EEXIST, errno.EBUSY, errno.EADDRINUSE, errno.EADDRNOTAVAIL})

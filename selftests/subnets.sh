@@ -86,6 +86,34 @@ test_add_replace_del()
 	log_test "add, exclusive add, replace, delete, flush"
 }
 
+# One request that moves a node's last subnet to another node and then
+# gives the first node a new subnet: the node must outlive the move.
+test_batch_node_handover()
+{
+	local out
+
+	pn subnet flush dev pn0
+	pn subnet add 10.244.1.0/24 via 192.168.0.1 dev pn0
+	printf '%s\n' 'subnet replace 10.244.1.0/24 via 192.168.0.2 dev pn0' \
+		'subnet replace 10.244.5.0/24 via 192.168.0.1 dev pn0' >"$TMP/handover"
+	pn -batch "$TMP/handover"
+	check_err $? "the handover batch failed"
+	[ "$(via_of 10.244.1.1)/$(via_of 10.244.5.1)" = 192.168.0.2/192.168.0.1 ]
+	check_err $? "after the handover: $(pn subnet show dev pn0 | tr '\n' ' ')"
+	# Give the grace period time to pass, then use the node again and
+	# drop it: a node freed by the move would be used and freed twice.
+	sleep 1
+	pn subnet add 10.244.6.0/24 via 192.168.0.1 dev pn0
+	out=$(pn subnet show dev pn0 | sed -n 's/^\([0-9./]*\) via \([0-9.]*\).*/\1 \2/p' | tr '\n' ' ')
+	[ "$out" = "10.244.1.0/24 192.168.0.2 10.244.5.0/24 192.168.0.1 10.244.6.0/24 192.168.0.1 " ]
+	check_err $? "the table after the handover: $out"
+	pn subnet del 10.244.5.0/24 dev pn0
+	pn subnet del 10.244.6.0/24 dev pn0
+	sleep 1
+	pn subnet flush dev pn0
+	log_test "one request moves a node's last subnet and names the node again"
+}
+
 gen_batch()	# gen_batch VERB COUNT [NODE_OFFSET]
 {
 	local i
@@ -239,6 +267,7 @@ test_monitor()
 test_lpm
 test_monitor
 test_add_replace_del
+test_batch_node_handover
 test_batch_10k
 test_sync
 exit $EXIT_STATUS
