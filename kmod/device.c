@@ -743,6 +743,8 @@ static struct net *pn_get_link_net(const struct net_device *dev)
 	return pn->net;
 }
 
+PN_DEFINE_NEWLINK(pn_newlink)
+
 static struct rtnl_link_ops pn_link_ops __read_mostly = {
 	.kind = "podnet",
 	.priv_size = sizeof(struct pn_dev),
@@ -750,7 +752,7 @@ static struct rtnl_link_ops pn_link_ops __read_mostly = {
 	.maxtype = IFLA_PODNET_MAX,
 	.policy = pn_policy,
 	.validate = pn_validate,
-	.newlink = pn_newlink,
+	PN_RTNL_NEWLINK(pn_newlink),
 	.changelink = pn_changelink,
 	.dellink = pn_dellink,
 	.get_size = pn_get_size,
@@ -759,25 +761,21 @@ static struct rtnl_link_ops pn_link_ops __read_mostly = {
 };
 
 /**
- * pn_net_exit_rtnl - delete the devices of dying namespaces
- * @net_list: the namespaces going away
+ * pn_net_exit_rtnl - delete the devices of a dying namespace
+ * @net: the namespace going away
  * @kill: where to queue the devices for unregistration
  *
  * A device moved to another namespace still has its socket in the one it
  * was created in; when that one dies, so does the device. Devices still
  * inside a dying namespace are deleted by the core before this runs.
  */
-void pn_net_exit_rtnl(struct list_head *net_list, struct list_head *kill)
+void pn_net_exit_rtnl(struct net *net, struct list_head *kill)
 {
+	struct pn_net *pnn = net_generic(net, pn_net_id);
 	struct pn_dev *pn, *tmp;
-	struct net *net;
 
-	list_for_each_entry(net, net_list, exit_list) {
-		struct pn_net *pnn = net_generic(net, pn_net_id);
-
-		list_for_each_entry_safe(pn, tmp, &pnn->devices, list)
-			pn_dellink(pn->dev, kill);
-	}
+	list_for_each_entry_safe(pn, tmp, &pnn->devices, list)
+		pn_dellink(pn->dev, kill);
 }
 
 /*

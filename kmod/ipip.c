@@ -226,8 +226,8 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
 
 	pn_subnet_count(n, true, skb->len);
-	iptunnel_xmit(NULL, rt, skb, saddr, n->peer->addr, IPPROTO_IPIP, tos, ttl,
-		      df, !net_eq(pn->net, dev_net(dev)));
+	pn_compat_iptunnel_xmit(rt, skb, saddr, n->peer->addr, IPPROTO_IPIP,
+				tos, ttl, df, !net_eq(pn->net, dev_net(dev)));
 	return;
 
 drop_rt:

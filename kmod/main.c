@@ -10,6 +10,7 @@
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
+#include "compat.h"
 #include "podnet_private.h"
 
 unsigned int pn_net_id __read_mostly;
@@ -24,9 +25,11 @@ static int __net_init pn_net_init(struct net *net)
 	return 0;
 }
 
+PN_DEFINE_EXIT_RTNL_BATCH(pn_net_exit_rtnl)
+
 static struct pernet_operations pn_net_ops = {
 	.init = pn_net_init,
-	.exit_batch_rtnl = pn_net_exit_rtnl,
+	PN_PERNET_EXIT_RTNL(pn_net_exit_rtnl),
 	.id = &pn_net_id,
 	.size = sizeof(struct pn_net),
 };

@@ -529,6 +529,54 @@ static void pn_nl_new_undo(struct pn_dev *pn, struct pn_req *reqs, int n)
 			pn_peer_put(&pn->table, reqs[i].peer);
 }
 
+/* A batch of a device's learnt ARP entries, taken under the table lock. */
+struct pn_neigh_batch {
+	struct net_device *dev;
+	struct neighbour *neigh[32];
+	unsigned int count;
+	bool more;
+};
+
+static void pn_neigh_collect(struct neighbour *neigh, void *arg)
+{
+	struct pn_neigh_batch *b = arg;
+	u8 state = READ_ONCE(neigh->nud_state);
+
+	if (neigh->dev != b->dev || !(state & NUD_VALID) ||
+	    (state & (NUD_PERMANENT | NUD_NOARP)))
+		return;
+	if (b->count == ARRAY_SIZE(b->neigh)) {
+		b->more = true;
+		return;
+	}
+	neigh_hold(neigh);
+	b->neigh[b->count++] = neigh;
+}
+
+/*
+ * Make the device's learnt ARP entries resolve again, so that they take
+ * the lladdr of the table as it is now; the permanent ones an operator
+ * added stay. Each is set to FAILED, which the next packet to it turns
+ * into a new request, answered by the device from the table.
+ */
+static void pn_nl_forget_neighbours(struct net_device *dev)
+{
+	struct pn_neigh_batch b = { .dev = dev };
+	unsigned int i;
+
+	do {
+		b.count = 0;
+		b.more = false;
+		neigh_for_each(&arp_tbl, pn_neigh_collect, &b);
+		for (i = 0; i < b.count; i++) {
+			neigh_update(b.neigh[i], NULL, NUD_FAILED,
+				     NEIGH_UPDATE_F_OVERRIDE |
+				     NEIGH_UPDATE_F_ADMIN, 0);
+			neigh_release(b.neigh[i]);
+		}
+	} while (b.more);
+}
+
 /* Apply a checked NEW_SUBNET request; cannot fail. */
 static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 {
@@ -554,11 +602,10 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 			pn_nl_notify(pn, PODNET_CMD_NEW_SUBNET, new);
 	}
 	/* Frames follow the table at once; the neighbour entries the device
-	 * learnt, which may name an old MAC address, are renewed too. The
-	 * permanent ones an operator added stay, as on a carrier loss.
+	 * learnt, which may name an old MAC address, are renewed too.
 	 */
 	if (replaced)
-		neigh_carrier_down(&arp_tbl, pn->dev);
+		pn_nl_forget_neighbours(pn->dev);
 }
 
 static int pn_nl_new(struct pn_dev *pn, struct pn_req *reqs, int n,

@@ -92,7 +92,7 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 
 	memset(&fl4, 0, sizeof(fl4));
 	fl4.flowi4_oif = READ_ONCE(pn->cfg.link);
-	fl4.flowi4_tos = RT_TOS(tos);
+	pn_compat_flowi4_set_tos(&fl4, tos);
 	fl4.flowi4_proto = proto;
 	fl4.daddr = n->peer->addr;
 	fl4.saddr = READ_ONCE(pn->cfg.local);

@@ -228,9 +228,10 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 
 	pn_subnet_count(n, true, len);
-	udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr, n->peer->addr, tos, ttl,
-			    df, sport, cfg->port,
-			    !net_eq(pn->net, dev_net(dev)), true);
+	pn_compat_udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr,
+				      n->peer->addr, tos, ttl, df, sport,
+				      cfg->port,
+				      !net_eq(pn->net, dev_net(dev)), true);
 	return;
 
 drop_rt:
@@ -359,7 +360,7 @@ static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
 	INIT_LIST_HEAD(&ps->devs);
 	ps->port = port;
 	tcfg.sk_user_data = ps;
-	setup_udp_tunnel_sock(net, ps->sock, &tcfg);
+	pn_compat_setup_udp_tunnel_sock(net, ps->sock, &tcfg);
 	return ps;
 }
 
@@ -413,7 +414,7 @@ void pn_vxlan_stop(struct pn_dev *pn)
 		return;
 	}
 	list_del(&ps->list);
-	udp_tunnel_sock_release(ps->sock);
+	pn_compat_udp_tunnel_sock_release(ps->sock);
 	synchronize_net();
 	kfree(ps);
 }
