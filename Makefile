@@ -11,7 +11,9 @@
 #   make install      install the module (then: modprobe podnet) and the tool
 #
 # KDIR=dir builds against another kernel tree, DEBUG=1 adds the module's
-# load-time self-tests, KERNEL=debug runs the guest on the debug kernel,
+# load-time self-tests, KERNEL=debug runs the guest on the debug kernel and
+# KERNEL=6.12, rt or latest on that Debian kernel (make build-kernels builds
+# against all of them),
 # QUICK=1 makes make bench one short round (ROUNDS=n and DURATION=seconds
 # set its rounds and the length of a run); make profile takes ENCAPS,
 # PEERS, TEST and DURATION (see bench/profile.sh).
@@ -39,6 +41,8 @@ module-build:
 tool: deps-build
 	$(MAKE) -C userspace
 
+DISTRO_KERNELS := 6.12 rt latest
+
 ifeq ($(KERNEL),)
 # The tests run the module's load-time self-tests too.
 check:
@@ -60,9 +64,48 @@ vm:
 	@$(DEPS) test
 	@echo "podnet: the module is $(DEBUG_KO)"
 	@$(DEBUG_ENV) $(VM) -i
+else ifneq ($(filter $(KERNEL),$(DISTRO_KERNELS)),)
+check:
+	@$(MAKE) --no-print-directory tool distro-module DEBUG=1
+	@$(DEPS) test
+	@$(DISTRO_ENV) selftests/vm/check.sh $(T)
+
+vm:
+	@$(MAKE) --no-print-directory tool distro-module
+	@$(DEPS) test
+	@echo "podnet: the module is $(DISTRO_KO)"
+	@$(DISTRO_ENV) $(VM) -i
 else
-$(error KERNEL=$(KERNEL): the only other kernel is KERNEL=debug)
+$(error KERNEL=$(KERNEL): the kernels are debug and $(DISTRO_KERNELS))
 endif
+
+# Debian's own kernels (selftests/vm/distro-kernel.sh fetches and unpacks
+# them into ~/.cache/podnet/distro) and podnet built against each from a
+# copy of the sources, as for the debug kernel.
+DISTRO_KERNEL = selftests/vm/distro-kernel.sh $(KERNEL)
+DISTRO_BUILD = $(CURDIR)/.vm/build-$(KERNEL)
+DISTRO_KO = $(DISTRO_BUILD)/kmod/podnet.ko
+DISTRO_ENV = KIMG="$$($(DISTRO_KERNEL) --image)" \
+	KVER="$$($(DISTRO_KERNEL) --release)" \
+	KMODS="$$($(DISTRO_KERNEL) --modules)" \
+	KDIR="$$($(DISTRO_KERNEL) --tree)" PODNET_KO="$(DISTRO_KO)" \
+	CHECK_OUT="$(CURDIR)/.vm/check-$(KERNEL)"
+MODULE_SOURCES := --exclude='*.mod.c' --include=/Kbuild --include=/kmod/ \
+	--include=/kmod/Kbuild --include='/kmod/*.[ch]' --include='/uapi/***' \
+	--exclude='*'
+
+distro-module: deps-build
+	@$(DEPS) kernels
+	@mkdir -p $(DISTRO_BUILD)
+	@rsync -a --delete $(MODULE_SOURCES) ./ $(DISTRO_BUILD)/
+	@$(DISTRO_KERNEL) --build $(DISTRO_BUILD) $(if $(DEBUG),PODNET_DEBUG=y) W=1
+
+# The module built (W=1, no warnings allowed) against every kernel the
+# suite knows: the host's Debian kernel, the debug kernel and Debian's.
+build-kernels: module debug-module
+	@for k in $(DISTRO_KERNELS); do \
+		$(MAKE) --no-print-directory distro-module KERNEL=$$k || exit 1; \
+	done
 
 # The debug kernel (selftests/vm/debug-kernel.sh builds it once into
 # ~/.cache/podnet) and podnet built against it from a copy of the sources,
@@ -84,9 +127,7 @@ debug-kernel: deps-build
 
 debug-module: debug-kernel
 	@mkdir -p $(DEBUG_BUILD)
-	@rsync -a --delete --exclude='*.mod.c' --include=/Kbuild \
-		--include=/kmod/ --include=/kmod/Kbuild --include='/kmod/*.[ch]' \
-		--include='/uapi/***' --exclude='*' ./ $(DEBUG_BUILD)/
+	@rsync -a --delete $(MODULE_SOURCES) ./ $(DEBUG_BUILD)/
 	$(MAKE) -C "$$($(DEBUG_KERNEL) --tree)" M=$(DEBUG_BUILD) \
 		$(if $(DEBUG),PODNET_DEBUG=y) W=1 modules
 
@@ -162,4 +203,5 @@ clean:
 	rm -rf .vm .sparse.log
 
 .PHONY: all deps-build module module-build tool check demo vm bench profile sparse \
-	checkpatch install install-build clean debug-kernel debug-module
+	checkpatch install install-build clean debug-kernel debug-module \
+	distro-module build-kernels

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what a podnet make target needs:
-# deps.sh build|test|lint|kernel|bench.
+# deps.sh build|test|lint|kernel|kernels|bench.
 # As root on Debian the packages are installed with apt-get; otherwise the
 # exact command is printed and the target fails.
 
@@ -14,6 +14,7 @@ need_test="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2
 need_lint="sparse linux-source-6.12 perl"
 need_kernel="linux-source-6.12 xz-utils bc bison flex libelf-dev libssl-dev
 	cpio rsync"
+need_kernels="rsync xz-utils zstd dwarves mmdebstrap debian-archive-keyring"
 need_bench="gnuplot-nox linux-perf"
 
 pkgs=
@@ -23,6 +24,7 @@ for what in "$@"; do
 	test) pkgs="$pkgs $need_build $need_test" ;;
 	lint) pkgs="$pkgs $need_build $need_lint" ;;
 	kernel) pkgs="$pkgs $need_build $need_kernel" ;;
+	kernels) pkgs="$pkgs $need_build $need_kernels" ;;
 	bench) pkgs="$pkgs $need_build $need_test $need_bench" ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac

@@ -16,7 +16,8 @@
 #
 # Environment: KVER (kernel release, default the newest installed
 # linux-image-*-amd64), KIMG (kernel image, default /boot/vmlinuz-$KVER),
-# VMDIR (cache for the initramfs and the KVM probe), ACCEL (kvm or tcg to
+# KMODS (the directory holding the kernel's modules as RELEASE/..., default
+# /lib/modules; another one is the guest's /lib/modules), VMDIR (cache for the initramfs and the KVM probe), ACCEL (kvm or tcg to
 # skip the probe), VM_MEM (default 1536M), VM_CLOCK (host, the default, or
 # icount: under TCG, a guest of one CPU whose clock counts the instructions
 # it runs, one nanosecond each, so that a rate it measures does not depend
@@ -44,6 +45,7 @@ die() { echo "podnet-vm: $*" >&2; exit 2; }
 
 KVER=${KVER:-$("$here/kdir.sh" --release)} || die "no kernel found"
 KIMG=${KIMG:-/boot/vmlinuz-$KVER}
+KMODS=${KMODS:-/lib/modules}
 VMDIR=${VMDIR:-$top/.vm}
 VM_MEM=${VM_MEM:-1536M}
 [ -r "$KIMG" ] || die "no kernel image $KIMG (apt-get install linux-image-amd64)"
@@ -66,7 +68,7 @@ build_initrd() {
 	done
 	cp "$here/init" "$stage/init"
 	for m in $initrd_modules; do
-		f=$(find "/lib/modules/$KVER/kernel" -name "$m.ko*" 2>/dev/null | head -n1)
+		f=$(find "$KMODS/$KVER/kernel" -name "$m.ko*" 2>/dev/null | head -n1)
 		[ -n "$f" ] || continue	# built in
 		case $f in
 		*.xz) xz -dc "$f" >"$stage/lib/modules/$n-$m.ko" ;;
@@ -112,6 +114,10 @@ boot() {
 	else
 		append="$append podnet.tty=ttyS1"
 		serial="-serial file:$dir/console.log -serial stdio"
+	fi
+	if [ "$KMODS" != /lib/modules ]; then
+		set -- "$@" -fsdev local,id=m,path="$KMODS",security_model=none,readonly=on,multidevs=remap \
+			-device virtio-9p-pci,fsdev=m,mount_tag=modules
 	fi
 	# shellcheck disable=SC2086
 	timeout --foreground -k 5 "$t" qemu-system-x86_64 "$@" \
