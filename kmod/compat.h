@@ -31,46 +31,58 @@ static inline void pn_compat_set_lltx(struct net_device *dev)
 }
 #endif
 
+/* The functions of podnet's that the wrappers below call. */
+int pn_newlink(struct net *net, struct net_device *dev, struct nlattr *tb[],
+	       struct nlattr *data[], struct netlink_ext_ack *extack);
+void pn_net_exit_rtnl(struct net *net, struct list_head *kill);
+
 /*
- * The pernet exit that runs under RTNL: one namespace at a time since 6.15,
- * a batch of them before. PN_PERNET_EXIT_RTNL(fn) names @fn, which takes
- * one namespace, in struct pernet_operations; PN_DEFINE_EXIT_RTNL_BATCH(fn)
- * goes before it and makes the batch form where the kernel needs one.
+ * The pernet exit that runs under RTNL, pn_net_exit_rtnl(): one namespace
+ * at a time since 6.15, a batch of them before.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
-#define PN_DEFINE_EXIT_RTNL_BATCH(fn)
-#define PN_PERNET_EXIT_RTNL(fn) .exit_rtnl = (fn)
-#else
-#define PN_DEFINE_EXIT_RTNL_BATCH(fn)					\
-static void fn##_batch(struct list_head *net_list, struct list_head *kill) \
-{									\
-	struct net *net;						\
-									\
-	list_for_each_entry(net, net_list, exit_list)			\
-		fn(net, kill);						\
+static inline void pn_compat_set_exit_rtnl(struct pernet_operations *ops)
+{
+	ops->exit_rtnl = pn_net_exit_rtnl;
 }
-#define PN_PERNET_EXIT_RTNL(fn) .exit_batch_rtnl = fn##_batch
+#else
+static inline void pn_compat_exit_batch_rtnl(struct list_head *net_list,
+					     struct list_head *kill)
+{
+	struct net *net;
+
+	list_for_each_entry(net, net_list, exit_list)
+		pn_net_exit_rtnl(net, kill);
+}
+
+static inline void pn_compat_set_exit_rtnl(struct pernet_operations *ops)
+{
+	ops->exit_batch_rtnl = pn_compat_exit_batch_rtnl;
+}
 #endif
 
 /*
  * rtnl_link_ops.newlink takes its namespaces and attributes in one struct
- * since 6.15. PN_RTNL_NEWLINK(fn) names @fn, written to the older form,
- * in struct rtnl_link_ops; PN_DEFINE_NEWLINK(fn) goes before it and makes
- * the newer form where the kernel needs one.
+ * since 6.15; pn_newlink() has the older form.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
-#define PN_DEFINE_NEWLINK(fn)						\
-static int fn##_params(struct net_device *dev,				\
-		       struct rtnl_newlink_params *params,		\
-		       struct netlink_ext_ack *extack)			\
-{									\
-	return fn(rtnl_newlink_link_net(params), dev, params->tb,	\
-		  params->data, extack);				\
+static inline int pn_compat_newlink(struct net_device *dev,
+				    struct rtnl_newlink_params *params,
+				    struct netlink_ext_ack *extack)
+{
+	return pn_newlink(rtnl_newlink_link_net(params), dev, params->tb,
+			  params->data, extack);
 }
-#define PN_RTNL_NEWLINK(fn) .newlink = fn##_params
+
+static inline void pn_compat_set_newlink(struct rtnl_link_ops *ops)
+{
+	ops->newlink = pn_compat_newlink;
+}
 #else
-#define PN_DEFINE_NEWLINK(fn)
-#define PN_RTNL_NEWLINK(fn) .newlink = (fn)
+static inline void pn_compat_set_newlink(struct rtnl_link_ops *ops)
+{
+	ops->newlink = pn_newlink;
+}
 #endif
 
 /*
@@ -94,18 +106,12 @@ static inline void pn_compat_flowi4_set_tos(struct flowi4 *fl4, u8 tos)
  * 6.17; podnet sets none.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
-#define PN_IPCB_FLAGS , 0
-#else
-#define PN_IPCB_FLAGS
-#endif
-
 static inline void pn_compat_iptunnel_xmit(struct rtable *rt,
 					   struct sk_buff *skb, __be32 src,
 					   __be32 dst, u8 proto, u8 tos,
 					   u8 ttl, __be16 df, bool xnet)
 {
-	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df, xnet
-		      PN_IPCB_FLAGS);
+	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df, xnet, 0);
 }
 
 static inline void pn_compat_udp_tunnel_xmit_skb(struct rtable *rt,
@@ -117,8 +123,29 @@ static inline void pn_compat_udp_tunnel_xmit_skb(struct rtable *rt,
 						 bool xnet, bool nocheck)
 {
 	udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport, dport,
-			    xnet, nocheck PN_IPCB_FLAGS);
+			    xnet, nocheck, 0);
 }
+#else
+static inline void pn_compat_iptunnel_xmit(struct rtable *rt,
+					   struct sk_buff *skb, __be32 src,
+					   __be32 dst, u8 proto, u8 tos,
+					   u8 ttl, __be16 df, bool xnet)
+{
+	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df, xnet);
+}
+
+static inline void pn_compat_udp_tunnel_xmit_skb(struct rtable *rt,
+						 struct sock *sk,
+						 struct sk_buff *skb,
+						 __be32 src, __be32 dst,
+						 u8 tos, u8 ttl, __be16 df,
+						 __be16 sport, __be16 dport,
+						 bool xnet, bool nocheck)
+{
+	udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport, dport,
+			    xnet, nocheck);
+}
+#endif
 
 /* The UDP tunnel socket helpers take the struct sock since 6.19. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)

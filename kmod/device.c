@@ -633,9 +633,9 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 	pn_underlay_update(pn);
 }
 
-static int pn_newlink(struct net *src_net, struct net_device *dev,
-		      struct nlattr *tb[], struct nlattr *data[],
-		      struct netlink_ext_ack *extack)
+int pn_newlink(struct net *src_net, struct net_device *dev,
+	       struct nlattr *tb[], struct nlattr *data[],
+	       struct netlink_ext_ack *extack)
 {
 	struct pn_net *pnn = net_generic(src_net, pn_net_id);
 	struct pn_dev *pn = netdev_priv(dev);
@@ -743,8 +743,6 @@ static struct net *pn_get_link_net(const struct net_device *dev)
 	return pn->net;
 }
 
-PN_DEFINE_NEWLINK(pn_newlink)
-
 static struct rtnl_link_ops pn_link_ops __read_mostly = {
 	.kind = "podnet",
 	.priv_size = sizeof(struct pn_dev),
@@ -752,7 +750,6 @@ static struct rtnl_link_ops pn_link_ops __read_mostly = {
 	.maxtype = IFLA_PODNET_MAX,
 	.policy = pn_policy,
 	.validate = pn_validate,
-	PN_RTNL_NEWLINK(pn_newlink),
 	.changelink = pn_changelink,
 	.dellink = pn_dellink,
 	.get_size = pn_get_size,
@@ -878,6 +875,7 @@ int pn_device_init(void)
 	ret = register_inetaddr_notifier(&pn_inetaddr_notifier);
 	if (ret)
 		goto err_inetaddr;
+	pn_compat_set_newlink(&pn_link_ops);
 	ret = rtnl_link_register(&pn_link_ops);
 	if (ret)
 		goto err_link;

@@ -25,11 +25,8 @@ static int __net_init pn_net_init(struct net *net)
 	return 0;
 }
 
-PN_DEFINE_EXIT_RTNL_BATCH(pn_net_exit_rtnl)
-
 static struct pernet_operations pn_net_ops = {
 	.init = pn_net_init,
-	PN_PERNET_EXIT_RTNL(pn_net_exit_rtnl),
 	.id = &pn_net_id,
 	.size = sizeof(struct pn_net),
 };
@@ -42,6 +39,7 @@ static int __init pn_mod_init(void)
 	if (ret)
 		goto err_subnets;
 
+	pn_compat_set_exit_rtnl(&pn_net_ops);
 	ret = register_pernet_subsys(&pn_net_ops);
 	if (ret)
 		goto err_pernet;

@@ -285,7 +285,6 @@ struct pn_net {
 /* device.c */
 int pn_device_init(void);
 void pn_device_uninit(void);
-void pn_net_exit_rtnl(struct net *net, struct list_head *kill);
 bool pn_is_podnet(const struct net_device *dev);
 void pn_stats_inc(struct pn_dev *pn, enum pn_stat stat);
 void pn_link_inc(struct pn_dev *pn, enum pn_link_stat stat);
