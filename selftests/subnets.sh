@@ -114,6 +114,31 @@ test_batch_node_handover()
 	log_test "one request moves a node's last subnet and names the node again"
 }
 
+# podnet -n NETNS, as ip -n: each command and each -batch line runs there.
+test_netns_option()
+{
+	local out
+
+	pn subnet flush dev pn0
+	"$PODNET" -n "$A" subnet add 10.244.7.0/24 via 192.168.0.7 dev pn0
+	check_err $? "podnet -n $A subnet add failed"
+	[ "$(via_of 10.244.7.1)" = 192.168.0.7 ]
+	check_err $? "the subnet added with -n is not in $A"
+	printf 'subnet add 10.244.8.0/24 via 192.168.0.8 dev pn0\n' >"$TMP/netns"
+	"$PODNET" -netns "$A" -batch "$TMP/netns"
+	check_err $? "podnet -netns $A -batch failed"
+	[ "$(via_of 10.244.8.1)" = 192.168.0.8 ]
+	check_err $? "the -batch line did not run in $A"
+	expect_match "$("$PODNET" -n "$A" -j link show pn0)" '"ifname":"pn0"' \
+		"-n link show does not see pn0"
+	out=$("$PODNET" -n nosuch-netns link show 2>&1)
+	[ $? -eq 1 ]
+	check_err $? "an unknown namespace did not exit 1"
+	expect_match "$out" '"nosuch-netns"' "the error does not name the namespace"
+	pn subnet flush dev pn0
+	log_test "podnet -n NETNS runs commands and -batch there"
+}
+
 gen_batch()	# gen_batch VERB COUNT [NODE_OFFSET]
 {
 	local i
@@ -268,6 +293,7 @@ test_lpm
 test_monitor
 test_add_replace_del
 test_batch_node_handover
+test_netns_option
 test_batch_10k
 test_sync
 exit $EXIT_STATUS

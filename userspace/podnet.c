@@ -6,9 +6,15 @@
  *	podnet [-force] -batch FILE
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
 
 #include "podnet.h"
 
@@ -37,7 +43,7 @@ static void usage(FILE *f)
 	      "       podnet [-force] -batch FILE\n"
 	      "where  OBJECT := { link | subnet | monitor | help }\n"
 	      "       OPTIONS := { -j[son] | -p[retty] | -s[tats] | -d[etails] |\n"
-	      "                    -V[ersion] | -h[elp] }\n",
+	      "                    -n[etns] NAME | -V[ersion] | -h[elp] }\n",
 	      f);
 }
 
@@ -132,9 +138,45 @@ static int batch(const char *name, bool force)
 	return status;
 }
 
+/*
+ * Enter the named network namespace, as "ip -n NAME" does: the one bound
+ * at /run/netns/NAME by "ip netns add". Sockets opened after this, and so
+ * every request and batch line, are in that namespace. /sys is remounted
+ * in a mount namespace of the tool's own, so that what it shows is the
+ * namespace's, as ip does; that part is best effort.
+ */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return pn_err("invalid network namespace name \"%s\"", name);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pn_err("cannot open network namespace \"%s\": %s", name,
+			      strerror(errno));
+	if (setns(fd, CLONE_NEWNET)) {
+		int err = errno;
+
+		close(fd);
+		return pn_err("cannot enter network namespace \"%s\": %s",
+			      name, strerror(err));
+	}
+	close(fd);
+	if (!unshare(CLONE_NEWNS) &&
+	    !mount("", "/", "none", MS_SLAVE | MS_REC, NULL)) {
+		umount2("/sys", MNT_DETACH);
+		mount(name, "/sys", "sysfs", 0, NULL);
+	}
+	return 0;
+}
+
 enum {
 	OPT_JSON, OPT_PRETTY, OPT_STATS, OPT_DETAILS, OPT_BATCH, OPT_FORCE,
-	OPT_HELP, OPT_VERSION,
+	OPT_NETNS, OPT_HELP, OPT_VERSION,
 };
 
 static const struct keyword options[] = {
@@ -145,6 +187,7 @@ static const struct keyword options[] = {
 	{ "details", OPT_DETAILS },
 	{ "batch", OPT_BATCH },
 	{ "force", OPT_FORCE },
+	{ "netns", OPT_NETNS },
 	{ "help", OPT_HELP },
 	{ "Version", OPT_VERSION },
 	{ "version", OPT_VERSION },
@@ -187,6 +230,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORCE:
 			force = true;
+			break;
+		case OPT_NETNS:
+			if (argc < 2)
+				return pn_err("missing NAME after \"%s\"",
+					      argv[0]);
+			ret = enter_netns(*++argv);
+			if (ret)
+				return ret;
+			argc--;
 			break;
 		case OPT_HELP:
 			usage(stdout);
