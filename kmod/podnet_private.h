@@ -18,7 +18,7 @@
 #include <net/route.h>
 #include <linux/podnet.h>
 
-#define PODNET_VERSION "0.1.0"
+#include "version.h"
 
 /* Outer headers added in VXLAN mode: IPv4 + UDP + VXLAN + inner Ethernet. */
 #define PN_VXLAN_OVERHEAD 50

@@ -15,7 +15,9 @@
 #include <linux/if_ether.h>
 #include <linux/netlink.h>
 
-#define PODNET_TOOL_VERSION "0.1"
+#include "../kmod/version.h"
+
+#define PODNET_TOOL_VERSION PODNET_VERSION
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
