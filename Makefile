@@ -9,6 +9,10 @@
 #   make sparse       sparse (C=2) over the module
 #   make checkpatch   checkpatch.pl --strict over kmod/ and uapi/
 #   make install      install the module (then: modprobe podnet) and the tool
+#   make uninstall    undo make install
+#   make dkms-install the module under DKMS (make dkms-uninstall undoes it)
+#   make deb          podnet-dkms and podnet Debian packages in .vm/deb
+#   make check-packages  install them, test them in the guest, purge them
 #
 # KDIR=dir builds against another kernel tree, DEBUG=1 adds the module's
 # load-time self-tests, KERNEL=debug runs the guest on the debug kernel and
@@ -197,6 +201,56 @@ install-build:
 		"$$(KDIR=$(KDIR) selftests/vm/kdir.sh --release)"
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
 
+# make install's undoing: the module, the index, the tool.
+uninstall:
+	rm -f "$(INSTALL_MOD_PATH)/lib/modules/$$(selftests/vm/kdir.sh --release)/extra/kmod/podnet.ko"
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
+		"$$(selftests/vm/kdir.sh --release)"
+	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX)
+
+# The version, from the one place it lives.
+VERSION := $(shell sed -n 's/^\#define PODNET_VERSION "\(.*\)"/\1/p' kmod/version.h)
+DKMS_SRC := /usr/src/podnet-$(VERSION)
+DKMS_KVER = $$(selftests/vm/kdir.sh --release)
+
+# DKMS from the checkout: the module sources and dkms.conf to /usr/src,
+# then built and installed for the kernel make builds against (KDIR), and
+# rebuilt by DKMS for each kernel installed later.
+dkms-install: deps-build
+	@$(DEPS) dkms
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	rsync -a $(MODULE_SOURCES) ./ $(DKMS_SRC)/
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf.in >$(DKMS_SRC)/dkms.conf
+	dkms add podnet/$(VERSION)
+	dkms install podnet/$(VERSION) -k $(DKMS_KVER)
+
+dkms-uninstall:
+	-dkms remove podnet/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+# Debian packages, podnet-dkms and podnet, built from the checkout's files
+# with dpkg-buildpackage in .vm/deb, then checked by lintian.
+DEB_DIR := $(CURDIR)/.vm/deb
+deb: deps-build
+	@$(DEPS) deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/podnet-$(VERSION)
+	git ls-files -z | grep -zv '^bench/results/' | \
+		rsync -a --from0 --files-from=- ./ $(DEB_DIR)/podnet-$(VERSION)/
+	printf '%s\n' "podnet ($(VERSION)) unstable; urgency=medium" "" \
+		"  * podnet $(VERSION)." "" \
+		" -- podnet developers <podnet@example.org>  $$(date -R)" \
+		>$(DEB_DIR)/podnet-$(VERSION)/debian/changelog
+	cd $(DEB_DIR)/podnet-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian $(DEB_DIR)/*.deb
+
+# The packages tested as an operator meets them (selftests/packages/).
+check-packages:
+	@$(MAKE) --no-print-directory all
+	@$(DEPS) test deb dkms
+	@selftests/packages/check.sh
+
 clean:
 	-$(MAKE) $(KBUILD_ARGS) clean
 	$(MAKE) -C userspace clean
@@ -204,4 +258,4 @@ clean:
 
 .PHONY: all deps-build module module-build tool check demo vm bench profile sparse \
 	checkpatch install install-build clean debug-kernel debug-module \
-	distro-module build-kernels
+	distro-module build-kernels uninstall dkms-install dkms-uninstall deb check-packages

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what a podnet make target needs:
-# deps.sh build|test|lint|kernel|kernels|bench.
+# deps.sh build|test|lint|kernel|kernels|bench|dkms|deb.
 # As root on Debian the packages are installed with apt-get; otherwise the
 # exact command is printed and the target fails.
 
@@ -10,12 +10,14 @@ set -u
 
 need_build="make gcc libc6-dev pkg-config libmnl-dev linux-headers-amd64"
 need_test="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2
-	iputils-ping tcpdump iperf3 ethtool python3 kmod procps"
+	iputils-ping tcpdump iperf3 ethtool python3 kmod procps bash-completion"
 need_lint="sparse linux-source-6.12 perl"
 need_kernel="linux-source-6.12 xz-utils bc bison flex libelf-dev libssl-dev
 	cpio rsync"
 need_kernels="rsync xz-utils zstd dwarves mmdebstrap debian-archive-keyring"
 need_bench="gnuplot-nox linux-perf"
+need_dkms="dkms rsync"
+need_deb="debhelper dh-dkms bash-completion dpkg-dev fakeroot lintian git rsync"
 
 pkgs=
 for what in "$@"; do
@@ -26,6 +28,8 @@ for what in "$@"; do
 	kernel) pkgs="$pkgs $need_build $need_kernel" ;;
 	kernels) pkgs="$pkgs $need_build $need_kernels" ;;
 	bench) pkgs="$pkgs $need_build $need_test $need_bench" ;;
+	dkms) pkgs="$pkgs $need_build $need_dkms" ;;
+	deb) pkgs="$pkgs $need_build $need_deb" ;;
 	*) echo "deps.sh: unknown set '$what'" >&2; exit 2 ;;
 	esac
 done
