@@ -10,7 +10,8 @@ set -u
 
 need_build="make gcc libc6-dev pkg-config libmnl-dev linux-headers-amd64"
 need_test="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2
-	iputils-ping tcpdump iperf3 ethtool python3 kmod procps bash-completion"
+	iputils-ping tcpdump iperf3 ethtool python3 kmod procps bash-completion
+	containernetworking-plugins"
 need_lint="sparse linux-source-6.12 perl"
 need_kernel="linux-source-6.12 xz-utils bc bison flex libelf-dev libssl-dev
 	cpio rsync"
