@@ -186,14 +186,13 @@ pn_addr()
 	fi
 }
 
-# pn_node I: node I and its pod, no overlay yet.
-pn_node()
+# pn_bare_node I: node I on the underlay, no pod and no overlay yet.
+pn_bare_node()
 {
-	local i=$1 n p
+	local i=$1 n
 
-	setup_ns "N$i" "P$i" || return 1
+	setup_ns "N$i" || return 1
 	n=$(eval echo "\$N$i")
-	p=$(eval echo "\$P$i")
 	ip link add e0 netns "$n" type veth peer name "u$i" netns "$UL"
 	ip -n "$n" addr add "$(pn_addr "$i")/24" dev e0
 	ip -n "$n" link set e0 up
@@ -203,13 +202,90 @@ pn_node()
 	else
 		ip -n "$UL" link set "u$i" master br0 up
 	fi
+	ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# pn_node I: node I and its pod, no overlay yet.
+pn_node()
+{
+	local i=$1 n p
+
+	pn_bare_node "$i" && setup_ns "P$i" || return 1
+	n=$(eval echo "\$N$i")
+	p=$(eval echo "\$P$i")
 	ip link add eth0 netns "$p" type veth peer name pod netns "$n"
 	ip -n "$n" addr add "10.244.$i.1/24" dev pod
 	ip -n "$n" link set pod up
 	ip -n "$p" addr add "10.244.$i.2/24" dev eth0
 	ip -n "$p" link set eth0 up
 	ip -n "$p" route add default via "10.244.$i.1"
-	ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# Debian's CNI plugins, and where host-local keeps its leases.
+CNI_BIN=/usr/lib/cni
+PN_CNI_DIR=${PN_CNI_DIR:-/run/podnet-cni}
+
+# pn_cni_conf I: the network configuration flannel's CNI plugin hands to
+# the bridge plugin on node I: cni0, host-local over the node's subnet.
+pn_cni_conf()
+{
+	cat <<-EOF
+	{
+		"cniVersion": "0.4.0",
+		"name": "cbr0",
+		"type": "bridge",
+		"bridge": "cni0",
+		"isDefaultGateway": true,
+		"hairpinMode": true,
+		"ipMasq": false,
+		"mtu": 1450,
+		"ipam": {
+			"type": "host-local",
+			"subnet": "10.244.$1.0/24",
+			"dataDir": "$PN_CNI_DIR/ipam-$1",
+			"routes": [ { "dst": "10.244.0.0/16" } ]
+		}
+	}
+	EOF
+}
+
+# pn_cni NODE COMMAND PLUGIN POD IFNAME CONF: run a CNI plugin as a
+# container runtime does, in the node's namespace for the pod namespace
+# POD (bound in /run/netns), the configuration on stdin; prints its result.
+pn_cni()
+{
+	echo "$6" | ip netns exec "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		CNI_COMMAND="$2" CNI_CONTAINERID="$4" CNI_NETNS="/run/netns/$4" \
+		CNI_IFNAME="$5" CNI_PATH="$CNI_BIN" "$CNI_BIN/$3"
+}
+
+PN_CNI_LO='{"cniVersion": "0.4.0", "name": "lo", "type": "loopback"}'
+
+# pn_cni_pod I: a pod for node I as a runtime makes one (a namespace with
+# nothing up), attached by the loopback and bridge plugins. Sets P<i> and
+# prints the bridge plugin's result.
+pn_cni_pod()
+{
+	local i=$1 n p
+
+	n=$(eval echo "\$N$i")
+	p=pod$i-$(mktemp -u XXXXXX)
+	ip netns add "$p" || return 1
+	NS_LIST+=("$p")
+	eval "P$i=$p"
+	pn_cni "$n" ADD loopback "$p" lo "$PN_CNI_LO" >/dev/null &&
+	pn_cni "$n" ADD bridge "$p" eth0 "$(pn_cni_conf "$i")"
+}
+
+# pn_cni_del I: the runtime's DEL for node I's pod.
+pn_cni_del()
+{
+	local i=$1 n p
+
+	n=$(eval echo "\$N$i")
+	p=$(eval echo "\$P$i")
+	pn_cni "$n" DEL bridge "$p" eth0 "$(pn_cni_conf "$i")" &&
+	pn_cni "$n" DEL loopback "$p" lo "$PN_CNI_LO"
 }
 
 # pn_podnet_node I: node I with podnet pn0, addressed as flannel addresses

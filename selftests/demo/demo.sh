@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: two nodes on one underlay, a pod behind each, podnet between
+# make demo: two nodes on one underlay, a pod behind each attached by
+# Debian's CNI plugins as a container runtime attaches it, podnet between
 # them, set up with the tool exactly as an operator would. Runs in the
 # test guest.
 
@@ -10,9 +11,15 @@ source "$(dirname "$0")/../lib.sh"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '%s$ %s\n' "$1" "${*:2}"; ns_exec "$@"; }
 
+PN_CNI_DIR=$(mktemp -d)
 pn_underlay || exit 1
+say "a pod on each node, attached by the CNI bridge and host-local plugins"
+pn_cni_conf 1
 for i in 1 2; do
-	pn_node "$i" || exit 1
+	pn_bare_node "$i" || exit 1
+	pn_cni_pod "$i" >/dev/null || exit 1
+	p=$(eval echo "\$P$i")
+	run "$p" ip -br addr show eth0
 done
 
 say "podnet on each node: one device, one subnet per peer, one route"
