@@ -37,7 +37,16 @@ unshare -m bash -c '
 	echo $? >"$tmp/make.rc"
 	modprobe --show-depends podnet >"$tmp/deps" 2>&1
 	modprobe podnet >"$tmp/modprobe" 2>&1
-	echo $? >"$tmp/modprobe.rc"' install "$TOP" "$MODDIR" "$TMP"
+	echo $? >"$tmp/modprobe.rc"
+	# And make uninstall takes it all away again.
+	make -s -C "$top" uninstall DEPS=true PREFIX="$tmp/usr" \
+		>"$tmp/uninstall.log" 2>&1
+	echo $? >"$tmp/uninstall.rc"
+	modinfo -n podnet >"$tmp/after" 2>&1
+	ls "$moddir/extra/kmod/podnet.ko" "$tmp/usr/sbin/podnet" \
+		"$tmp/usr/share/man/man8/podnet.8" \
+		"$tmp/usr/share/bash-completion/completions/podnet" \
+		>>"$tmp/after" 2>/dev/null' install "$TOP" "$MODDIR" "$TMP"
 check_err $? "cannot lay an overlay over $TOP and $MODDIR"
 [ "$(cat "$TMP/make.rc" 2>/dev/null)" = 0 ]
 check_err $? "make install failed: $(tail -n 5 "$TMP/make.log" 2>/dev/null)"
@@ -51,6 +60,8 @@ done
 check_err $? "the installed tool does not run"
 [ -f "$TMP/usr/share/man/man8/podnet.8" ]
 check_err $? "no podnet.8 under $TMP/usr/share/man/man8"
+[ -f "$TMP/usr/share/bash-completion/completions/podnet" ]
+check_err $? "no bash completion under $TMP/usr/share/bash-completion"
 log_test "make install: modprobe finds podnet and what it needs"
 
 [ "$(cat "$TMP/modprobe.rc" 2>/dev/null)" = 0 ]
@@ -63,5 +74,14 @@ pn_unload
 pn_load
 check_err $? "loading the build tree's module again failed"
 log_test "make install: modprobe podnet loads it with what it needs"
+
+[ "$(cat "$TMP/uninstall.rc" 2>/dev/null)" = 0 ]
+check_err $? "make uninstall failed: $(tail -n 5 "$TMP/uninstall.log" 2>/dev/null)"
+out=$(cat "$TMP/after" 2>/dev/null)
+expect_match "$out" "^modinfo: ERROR: Module podnet not found" \
+	"modprobe still finds podnet after make uninstall"
+[ "$(echo "$out" | wc -l)" -eq 1 ]
+check_err $? "make uninstall left: $out"
+log_test "make uninstall: the module, its index entry and the tool are gone"
 
 exit $EXIT_STATUS
