@@ -33,9 +33,9 @@ for i in 1 2; do
 	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
 	ip -n "$n" link set pn0 up
 	ip -n "$n" route add 10.244.0.0/16 via 169.254.1.1 dev pn0 onlink
-	out=$(pn_cni_pod "$i")
-	check_err $? "CNI ADD on node $i: $out"
-	eval "IP$i=$(echo "$out" | cni_ip)"
+	pn_cni_pod "$i"
+	check_err $? "CNI ADD on node $i: $PN_CNI_RESULT"
+	eval "IP$i=$(echo "$PN_CNI_RESULT" | cni_ip)"
 done
 pn_podnet_peers 1 2 && pn_podnet_peers 2 1
 check_err $? "podnet peers"

@@ -46,7 +46,8 @@ unshare -m bash -c '
 	ls "$moddir/extra/kmod/podnet.ko" "$tmp/usr/sbin/podnet" \
 		"$tmp/usr/share/man/man8/podnet.8" \
 		"$tmp/usr/share/bash-completion/completions/podnet" \
-		>>"$tmp/after" 2>/dev/null' install "$TOP" "$MODDIR" "$TMP"
+		>>"$tmp/after" 2>/dev/null
+	exit 0' install "$TOP" "$MODDIR" "$TMP"
 check_err $? "cannot lay an overlay over $TOP and $MODDIR"
 [ "$(cat "$TMP/make.rc" 2>/dev/null)" = 0 ]
 check_err $? "make install failed: $(tail -n 5 "$TMP/make.log" 2>/dev/null)"

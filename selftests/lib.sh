@@ -262,8 +262,8 @@ pn_cni()
 PN_CNI_LO='{"cniVersion": "0.4.0", "name": "lo", "type": "loopback"}'
 
 # pn_cni_pod I: a pod for node I as a runtime makes one (a namespace with
-# nothing up), attached by the loopback and bridge plugins. Sets P<i> and
-# prints the bridge plugin's result.
+# nothing up), attached by the loopback and bridge plugins. Sets P<i>, and
+# PN_CNI_RESULT to the bridge plugin's result.
 pn_cni_pod()
 {
 	local i=$1 n p
@@ -274,7 +274,7 @@ pn_cni_pod()
 	NS_LIST+=("$p")
 	eval "P$i=$p"
 	pn_cni "$n" ADD loopback "$p" lo "$PN_CNI_LO" >/dev/null &&
-	pn_cni "$n" ADD bridge "$p" eth0 "$(pn_cni_conf "$i")"
+	PN_CNI_RESULT=$(pn_cni "$n" ADD bridge "$p" eth0 "$(pn_cni_conf "$i")")
 }
 
 # pn_cni_del I: the runtime's DEL for node I's pod.

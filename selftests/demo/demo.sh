@@ -17,7 +17,7 @@ say "a pod on each node, attached by the CNI bridge and host-local plugins"
 pn_cni_conf 1
 for i in 1 2; do
 	pn_bare_node "$i" || exit 1
-	pn_cni_pod "$i" >/dev/null || exit 1
+	pn_cni_pod "$i" || exit 1
 	p=$(eval echo "\$P$i")
 	run "$p" ip -br addr show eth0
 done
