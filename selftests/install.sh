@@ -38,6 +38,11 @@ unshare -m bash -c '
 	modprobe --show-depends podnet >"$tmp/deps" 2>&1
 	modprobe podnet >"$tmp/modprobe" 2>&1
 	echo $? >"$tmp/modprobe.rc"
+	"$tmp/usr/sbin/podnet" help >/dev/null 2>&1
+	echo $? >"$tmp/tool.rc"
+	ls "$tmp/usr/share/man/man8/podnet.8" \
+		"$tmp/usr/share/bash-completion/completions/podnet" \
+		>"$tmp/installed" 2>/dev/null
 	# And make uninstall takes it all away again.
 	make -s -C "$top" uninstall DEPS=true PREFIX="$tmp/usr" \
 		>"$tmp/uninstall.log" 2>&1
@@ -57,11 +62,11 @@ expect_match "$out" "^insmod $MODDIR/extra/kmod/podnet\.ko" \
 for dep in $DEPS; do
 	expect_match "$out" "/$dep\.ko" "modprobe does not know podnet needs $dep"
 done
-"$TMP/usr/sbin/podnet" help >/dev/null 2>&1
+[ "$(cat "$TMP/tool.rc" 2>/dev/null)" = 0 ]
 check_err $? "the installed tool does not run"
-[ -f "$TMP/usr/share/man/man8/podnet.8" ]
+grep -q "man8/podnet\.8$" "$TMP/installed"
 check_err $? "no podnet.8 under $TMP/usr/share/man/man8"
-[ -f "$TMP/usr/share/bash-completion/completions/podnet" ]
+grep -q "completions/podnet$" "$TMP/installed"
 check_err $? "no bash completion under $TMP/usr/share/bash-completion"
 log_test "make install: modprobe finds podnet and what it needs"
 
