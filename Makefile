@@ -57,30 +57,31 @@ check:
 vm: all
 	@$(DEPS) test
 	@$(VM) -i
-else ifeq ($(KERNEL),debug)
-check:
-	@$(MAKE) --no-print-directory tool debug-module DEBUG=1
-	@$(DEPS) test
-	@$(DEBUG_ENV) selftests/vm/check.sh $(T)
-
-vm:
-	@$(MAKE) --no-print-directory tool debug-module
-	@$(DEPS) test
-	@echo "podnet: the module is $(DEBUG_KO)"
-	@$(DEBUG_ENV) $(VM) -i
+else
+# Another kernel: podnet built against it from a copy of the sources,
+# and the guest booted on it.
+ifeq ($(KERNEL),debug)
+KERNEL_MODULE := debug-module
+KERNEL_KO = $(DEBUG_KO)
+KERNEL_ENV = $(DEBUG_ENV)
 else ifneq ($(filter $(KERNEL),$(DISTRO_KERNELS)),)
-check:
-	@$(MAKE) --no-print-directory tool distro-module DEBUG=1
-	@$(DEPS) test
-	@$(DISTRO_ENV) selftests/vm/check.sh $(T)
-
-vm:
-	@$(MAKE) --no-print-directory tool distro-module
-	@$(DEPS) test
-	@echo "podnet: the module is $(DISTRO_KO)"
-	@$(DISTRO_ENV) $(VM) -i
+KERNEL_MODULE := distro-module
+KERNEL_KO = $(DISTRO_KO)
+KERNEL_ENV = $(DISTRO_ENV)
 else
 $(error KERNEL=$(KERNEL): the kernels are debug and $(DISTRO_KERNELS))
+endif
+
+check:
+	@$(MAKE) --no-print-directory tool $(KERNEL_MODULE) DEBUG=1
+	@$(DEPS) test
+	@$(KERNEL_ENV) selftests/vm/check.sh $(T)
+
+vm:
+	@$(MAKE) --no-print-directory tool $(KERNEL_MODULE)
+	@$(DEPS) test
+	@echo "podnet: the module is $(KERNEL_KO)"
+	@$(KERNEL_ENV) $(VM) -i
 endif
 
 # Debian's own kernels (selftests/vm/distro-kernel.sh fetches and unpacks

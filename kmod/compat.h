@@ -105,13 +105,16 @@ static inline void pn_compat_flowi4_set_tos(struct flowi4 *fl4, u8 tos)
  * The tunnel transmit helpers take the IP control block's flags since
  * 6.17; podnet sets none.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 static inline void pn_compat_iptunnel_xmit(struct rtable *rt,
 					   struct sk_buff *skb, __be32 src,
 					   __be32 dst, u8 proto, u8 tos,
 					   u8 ttl, __be16 df, bool xnet)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df, xnet, 0);
+#else
+	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df, xnet);
+#endif
 }
 
 static inline void pn_compat_udp_tunnel_xmit_skb(struct rtable *rt,
@@ -122,30 +125,14 @@ static inline void pn_compat_udp_tunnel_xmit_skb(struct rtable *rt,
 						 __be16 sport, __be16 dport,
 						 bool xnet, bool nocheck)
 {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 	udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport, dport,
 			    xnet, nocheck, 0);
-}
 #else
-static inline void pn_compat_iptunnel_xmit(struct rtable *rt,
-					   struct sk_buff *skb, __be32 src,
-					   __be32 dst, u8 proto, u8 tos,
-					   u8 ttl, __be16 df, bool xnet)
-{
-	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df, xnet);
-}
-
-static inline void pn_compat_udp_tunnel_xmit_skb(struct rtable *rt,
-						 struct sock *sk,
-						 struct sk_buff *skb,
-						 __be32 src, __be32 dst,
-						 u8 tos, u8 ttl, __be16 df,
-						 __be16 sport, __be16 dport,
-						 bool xnet, bool nocheck)
-{
 	udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport, dport,
 			    xnet, nocheck);
-}
 #endif
+}
 
 /* The UDP tunnel socket helpers take the struct sock since 6.19. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
