@@ -51,8 +51,10 @@ for t in "${tests[@]}"; do
 	# Every test starts with the module loaded and nothing left behind.
 	load
 	echo "# $name"
+	start=$SECONDS
 	timeout -k 10 "$TEST_TIMEOUT" bash "./$t" 2>&1 | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
+	echo "# $name took $((SECONDS - start)) s"
 	case $rc in
 	0) echo "ok $n $name"; pass=$((pass + 1)) ;;
 	4) echo "ok $n $name # SKIP"; skip=$((skip + 1)) ;;
