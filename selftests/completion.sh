@@ -45,6 +45,9 @@ expect_match "$(complete_in "" podnet "")" "^help link monitor subnet $" "object
 expect_match "$(complete_in "" podnet subnet r)" "^replace $" "subnet commands"
 expect_match "$(complete_in "" podnet link add x df "")" "^inherit set unset $" "df values"
 expect_match "$(complete_in "$A" podnet link set "")" "^pn0 pn1 $" "device names"
+expect_match "$(complete_in "" podnet link re)" "^replace $" "link commands"
+expect_match "$(complete_in "$A" podnet link replace pn0 ar)" "^arpsuppress $" \
+	"link replace keywords"
 expect_match "$(complete_in "$A" podnet subnet show dev "")" "^pn0 pn1 $" "devices after dev"
 expect_match "$(complete_in "$A" podnet subnet del 10.244.)" "^10\.244\.1\.0/24 10\.244\.2\.0/24 $" \
 	"prefixes for subnet del"

@@ -7,6 +7,8 @@
 
 source "$(dirname "$0")/lib.sh"
 
+pn() { ns_exec "$A" "$PODNET" "$@"; }
+
 test_create_defaults()
 {
 	local out
@@ -51,6 +53,35 @@ test_bad_address()
 	ip -n "$A" link show pn0 >/dev/null 2>&1
 	check_fail $? "a device exists after a rejected create"
 	log_test "bad MAC address rejected, nothing created"
+}
+
+# link replace: made when absent, set when present, the table kept; run
+# twice it changes nothing; never applied to a device of another kind.
+test_link_replace()
+{
+	local out
+
+	setup_ns A
+	pn link replace pn0 local 192.0.2.1 up
+	check_err $? "link replace did not create pn0"
+	pn subnet add 10.244.2.0/24 via 192.0.2.2 dev pn0
+	pn link replace pn0 local 192.0.2.1 up
+	check_err $? "link replace with the same words failed"
+	pn link replace pn0 ttl 9
+	check_err $? "link replace could not change the TTL"
+	out=$(pn -d link show pn0)
+	expect_match "$out" " local 192\.0\.2\.1 " "link replace lost the local address"
+	expect_match "$out" " ttl 9 " "link replace did not set the TTL"
+	expect_match "$(pn subnet show dev pn0)" "^10\.244\.2\.0/24 via 192\.0\.2\.2" \
+		"link replace dropped the subnet table"
+	expect_match "$(ip -n "$A" link show pn0)" "[<,]UP[,>]" "link replace took pn0 down"
+
+	ip -n "$A" link add d0 type dummy
+	out=$(pn link replace d0 ttl 9 2>&1)
+	check_fail $? "link replace accepted a dummy device"
+	expect_match "$out" '^podnet: "d0" is not a podnet device$' "link replace on a dummy"
+	expect_match "$(ip -n "$A" -d link show d0)" "dummy" "the dummy device changed"
+	log_test "link replace: creates, sets, keeps the table, refuses other kinds"
 }
 
 test_netns_move()
@@ -147,6 +178,7 @@ test_autoload_alias()
 
 test_create_defaults
 test_bad_address
+test_link_replace
 test_netns_move
 test_netns_delete
 test_module_unload

@@ -42,6 +42,8 @@ unshare -m bash -c '
 	echo $? >"$tmp/tool.rc"
 	ls "$tmp/usr/share/man/man8/podnet.8" \
 		"$tmp/usr/share/bash-completion/completions/podnet" \
+		"$tmp/usr/sbin/podnet-flannel" \
+		"$tmp/usr/share/man/man8/podnet-flannel.8" \
 		>"$tmp/installed" 2>/dev/null
 	# And make uninstall takes it all away again.
 	make -s -C "$top" uninstall DEPS=true PREFIX="$tmp/usr" \
@@ -51,6 +53,7 @@ unshare -m bash -c '
 	ls "$moddir/extra/kmod/podnet.ko" "$tmp/usr/sbin/podnet" \
 		"$tmp/usr/share/man/man8/podnet.8" \
 		"$tmp/usr/share/bash-completion/completions/podnet" \
+		"$tmp/usr/sbin/podnet-flannel" \
 		>>"$tmp/after" 2>/dev/null
 	exit 0' install "$TOP" "$MODDIR" "$TMP"
 check_err $? "cannot lay an overlay over $TOP and $MODDIR"
@@ -68,6 +71,9 @@ grep -q "man8/podnet\.8$" "$TMP/installed"
 check_err $? "no podnet.8 under $TMP/usr/share/man/man8"
 grep -q "completions/podnet$" "$TMP/installed"
 check_err $? "no bash completion under $TMP/usr/share/bash-completion"
+grep -q "sbin/podnet-flannel$" "$TMP/installed" &&
+	grep -q "man8/podnet-flannel\.8$" "$TMP/installed"
+check_err $? "no podnet-flannel or its man page under $TMP/usr"
 log_test "make install: modprobe finds podnet and what it needs"
 
 [ "$(cat "$TMP/modprobe.rc" 2>/dev/null)" = 0 ]

@@ -22,6 +22,7 @@ void link_usage(FILE *f)
 {
 	fputs("Usage: podnet link add NAME [mode { vxlan | ipip }] [OPTIONS]\n"
 	      "       podnet link set NAME [mode { vxlan | ipip }] [OPTIONS]\n"
+	      "       podnet link replace NAME [mode { vxlan | ipip }] [OPTIONS]\n"
 	      "       podnet link del NAME\n"
 	      "       podnet link show [NAME]\n"
 	      "       podnet link help\n"
@@ -711,6 +712,30 @@ static int link_set(int argc, char **argv)
 	return link_modify(argv[0], l.ifindex, &o);
 }
 
+/*
+ * Make NAME as "add" would, or, when a podnet device NAME exists, set the
+ * given options on it as "set" would: the others keep their values, and so
+ * does the subnet table. Run twice with the same words, it leaves the device
+ * as once, which is what a control plane's start-up hook needs.
+ */
+static int link_replace(int argc, char **argv)
+{
+	struct link_info l;
+	struct link_opts o;
+	int ret;
+
+	if (argc < 1)
+		return pn_err("missing NAME");
+	if (parse_ifname(argv[0]) || link_opts_parse(argc - 1, argv + 1, &o))
+		return EXIT_USAGE;
+	if (!if_nametoindex(argv[0]))
+		return link_modify(argv[0], 0, &o);
+	ret = link_get_podnet(argv[0], &l);
+	if (ret)
+		return ret;
+	return link_modify(argv[0], l.ifindex, &o);
+}
+
 static int link_del(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
@@ -786,6 +811,7 @@ int do_link(int argc, char **argv)
 	static const struct command cmds[] = {
 		{ "add", link_add, NULL },
 		{ "set", link_set, NULL },
+		{ "replace", link_replace, NULL },
 		{ "delete", link_del, NULL },
 		{ "show", link_show, NULL },
 		{ "list", link_show, NULL },
