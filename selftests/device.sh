@@ -81,6 +81,7 @@ test_link_replace()
 	check_fail $? "link replace accepted a dummy device"
 	expect_match "$out" '^podnet: "d0" is not a podnet device$' "link replace on a dummy"
 	expect_match "$(ip -n "$A" -d link show d0)" "dummy" "the dummy device changed"
+	cleanup_all_ns
 	log_test "link replace: creates, sets, keeps the table, refuses other kinds"
 }
 

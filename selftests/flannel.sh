@@ -132,8 +132,8 @@ run_cluster()
 
 	# Node 2 is renumbered: its flanneld restarts with the new public
 	# address, and the others see its lease again with that address.
-	ip -n "$N2" addr add 192.168.0.22/24 dev e0
 	ip -n "$N2" addr del 192.168.0.2/24 dev e0
+	ip -n "$N2" addr add 192.168.0.22/24 dev e0
 	start "$mode" 2 192.168.0.22
 	lease "$mode" add 1 2 192.168.0.22
 	lease "$mode" add 3 2 192.168.0.22
