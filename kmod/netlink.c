@@ -21,8 +21,12 @@ enum pn_mcgrp {
 	PN_MCGRP_EVENTS,
 };
 
+/* The events tell what the table holds: only an administrator listens. */
 static const struct genl_multicast_group pn_mcgrps[] = {
-	[PN_MCGRP_EVENTS] = { .name = PODNET_MCGRP_EVENTS },
+	[PN_MCGRP_EVENTS] = {
+		.name = PODNET_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 static const struct nla_policy pn_subnet_policy[PODNET_SUBNET_A_MAX + 1] = {
@@ -338,6 +342,29 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* The room pn_nl_put_subnet() takes, nest included. */
+static size_t pn_nl_subnet_size(bool with_stats)
+{
+	size_t size = nla_total_size(0) +		/* the nest */
+		      nla_total_size(sizeof(u16)) +	/* FAMILY */
+		      nla_total_size(sizeof(__be32)) +	/* PREFIX */
+		      nla_total_size(sizeof(u8)) +	/* PREFIXLEN */
+		      nla_total_size(sizeof(__be32)) +	/* NODE */
+		      nla_total_size(ETH_ALEN) +	/* LLADDR */
+		      nla_total_size(sizeof(u32));	/* FLAGS */
+
+	if (with_stats)
+		size += nla_total_size(0) +
+			4 * nla_total_size_64bit(sizeof(u64));
+	return size;
+}
+
+/* The room pn_nl_put_dev() takes. */
+static size_t pn_nl_dev_size(void)
+{
+	return nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ);
+}
+
 static int pn_nl_put_dev(struct sk_buff *skb, const struct pn_dev *pn)
 {
 	if (nla_put_u32(skb, PODNET_A_IFINDEX, pn->dev->ifindex) ||
@@ -355,7 +382,9 @@ static void pn_nl_notify(struct pn_dev *pn, u8 cmd,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = genlmsg_new(pn_nl_dev_size() +
+			  (n ? nla_total_size(0) + pn_nl_subnet_size(false) : 0),
+			  GFP_KERNEL);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &pn_genl_family, 0, cmd);
@@ -402,7 +431,9 @@ void pn_nl_miss(struct pn_dev *pn, __be32 addr, enum podnet_miss kind)
 	WRITE_ONCE(pn->last_miss, addr);
 	WRITE_ONCE(pn->last_miss_time, jiffies);
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(pn_nl_dev_size() + nla_total_size(sizeof(u8)) +
+			  nla_total_size(0) + nla_total_size(sizeof(u16)) +
+			  nla_total_size(sizeof(__be32)), GFP_ATOMIC);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &pn_genl_family, 0, PODNET_CMD_MISS);
@@ -700,18 +731,25 @@ static int pn_nl_del_subnet(struct sk_buff *skb, struct genl_info *info)
 static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pn_dev *pn;
+	int ret;
 
 	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(pn))
 		return PTR_ERR(pn);
 
+	/* The event goes out under the lock, so that it cannot overtake
+	 * or trail the events of the changes around it.
+	 */
 	mutex_lock(&pn->table.lock);
-	pn_table_flush(&pn->table);
+	ret = pn->table.dead ? -ENODEV : 0;
+	if (!ret) {
+		pn_table_flush(&pn->table);
+		if (pn_nl_listening(pn))
+			pn_nl_notify(pn, PODNET_CMD_FLUSH_SUBNETS, NULL);
+	}
 	mutex_unlock(&pn->table.lock);
-	if (pn_nl_listening(pn))
-		pn_nl_notify(pn, PODNET_CMD_FLUSH_SUBNETS, NULL);
 	dev_put(pn->dev);
-	return 0;
+	return ret;
 }
 
 /* GET_SUBNET without NLM_F_DUMP: the subnet that carries an address. */
@@ -992,6 +1030,10 @@ static struct genl_family pn_genl_family __ro_after_init = {
 	.maxattr = PODNET_A_MAX,
 	.policy = pn_genl_policy,
 	.netnsok = true,
+	/* Each table has a mutex of its own: a big batch to one device
+	 * must not hold every other device's requests, or genl's.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = pn_genl_ops,
 	.n_ops = ARRAY_SIZE(pn_genl_ops),

@@ -237,13 +237,19 @@ test_permissions()
 		out=$(as $who "$TMP/podnet" subnet show dev pn0)
 		[ "$out" = "$BEFORE" ]
 		check_err $? "$who: podnet subnet show does not show the table"
+		# The events tell the table too: only an administrator joins.
+		out=$(as $who timeout 5 "$TMP/podnet" monitor 2>&1)
+		[ $? -eq 2 ]
+		check_err $? "$who: podnet monitor did not exit 2"
+		expect_match "$out" "cannot join the events group: Operation not permitted" \
+			"$who: podnet monitor"
 	done
 	unchanged "commands without CAP_NET_ADMIN"
 	ip -n "$A" link show pn5 >/dev/null 2>&1
 	check_fail $? "a link add without CAP_NET_ADMIN created pn5"
 	[ "$(pn -j link show pn0)" = "$ttl" ]
 	check_err $? "a link set without CAP_NET_ADMIN changed pn0"
-	log_test "changes need CAP_NET_ADMIN over the namespace; reads do not"
+	log_test "changes and events need CAP_NET_ADMIN over the namespace; reads do not"
 
 	# CAP_NET_ADMIN in the user namespace that owns the network namespace
 	# is enough, even without it in the initial one.

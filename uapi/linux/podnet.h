@@ -165,10 +165,13 @@
  * PODNET_A_IFINDEX and PODNET_A_IFNAME.
  *
  * Events
- *    The multicast group PODNET_MCGRP_EVENTS receives, for every change,
+ *    The multicast group PODNET_MCGRP_EVENTS (joining it needs
+ *    CAP_NET_ADMIN in the user namespace owning the network namespace, as
+ *    the events tell what the table holds) receives, for every change,
  *    PODNET_CMD_NEW_SUBNET (an added or replaced subnet, as for routes) and
  *    PODNET_CMD_DEL_SUBNET messages, one subnet each in PODNET_A_SUBNETS,
- *    and PODNET_CMD_FLUSH_SUBNETS after a flush.
+ *    and PODNET_CMD_FLUSH_SUBNETS after a flush, in the order the changes
+ *    were made to the table.
  *
  *    It also receives PODNET_CMD_MISS when the device had to drop a packet
  *    (PODNET_A_MISS = PODNET_MISS_IP) or could not answer an ARP request
