@@ -458,6 +458,8 @@ test_side_by_side()
 
 test_unload_under_traffic()
 {
+	local pids
+
 	cleanup_all_ns
 	pn_underlay
 	setup_ipip_mesh ||
@@ -466,10 +468,16 @@ test_unload_under_traffic()
 	sleep 0.5
 	ip netns exec "$P1" timeout 40 iperf3 -c 10.244.2.2 -t 20 \
 		>/dev/null 2>&1 &
+	pids=$!
 	ip netns exec "$P3" ping -f -W 1 -w 20 10.244.1.2 >/dev/null 2>&1 &
+	pids="$pids $!"
 	sleep 3
+	kill -0 $pids
+	check_err $? "the traffic was over before rmmod"
 	rmmod podnet
 	check_err $? "rmmod podnet under traffic failed"
+	# What was left of the traffic has nowhere to go.
+	kill $pids 2>/dev/null
 	wait
 	pn_loaded
 	check_fail $? "podnet is still loaded"
