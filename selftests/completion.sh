@@ -6,6 +6,7 @@
 # the namespace -n names.
 
 source "$(dirname "$0")/lib.sh"
+pn_userspace_test
 
 COMPLETION=$TOP/userspace/podnet.bash-completion
 if [ ! -r /usr/share/bash-completion/bash_completion ]; then

@@ -9,6 +9,7 @@
 # removed and comes back, and after a node changes its public address.
 
 source "$(dirname "$0")/lib.sh"
+pn_userspace_test
 
 TMP=$(mktemp -d)
 trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT

@@ -131,6 +131,15 @@ command_not_found_handle()
 
 trap cleanup_all_ns EXIT
 
+# pn_userspace_test: a test of the tool alone, which make check runs on the
+# default kernel and, with USERSPACE_TESTS=1, on the others.
+pn_userspace_test()
+{
+	[ "${USERSPACE_TESTS:-1}" != 0 ] && return 0
+	echo "SKIP: a test of the tool alone (USERSPACE_TESTS=1 runs it on this kernel)"
+	exit $ksft_skip
+}
+
 pn_load || { echo "cannot load $PODNET_KO"; exit $ksft_fail; }
 
 # The cluster topology: an underlay namespace $UL with a bridge, nodes

@@ -41,7 +41,8 @@ has_kmemleak()
 
 # Variables the tests read that the host's environment (or make's command
 # line: make check T=fuzz SEED=1234) hands on to the guest.
-guest_vars="SEED FUZZ_COUNT FUZZ_TIMEOUT CHURN_OPS CHURN_SECONDS TEST_TIMEOUT"
+guest_vars="SEED FUZZ_COUNT FUZZ_TIMEOUT CHURN_OPS CHURN_SECONDS TEST_TIMEOUT
+	USERSPACE_TESTS"
 
 guest_env()
 {
