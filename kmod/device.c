@@ -682,6 +682,20 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 	ret = pn_cfg_parse(dev, pn->net, data, &cfg, true, extack);
 	if (ret)
 		return ret;
+	/* The core sets a new MTU only after this has applied the rest:
+	 * one the new settings cannot carry is refused now, so that the
+	 * request fails before it changes anything.
+	 */
+	if (tb[IFLA_MTU]) {
+		u32 mtu = nla_get_u32(tb[IFLA_MTU]);
+
+		if (mtu < dev->min_mtu ||
+		    mtu > pn_max_mtu(&cfg, pn_lower(pn->net, &cfg))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
+					    "MTU is out of the range these settings allow");
+			return -EINVAL;
+		}
+	}
 	if (tb[IFLA_ADDRESS])
 		pn->mac_derived = false;
 	pn_cfg_apply(pn, &cfg);

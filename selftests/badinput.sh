@@ -96,6 +96,32 @@ test_raw_netlink()
 	log_test "raw netlink: each malformed request rejected, nothing applied"
 }
 
+# A change whose MTU its other settings cannot carry changes nothing: the
+# core applies IFLA_MTU only after the driver applied the rest.
+test_link_atomic()
+{
+	local before out
+
+	ip -n "$A" link add e9 type dummy
+	ip -n "$A" link set e9 mtu 1500 up
+	pn link set pn0 dev e9 ttl 7
+	before=$(pn -d link show pn0)
+	out=$(pnl link pn0 set ttl=u8:9 mtu=u32:1480)
+	expect_match "$out" "^error EINVAL: MTU is out of the range" "an MTU above the underlay's"
+	[ "$(pn -d link show pn0)" = "$before" ]
+	check_err $? "a refused change applied its TTL: $(pn -d link show pn0)"
+	out=$(pnl link pn0 set ttl=u8:9 mtu=u32:60)
+	expect_match "$out" "^error EINVAL" "an MTU below the minimum"
+	[ "$(pn -d link show pn0)" = "$before" ]
+	check_err $? "a refused change applied its TTL"
+	out=$(pnl link pn0 set ttl=u8:9 mtu=u32:1400)
+	expect_match "$out" "^ok" "a good TTL and MTU together"
+	expect_match "$(pn -d link show pn0)" " ttl 9 .* mtu 1400 " "the good change"
+	pnl link pn0 set link=u32:0 >/dev/null
+	ip -n "$A" link del e9
+	log_test "a change with an MTU its settings cannot carry changes nothing"
+}
+
 # tool WORD ARGS...: a tool command that must exit 1 naming WORD.
 tool()
 {
@@ -266,6 +292,7 @@ test_permissions()
 
 test_raw_netlink
 test_tool_words
+test_link_atomic
 test_rtnetlink
 test_permissions
 exit $EXIT_STATUS

@@ -11,7 +11,8 @@ prints the kernel's answer: "ok", or "error ERRNO: extack message".
 CMD is new, del, get, flush, getdev or a number, or "link NAME" to send
 RTM_NEWLINK creating (or, with FLAGS "set", changing) a podnet device NAME
 whose IFLA_INFO_DATA holds the ATTRs, named mode, vni, port, local, link,
-ttl, tos, srccheck, df or numbered; FLAGS is a comma list of
+ttl, tos, srccheck, df or numbered (but for mtu, IFLA_MTU, which goes
+beside it); FLAGS is a comma list of
 create, excl, replace, dump, and intr: during a dump, after its first
 message, run the shell command in $PNL_DURING (to change the table). An ATTR is TYPE=VALUE at the top level, with
 types ifindex, ifname, subnets, address or a number; VALUE is u32:N,
@@ -46,6 +47,7 @@ CMDS = {"new": 1, "del": 2, "get": 3, "flush": 4, "getdev": 5}
 TOP = {"ifindex": 1, "ifname": 2, "subnets": 3, "address": 4}
 LINK = {"mode": 1, "vni": 2, "port": 3, "local": 4, "link": 5, "ttl": 6,
         "tos": 7, "srccheck": 8, "df": 11}
+LINK_TOP = {"mtu": 4}    # IFLA_MTU, beside IFLA_LINKINFO
 SUB = {"family": 1, "prefix": 2, "plen": 3, "node": 4, "lladdr": 5,
        "flags": 6, "stats": 7}
 
@@ -157,9 +159,11 @@ def link(argv):
     if rest and rest[0] == "set":
         rest.pop(0)
         flags = NLM_F_REQUEST | NLM_F_ACK
-    data = b"".join(attr(a, LINK) for a in rest)
+    top = [a for a in rest if a.partition("=")[0] in LINK_TOP]
+    data = b"".join(attr(a, LINK) for a in rest if a not in top)
     info = nla(1, b"podnet\0") + nla(2, data, True)      # KIND, DATA
     body = struct.pack("BxHiII", 0, 0, 0, 0, 0) + nla(3, name.encode() + b"\0") \
+        + b"".join(attr(a, LINK_TOP) for a in top) \
         + nla(18, info, True)                             # IFNAME, LINKINFO
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
     sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
