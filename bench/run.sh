@@ -429,6 +429,19 @@ main()
 	programming
 	rounds
 	log "done"
+	# A figure missing from the report is a failure, not a quiet "n/a".
+	failed=
+	for peers in 1 $MANY $SOME; do
+		for encap in $ENCAPS; do
+			[ "$peers" = 1 ] || [ "$encap" != plain ] || continue
+			[ -f "$WORK/topo/$encap-$peers" ] ||
+				failed="$failed $encap-$peers"
+		done
+	done
+	if [ -n "$failed" ]; then
+		log "could not set up or measure:$failed"
+		return 1
+	fi
 }
 
 [ "${BASH_SOURCE[0]}" = "$0" ] && main

@@ -19,6 +19,8 @@ EXIT_STATUS=0
 RET=0
 RET_MSG=
 NS_LIST=()
+# Set by pn_routed_underlay: nodes sit on segments of their own.
+PN_ROUTED=
 
 # check_err STATUS MSG: note a failure when STATUS is not 0.
 check_err()
