@@ -71,6 +71,9 @@ KERNEL_ENV = $(DISTRO_ENV)
 else
 $(error KERNEL=$(KERNEL): the kernels are debug and $(DISTRO_KERNELS))
 endif
+# The tests of the tool alone meet no kernel code here that the default
+# kernel's run does not: skipped unless USERSPACE_TESTS=1.
+KERNEL_ENV += USERSPACE_TESTS=$(or $(USERSPACE_TESTS),0)
 
 check:
 	@$(MAKE) --no-print-directory tool $(KERNEL_MODULE) DEBUG=1
@@ -94,8 +97,7 @@ DISTRO_ENV = KIMG="$$($(DISTRO_KERNEL) --image)" \
 	KVER="$$($(DISTRO_KERNEL) --release)" \
 	KMODS="$$($(DISTRO_KERNEL) --modules)" \
 	KDIR="$$($(DISTRO_KERNEL) --tree)" PODNET_KO="$(DISTRO_KO)" \
-	CHECK_OUT="$(CURDIR)/.vm/check-$(KERNEL)" \
-	USERSPACE_TESTS=$(or $(USERSPACE_TESTS),0)
+	CHECK_OUT="$(CURDIR)/.vm/check-$(KERNEL)"
 MODULE_SOURCES := --exclude='*.mod.c' --include=/Kbuild --include=/kmod/ \
 	--include=/kmod/Kbuild --include='/kmod/*.[ch]' --include='/uapi/***' \
 	--exclude='*'
@@ -120,16 +122,12 @@ DEBUG_KERNEL := selftests/vm/debug-kernel.sh
 DEBUG_BUILD := $(CURDIR)/.vm/debug-build
 DEBUG_KO := $(DEBUG_BUILD)/kmod/podnet.ko
 # fuzz.sh and churn.sh do a fifth of their work there, and churn.sh's
-# iperf3 runs twice as long, so that the churn still fits twice in it. On
-# every kernel but the default one, the tests of the tool alone (its
-# parser, its completion, flannel's hooks) are skipped: they meet no other
-# kernel code than on the default one (USERSPACE_TESTS=1 runs them).
+# iperf3 runs twice as long, so that the churn still fits twice in it.
 DEBUG_ENV = KIMG="$$($(DEBUG_KERNEL))" KVER="$$($(DEBUG_KERNEL) --release)" \
 	KDIR="$$($(DEBUG_KERNEL) --tree)" PODNET_KO="$(DEBUG_KO)" \
 	VM_MEM=$(or $(VM_MEM),2560M) CHECK_OUT="$(CURDIR)/.vm/check-debug" \
 	FUZZ_COUNT=$(or $(FUZZ_COUNT),20000) CHURN_OPS=$(or $(CHURN_OPS),20000) \
-	CHURN_SECONDS=$(or $(CHURN_SECONDS),120) \
-	USERSPACE_TESTS=$(or $(USERSPACE_TESTS),0)
+	CHURN_SECONDS=$(or $(CHURN_SECONDS),120)
 
 debug-kernel: deps-build
 	@$(DEPS) kernel

@@ -267,6 +267,20 @@ topology()
 	[ $rc = 0 ] && echo "$N1 $N2 $P1" >"$WORK/topo/$key"
 }
 
+# The topologies set up: "ENCAP PEERS" each, every data path with 1 peer
+# and, but for no encapsulation, with MANY and SOME.
+topologies()
+{
+	local peers encap
+
+	for peers in 1 $MANY $SOME; do
+		for encap in $ENCAPS; do
+			[ "$peers" = 1 ] || [ "$encap" != plain ] || continue
+			echo "$encap $peers"
+		done
+	done
+}
+
 # scratch ENCAP HOW ROUND: a node of its own for a later round of grow.
 scratch()
 {
@@ -298,13 +312,10 @@ setup()
 	local encap peers way round f names
 
 	mkdir -p "$WORK/topo"
-	for peers in 1 $MANY $SOME; do
-		for encap in $ENCAPS; do
-			[ "$peers" = 1 ] || [ "$encap" != plain ] || continue
-			log "$encap with $peers peers: setting up"
-			background topology "$encap" "$peers"
-		done
-	done
+	while read -r encap peers; do
+		log "$encap with $peers peers: setting up"
+		background topology "$encap" "$peers"
+	done < <(topologies)
 	for round in $(seq 2 "$ROUNDS"); do
 		for way in "${WAYS[@]}"; do
 			# shellcheck disable=SC2086
@@ -413,6 +424,8 @@ env_record()
 
 main()
 {
+	local encap peers failed
+
 	trap stop EXIT
 	rm -rf "$RECORDS" "$OUT/iperf"
 	mkdir -p "$OUT/iperf"
@@ -431,13 +444,9 @@ main()
 	log "done"
 	# A figure missing from the report is a failure, not a quiet "n/a".
 	failed=
-	for peers in 1 $MANY $SOME; do
-		for encap in $ENCAPS; do
-			[ "$peers" = 1 ] || [ "$encap" != plain ] || continue
-			[ -f "$WORK/topo/$encap-$peers" ] ||
-				failed="$failed $encap-$peers"
-		done
-	done
+	while read -r encap peers; do
+		[ -f "$WORK/topo/$encap-$peers" ] || failed="$failed $encap-$peers"
+	done < <(topologies)
 	if [ -n "$failed" ]; then
 		log "could not set up or measure:$failed"
 		return 1

@@ -696,7 +696,12 @@ static int link_add(int argc, char **argv)
 	return link_modify(argv[0], 0, &o);
 }
 
-static int link_set(int argc, char **argv)
+/*
+ * Set the given options on the podnet device NAME; the others keep their
+ * values, and so does the subnet table. With create, a missing NAME is
+ * made as "add" would make it.
+ */
+static int link_change(int argc, char **argv, bool create)
 {
 	struct link_info l;
 	struct link_opts o;
@@ -706,34 +711,27 @@ static int link_set(int argc, char **argv)
 		return pn_err("missing NAME");
 	if (parse_ifname(argv[0]) || link_opts_parse(argc - 1, argv + 1, &o))
 		return EXIT_USAGE;
+	if (create && !if_nametoindex(argv[0]))
+		return link_modify(argv[0], 0, &o);
 	ret = link_get_podnet(argv[0], &l);
 	if (ret)
 		return ret;
 	return link_modify(argv[0], l.ifindex, &o);
 }
 
+static int link_set(int argc, char **argv)
+{
+	return link_change(argc, argv, false);
+}
+
 /*
- * Make NAME as "add" would, or, when a podnet device NAME exists, set the
- * given options on it as "set" would: the others keep their values, and so
- * does the subnet table. Run twice with the same words, it leaves the device
- * as once, which is what a control plane's start-up hook needs.
+ * "add" when there is no NAME, "set" when there is: run twice with the
+ * same words, it leaves the device as once, which is what a control
+ * plane's start-up hook needs.
  */
 static int link_replace(int argc, char **argv)
 {
-	struct link_info l;
-	struct link_opts o;
-	int ret;
-
-	if (argc < 1)
-		return pn_err("missing NAME");
-	if (parse_ifname(argv[0]) || link_opts_parse(argc - 1, argv + 1, &o))
-		return EXIT_USAGE;
-	if (!if_nametoindex(argv[0]))
-		return link_modify(argv[0], 0, &o);
-	ret = link_get_podnet(argv[0], &l);
-	if (ret)
-		return ret;
-	return link_modify(argv[0], l.ifindex, &o);
+	return link_change(argc, argv, true);
 }
 
 static int link_del(int argc, char **argv)
