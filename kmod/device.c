@@ -136,10 +136,10 @@ static void pn_dev_uninit(struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
 
-	mutex_lock(&pn->table.lock);
+	pn_table_lock(&pn->table);
 	pn->table.dead = true;
 	pn_table_flush(&pn->table);
-	mutex_unlock(&pn->table.lock);
+	pn_table_unlock(&pn->table);
 	gro_cells_destroy(&pn->gro_cells);
 }
 

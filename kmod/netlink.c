@@ -92,7 +92,7 @@ struct pn_req {
 	__be32 node;
 	u8 lladdr[ETH_ALEN];
 	const struct nlattr *attr;
-	struct pn_trie_node *new;
+	struct pn_subnet *new;
 	struct pn_trie_node *spare;
 	struct pn_peer *peer;
 };
@@ -295,9 +295,8 @@ err:
 
 /* An entry as a subnet nest; ipip devices have no lladdr to show. */
 static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
-			    const struct pn_trie_node *tn, bool with_stats)
+			    const struct pn_subnet *n, bool with_stats)
 {
-	const struct pn_subnet *n = tn->subnet;
 	struct pn_subnet_stats st;
 	struct nlattr *nest, *sn;
 
@@ -305,8 +304,9 @@ static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u16(skb, PODNET_SUBNET_A_FAMILY, AF_INET) ||
-	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX, cpu_to_be32(tn->key)) ||
-	    nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, tn->cidr) ||
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX,
+			    cpu_to_be32(n->node.key)) ||
+	    nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, n->node.cidr) ||
 	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE, n->peer->addr))
 		goto cancel;
 	if (!pn_is_ipip(pn) &&
@@ -375,7 +375,7 @@ static int pn_nl_put_dev(struct sk_buff *skb, const struct pn_dev *pn)
 
 /* Tell the events group about one subnet, or a flush when @n is NULL. */
 static void pn_nl_notify(struct pn_dev *pn, u8 cmd,
-			 const struct pn_trie_node *n)
+			 const struct pn_subnet *n)
 {
 	struct net *net = dev_net(pn->dev);
 	struct nlattr *nest;
@@ -464,8 +464,8 @@ static void pn_reqs_free(struct pn_req *reqs, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		pn_trie_node_free(reqs[i].new);
-		pn_trie_node_free(reqs[i].spare);
+		pn_subnet_free(reqs[i].new);
+		pn_branch_free(reqs[i].spare);
 	}
 	kvfree(reqs);
 }
@@ -492,7 +492,7 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 {
 	u32 limit = READ_ONCE(pn->cfg.max_subnets);
 	struct pn_table *t = &pn->table;
-	struct pn_trie_node *old;
+	struct pn_subnet *old;
 	struct pn_peer *peer;
 	u32 added = 0;
 	int i;
@@ -525,20 +525,20 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 			NL_SET_ERR_MSG_ATTR(extack, r->attr, "subnet exists");
 			return -EEXIST;
 		}
-		if (old && old->subnet->peer->addr == r->node &&
-		    ether_addr_equal(old->subnet->lladdr, r->lladdr))
+		if (old && old->peer->addr == r->node &&
+		    ether_addr_equal(old->lladdr, r->lladdr))
 			continue;
 		if (old && !(flags & NLM_F_REPLACE)) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "subnet exists with another node or lladdr");
 			return -EEXIST;
 		}
-		r->new = pn_trie_node_alloc(true);
+		r->new = pn_subnet_alloc();
 		if (!r->new)
 			return -ENOMEM;
 		/* Only an addition can need a branch. */
 		if (!old) {
-			r->spare = pn_trie_node_alloc(false);
+			r->spare = pn_branch_alloc();
 			if (!r->spare)
 				return -ENOMEM;
 		}
@@ -616,16 +616,16 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 
 	for (i = 0; i < n; i++) {
 		struct pn_req *r = &reqs[i];
-		struct pn_trie_node *new = r->new;
+		struct pn_subnet *new = r->new;
 
 		if (!new)
 			continue;
 		replaced |= !r->spare;
-		new->key = r->key;
-		new->cidr = r->cidr;
-		new->subnet->peer = r->peer;
-		new->subnet->lladdr_derived = r->lladdr_derived;
-		ether_addr_copy(new->subnet->lladdr, r->lladdr);
+		new->node.key = r->key;
+		new->node.cidr = r->cidr;
+		new->peer = r->peer;
+		new->lladdr_derived = r->lladdr_derived;
+		ether_addr_copy(new->lladdr, r->lladdr);
 		pn_table_insert(&pn->table, new, &r->spare);
 		r->new = NULL;
 		r->peer = NULL;
@@ -666,15 +666,15 @@ static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
 					    "no such subnet");
 			return -ENOENT;
 		}
-		reqs[i].spare = pn_trie_node_alloc(false);
+		reqs[i].spare = pn_branch_alloc();
 		if (!reqs[i].spare)
 			return -ENOMEM;
 	}
 
 	notify = pn_nl_listening(pn);
 	for (i = 0; i < n; i++) {
-		struct pn_trie_node *old = pn_table_find(t, reqs[i].key,
-							 reqs[i].cidr);
+		struct pn_subnet *old = pn_table_find(t, reqs[i].key,
+						      reqs[i].cidr);
 
 		if (notify)
 			pn_nl_notify(pn, PODNET_CMD_DEL_SUBNET, old);
@@ -709,9 +709,9 @@ static int pn_nl_change(struct genl_info *info, enum pn_parse what,
 		ret = PTR_ERR(reqs);
 		goto out;
 	}
-	mutex_lock(&pn->table.lock);
+	pn_table_lock(&pn->table);
 	ret = pn->table.dead ? -ENODEV : change(pn, reqs, n, info);
-	mutex_unlock(&pn->table.lock);
+	pn_table_unlock(&pn->table);
 	pn_reqs_free(reqs, n);
 out:
 	dev_put(pn->dev);
@@ -740,14 +740,14 @@ static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 	/* The event goes out under the lock, so that it cannot overtake
 	 * or trail the events of the changes around it.
 	 */
-	mutex_lock(&pn->table.lock);
+	pn_table_lock(&pn->table);
 	ret = pn->table.dead ? -ENODEV : 0;
 	if (!ret) {
 		pn_table_flush(&pn->table);
 		if (pn_nl_listening(pn))
 			pn_nl_notify(pn, PODNET_CMD_FLUSH_SUBNETS, NULL);
 	}
-	mutex_unlock(&pn->table.lock);
+	pn_table_unlock(&pn->table);
 	dev_put(pn->dev);
 	return ret;
 }
@@ -756,7 +756,7 @@ static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[PODNET_A_ADDRESS];
-	struct pn_trie_node *n;
+	struct pn_subnet *n;
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	struct pn_req req;
@@ -791,7 +791,7 @@ static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 	if (!nest)
 		goto out_msg;
 	rcu_read_lock_bh();
-	n = pn_table_match(&pn->table, cpu_to_be32(req.key));
+	n = pn_table_lookup(&pn->table, cpu_to_be32(req.key));
 	ret = n ? pn_nl_put_subnet(msg, pn, n, true) : -ENOENT;
 	rcu_read_unlock_bh();
 	if (ret == -ENOENT)
@@ -834,14 +834,14 @@ struct pn_dump_ctx {
 	int count;
 };
 
-static int pn_nl_dump_one(struct pn_trie_node *n, void *arg)
+static int pn_nl_dump_one(struct pn_subnet *n, void *arg)
 {
 	struct pn_dump_ctx *ctx = arg;
 
 	if (pn_nl_put_subnet(ctx->skb, ctx->pn, n, true))
 		return -EMSGSIZE;
-	ctx->pos.key = n->key;
-	ctx->pos.cidr = n->cidr;
+	ctx->pos.key = n->node.key;
+	ctx->pos.cidr = n->node.cidr;
 	ctx->count++;
 	return 0;
 }

@@ -113,7 +113,6 @@ struct pn_subnet_stats {
  *	table's lock
  * @cache_wanted: a packet found @dst_cache not made yet and asked for it
  * @dst_cache: the outer route to @addr, made by the table's worker
- * @rcu: for freeing after readers are gone
  *
  * A peer is made when the first subnet of its node is added, and freed
  * when the last one goes: a node that owns several subnets has one route
@@ -129,43 +128,58 @@ struct pn_peer {
 	u32 refs;
 	u32 cache_wanted;
 	struct dst_cache dst_cache;
-	struct rcu_head rcu;
+};
+
+/* What a trie node is. */
+enum pn_trie_kind {
+	PN_TRIE_BRANCH,
+	PN_TRIE_SUBNET,
 };
 
 /**
- * struct pn_subnet - what a subnet of the table carries
+ * struct pn_trie_node - a node of the table's trie
+ * @bit: the subtrees whose next bit after the prefix is 0 and 1
+ * @key: the prefix, host byte order, host bits clear
+ * @cidr: the prefix length
+ * @kind: a bare branch, which only joins two subtrees, or the first member
+ *	of a &struct pn_subnet; set before the node is published
+ *
+ * Nodes carry no rcu_head: the table frees what readers may still hold
+ * in batches, after one grace period for each (see subnets.c).
+ */
+struct pn_trie_node {
+	struct pn_trie_node __rcu *bit[2];
+	u32 key;
+	u8 cidr;
+	u8 kind;
+};
+
+/**
+ * struct pn_subnet - a subnet of the table: its trie node and what it
+ *	carries
+ * @node: its place in the trie, at the subnet's prefix
  * @peer: the node that owns it
  * @stats: per-CPU traffic counters, made when first needed
  * @lladdr: the owning node's VTEP MAC address
  * @lladdr_derived: @lladdr was derived from the node's address
  *
- * A subnet belongs to the trie node that holds it and is freed with it;
- * a changed subnet comes with a new trie node. A subnet that never carries
- * a packet holds no per-CPU memory.
+ * A subnet is never changed once published: a changed subnet is a new
+ * one swapped in for the old. A subnet that never carries a packet holds
+ * no per-CPU memory.
  */
 struct pn_subnet {
+	struct pn_trie_node node;
 	struct pn_peer *peer;
 	struct pn_subnet_stats __percpu *stats;
 	u8 lladdr[ETH_ALEN];
 	bool lladdr_derived;
 };
 
-/**
- * struct pn_trie_node - a node of the table's trie: a prefix or a branch
- * @bit: the subtrees whose next bit after the prefix is 0 and 1
- * @subnet: the subnet at this prefix, or NULL in a branch, which only joins
- *	two subtrees; set before the node is published and never changed
- * @key: the prefix, host byte order, host bits clear
- * @cidr: the prefix length
- * @rcu: for freeing after readers are gone
- */
-struct pn_trie_node {
-	struct pn_trie_node __rcu *bit[2];
-	struct pn_subnet *subnet;
-	u32 key;
-	u8 cidr;
-	struct rcu_head rcu;
-};
+static inline struct pn_subnet *pn_trie_subnet(struct pn_trie_node *n)
+{
+	return n->kind == PN_TRIE_SUBNET ?
+	       container_of(n, struct pn_subnet, node) : NULL;
+}
 
 /* A path holds at most 33 nodes (lengths 0 to 32); a depth-first walk's
  * stack one more.
@@ -177,15 +191,21 @@ struct pn_trie_node {
  * @root: the trie
  * @peers: the nodes that own the subnets, by address
  * @cache_work: makes the route caches that peers asked for
- * @lock: serializes writers and protects the trie's structure and @peers
+ * @grave: what this writer took out of the table, to free after a grace
+ *	period; under @lock
+ * @lock: serializes writers and protects the trie's structure and @peers;
+ *	taken with pn_table_lock()
  * @count: number of subnets
  * @generation: changes with every change, for dumps
  * @dead: the device is going away; no more changes
  */
+struct pn_grave;
+
 struct pn_table {
 	struct pn_trie_node __rcu *root;
 	struct rhashtable peers;
 	struct work_struct cache_work;
+	struct pn_grave *grave;
 	struct mutex lock; /* writers; see subnets.c */
 	u32 count;
 	u32 generation;
@@ -199,28 +219,31 @@ struct pn_pos {
 
 int pn_subnets_init(void);
 void pn_subnets_uninit(void);
-struct pn_trie_node *pn_trie_node_alloc(bool subnet);
-void pn_trie_node_free(struct pn_trie_node *tn);
+struct pn_subnet *pn_subnet_alloc(void);
+void pn_subnet_free(struct pn_subnet *s);
+struct pn_trie_node *pn_branch_alloc(void);
+void pn_branch_free(struct pn_trie_node *b);
 void pn_subnet_stats_read(const struct pn_subnet *n,
 			  struct pn_subnet_stats *sum);
 int pn_table_init(struct pn_table *t);
 void pn_table_destroy(struct pn_table *t);
+void pn_table_lock(struct pn_table *t);
+void pn_table_unlock(struct pn_table *t);
 struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr);
 void pn_peer_put(struct pn_table *t, struct pn_peer *p);
 struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr);
 struct pn_dev;
 void pn_routes_reset(struct pn_dev *pn);
 void pn_peer_want_cache(struct pn_table *t, struct pn_peer *p);
-struct pn_trie_node *pn_table_match(struct pn_table *t, __be32 addr);
 struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr);
-struct pn_trie_node *pn_table_find(struct pn_table *t, u32 key, u8 cidr);
-void pn_table_insert(struct pn_table *t, struct pn_trie_node *new,
+struct pn_subnet *pn_table_find(struct pn_table *t, u32 key, u8 cidr);
+void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
 		     struct pn_trie_node **spare);
 int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 		    struct pn_trie_node **spare);
 void pn_table_flush(struct pn_table *t);
 int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
-		  int (*fn)(struct pn_trie_node *tn, void *arg), void *arg);
+		  int (*fn)(struct pn_subnet *s, void *arg), void *arg);
 
 /* 0a:58 followed by the IPv4 address, the convention of the CNI plugins. */
 static inline void pn_mac_from_addr(u8 *mac, __be32 addr)

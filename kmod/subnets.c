@@ -3,14 +3,22 @@
  * podnet: the peer-subnet table, a longest-prefix-match binary trie of IPv4
  * prefixes with path compression, and the nodes that own the subnets.
  *
- * A trie node holds a subnet or is a branch that only joins two subtrees;
- * a branch always has both children. Readers walk the trie under
- * rcu_read_lock_bh() without locks. Writers hold the table's mutex and never
- * change a trie node a reader may see, except for its child pointers: a
- * changed subnet comes in a new trie node swapped into its parent's slot,
- * and the old one is freed with its subnet after a grace period. Each change
- * needs at most one trie node besides the subnet's own, so callers allocate
- * first and then apply a whole batch of changes without a failure path.
+ * A trie node is a subnet's (struct pn_subnet begins with one) or a bare
+ * branch that only joins two subtrees; a branch always has both children.
+ * Readers walk the trie under rcu_read_lock_bh() without locks. Writers hold
+ * the table's mutex and never change a trie node a reader may see, except
+ * for its child pointers: a changed subnet is a new one swapped into its
+ * parent's slot, and the old one is freed after a grace period. Each change
+ * needs at most one branch besides the subnet, so callers allocate first and
+ * then apply a whole batch of changes without a failure path.
+ *
+ * What a writer takes out of the table goes into the table's grave, a page
+ * of pointers that is freed, with everything in it, one grace period after
+ * the writer unlocks the table (pn_table_unlock()). One rcu_head per page
+ * rather than one per object keeps the objects of a table of many idle
+ * subnets small; the kernel's headless kvfree_rcu() would do the same, but
+ * before 6.12 nothing waits for its pending objects when the module's slab
+ * caches are destroyed, while rcu_barrier() waits for the grave's.
  *
  * Each subnet points at the peer, the node that owns it. Peers are kept in
  * a hash by address, counted by the subnets that point at them and by the
@@ -30,9 +38,24 @@
 
 #include "podnet_private.h"
 
-static struct kmem_cache *pn_trie_cache __ro_after_init;
+static struct kmem_cache *pn_branch_cache __ro_after_init;
 static struct kmem_cache *pn_subnet_cache __ro_after_init;
 static struct kmem_cache *pn_peer_cache __ro_after_init;
+
+/**
+ * struct pn_grave - objects to free once no reader can hold them
+ * @rcu: for freeing after readers are gone
+ * @count: the number of @obj in use
+ * @obj: trie nodes, and peers tagged with %PN_GRAVE_PEER
+ */
+struct pn_grave {
+	struct rcu_head rcu;
+	unsigned int count;
+	unsigned long obj[];
+};
+
+#define PN_GRAVE_PEER	1UL
+#define PN_GRAVE_SLOTS	((PAGE_SIZE - sizeof(struct pn_grave)) / sizeof(unsigned long))
 
 static const struct rhashtable_params pn_peer_params = {
 	.key_len = sizeof(__be32),
@@ -61,50 +84,43 @@ static inline bool pn_covers(const struct pn_trie_node *n, u32 key)
 	rcu_dereference_protected(p, lockdep_is_held(&(t)->lock))
 
 /**
- * pn_trie_node_alloc - allocate a trie node
- * @subnet: with a subnet (whose peer the caller sets), not a branch
+ * pn_subnet_alloc - allocate a subnet
  *
- * Return: the zeroed node, or NULL.
+ * The caller sets its prefix, peer and lladdr before inserting it.
+ * Counters wait for the first packet: see tunnel.c.
+ *
+ * Return: the zeroed subnet, or NULL.
  */
-struct pn_trie_node *pn_trie_node_alloc(bool subnet)
+struct pn_subnet *pn_subnet_alloc(void)
 {
-	struct pn_trie_node *tn;
+	struct pn_subnet *s;
 
-	tn = kmem_cache_zalloc(pn_trie_cache, GFP_KERNEL);
-	if (!tn || !subnet)
-		return tn;
-	/* Counters wait for the first packet: see tunnel.c. */
-	tn->subnet = kmem_cache_zalloc(pn_subnet_cache, GFP_KERNEL);
-	if (!tn->subnet) {
-		kmem_cache_free(pn_trie_cache, tn);
-		return NULL;
-	}
-	return tn;
+	s = kmem_cache_zalloc(pn_subnet_cache, GFP_KERNEL);
+	if (s)
+		s->node.kind = PN_TRIE_SUBNET;
+	return s;
 }
 
-/* Free a trie node and its subnet once no reader can reach them. */
-void pn_trie_node_free(struct pn_trie_node *tn)
+/* Free a subnet that no reader can reach, or NULL. */
+void pn_subnet_free(struct pn_subnet *s)
 {
-	struct pn_subnet *n;
-
-	if (!tn)
+	if (!s)
 		return;
-	n = tn->subnet;
-	if (n) {
-		free_percpu(n->stats);
-		kmem_cache_free(pn_subnet_cache, n);
-	}
-	kmem_cache_free(pn_trie_cache, tn);
+	free_percpu(s->stats);
+	kmem_cache_free(pn_subnet_cache, s);
 }
 
-static void pn_trie_node_free_rcu(struct rcu_head *rcu)
+/* Return: a zeroed branch, or NULL. */
+struct pn_trie_node *pn_branch_alloc(void)
 {
-	pn_trie_node_free(container_of(rcu, struct pn_trie_node, rcu));
+	return kmem_cache_zalloc(pn_branch_cache, GFP_KERNEL);
 }
 
-static void pn_trie_node_retire(struct pn_trie_node *tn)
+/* Free a branch that no reader can reach, or NULL. */
+void pn_branch_free(struct pn_trie_node *b)
 {
-	call_rcu(&tn->rcu, pn_trie_node_free_rcu);
+	if (b)
+		kmem_cache_free(pn_branch_cache, b);
 }
 
 static void pn_peer_free(struct pn_peer *p)
@@ -113,16 +129,96 @@ static void pn_peer_free(struct pn_peer *p)
 	kmem_cache_free(pn_peer_cache, p);
 }
 
-static void pn_peer_free_rcu(struct rcu_head *rcu)
+static void pn_grave_free_one(unsigned long obj)
 {
-	pn_peer_free(container_of(rcu, struct pn_peer, rcu));
+	struct pn_trie_node *n;
+
+	if (obj & PN_GRAVE_PEER) {
+		pn_peer_free((struct pn_peer *)(obj & ~PN_GRAVE_PEER));
+		return;
+	}
+	n = (struct pn_trie_node *)obj;
+	if (n->kind == PN_TRIE_SUBNET)
+		pn_subnet_free(pn_trie_subnet(n));
+	else
+		pn_branch_free(n);
+}
+
+static void pn_grave_free_rcu(struct rcu_head *rcu)
+{
+	struct pn_grave *g = container_of(rcu, struct pn_grave, rcu);
+	unsigned int i;
+
+	for (i = 0; i < g->count; i++)
+		pn_grave_free_one(g->obj[i]);
+	free_page((unsigned long)g);
+}
+
+/* Hand the table's grave to RCU. */
+static void pn_grave_close(struct pn_table *t)
+{
+	if (!t->grave)
+		return;
+	call_rcu(&t->grave->rcu, pn_grave_free_rcu);
+	t->grave = NULL;
+}
+
+/*
+ * Free @obj, which a reader may still hold, after a grace period. Without
+ * memory for a grave, the writer waits for the grace period itself.
+ */
+static void pn_retire(struct pn_table *t, unsigned long obj)
+{
+	struct pn_grave *g = t->grave;
+
+	lockdep_assert_held(&t->lock);
+	might_sleep();
+	if (!g) {
+		g = (struct pn_grave *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!g) {
+			synchronize_rcu();
+			pn_grave_free_one(obj);
+			return;
+		}
+		g->count = 0;
+		t->grave = g;
+	}
+	g->obj[g->count++] = obj;
+	if (g->count == PN_GRAVE_SLOTS)
+		pn_grave_close(t);
+}
+
+static void pn_node_retire(struct pn_table *t, struct pn_trie_node *n)
+{
+	pn_retire(t, (unsigned long)n);
+}
+
+/**
+ * pn_table_lock - take a table for writing
+ * @t: the table
+ */
+void pn_table_lock(struct pn_table *t)
+{
+	mutex_lock(&t->lock);
+}
+
+/**
+ * pn_table_unlock - let go of a table
+ * @t: the table, locked
+ *
+ * What the writer took out of the table is freed after a grace period.
+ */
+void pn_table_unlock(struct pn_table *t)
+{
+	pn_grave_close(t);
+	mutex_unlock(&t->lock);
 }
 
 /* Take @p out of the table's hash and free it after a grace period. */
 static void pn_peer_unlink(struct pn_table *t, struct pn_peer *p)
 {
 	rhashtable_remove_fast(&t->peers, &p->hnode, pn_peer_params);
-	call_rcu(&p->rcu, pn_peer_free_rcu);
+	pn_retire(t, (unsigned long)p | PN_GRAVE_PEER);
 }
 
 /**
@@ -212,7 +308,7 @@ void pn_routes_reset(struct pn_dev *pn)
 	struct pn_peer *p;
 
 	ASSERT_RTNL();
-	mutex_lock(&t->lock);
+	pn_table_lock(t);
 	rhashtable_walk_enter(&t->peers, &iter);
 	rhashtable_walk_start(&iter);
 	while ((p = rhashtable_walk_next(&iter))) {
@@ -222,7 +318,7 @@ void pn_routes_reset(struct pn_dev *pn)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
-	mutex_unlock(&t->lock);
+	pn_table_unlock(t);
 }
 
 /**
@@ -250,7 +346,7 @@ static void pn_peer_cache_work(struct work_struct *work)
 	struct dst_cache c;
 	struct pn_peer *p;
 
-	mutex_lock(&t->lock);
+	pn_table_lock(t);
 	rhashtable_walk_enter(&t->peers, &iter);
 	rhashtable_walk_start(&iter);
 	while ((p = rhashtable_walk_next(&iter))) {
@@ -269,7 +365,7 @@ static void pn_peer_cache_work(struct work_struct *work)
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
-	mutex_unlock(&t->lock);
+	pn_table_unlock(t);
 }
 
 /**
@@ -284,6 +380,7 @@ int pn_table_init(struct pn_table *t)
 	t->count = 0;
 	t->generation = 1;
 	t->dead = false;
+	t->grave = NULL;
 	mutex_init(&t->lock);
 	INIT_WORK(&t->cache_work, pn_peer_cache_work);
 	return rhashtable_init(&t->peers, &pn_peer_params);
@@ -296,35 +393,9 @@ int pn_table_init(struct pn_table *t)
 void pn_table_destroy(struct pn_table *t)
 {
 	cancel_work_sync(&t->cache_work);
+	WARN_ON_ONCE(t->grave);
 	WARN_ON_ONCE(atomic_read(&t->peers.nelems));
 	rhashtable_destroy(&t->peers);
-}
-
-/**
- * pn_table_match - the trie node of the subnet that carries @addr
- * @t: the table
- * @addr: an IPv4 address
- *
- * Called under rcu_read_lock_bh(). The cost is bounded by the prefix
- * length, not by the number of subnets.
- *
- * Return: the node with the longest prefix covering @addr that holds a
- * subnet, or NULL.
- */
-struct pn_trie_node *pn_table_match(struct pn_table *t, __be32 addr)
-{
-	struct pn_trie_node *n, *best = NULL;
-	u32 key = be32_to_cpu(addr);
-
-	n = rcu_dereference_bh(t->root);
-	while (n && pn_covers(n, key)) {
-		if (n->subnet)
-			best = n;
-		if (n->cidr == 32)
-			break;
-		n = rcu_dereference_bh(n->bit[pn_bit(key, n->cidr)]);
-	}
-	return best;
 }
 
 /**
@@ -332,15 +403,25 @@ struct pn_trie_node *pn_table_match(struct pn_table *t, __be32 addr)
  * @t: the table
  * @addr: an IPv4 address
  *
- * Called under rcu_read_lock_bh(), as pn_table_match().
+ * Called under rcu_read_lock_bh(). The cost is bounded by the prefix
+ * length, not by the number of subnets.
  *
  * Return: the subnet with the longest prefix covering @addr, or NULL.
  */
 struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr)
 {
-	struct pn_trie_node *n = pn_table_match(t, addr);
+	struct pn_trie_node *n, *best = NULL;
+	u32 key = be32_to_cpu(addr);
 
-	return n ? n->subnet : NULL;
+	n = rcu_dereference_bh(t->root);
+	while (n && pn_covers(n, key)) {
+		if (n->kind == PN_TRIE_SUBNET)
+			best = n;
+		if (n->cidr == 32)
+			break;
+		n = rcu_dereference_bh(n->bit[pn_bit(key, n->cidr)]);
+	}
+	return best ? pn_trie_subnet(best) : NULL;
 }
 
 /**
@@ -349,16 +430,16 @@ struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr)
  * @key: the prefix, host order, host bits clear
  * @cidr: the prefix length
  *
- * Return: its trie node, or NULL when there is none (a branch does not
+ * Return: the subnet, or NULL when there is none (a branch does not
  * count).
  */
-struct pn_trie_node *pn_table_find(struct pn_table *t, u32 key, u8 cidr)
+struct pn_subnet *pn_table_find(struct pn_table *t, u32 key, u8 cidr)
 {
 	struct pn_trie_node *n = pn_deref(t, t->root);
 
 	while (n && n->cidr <= cidr && pn_covers(n, key)) {
 		if (n->cidr == cidr)
-			return n->subnet ? n : NULL;
+			return pn_trie_subnet(n);
 		n = pn_deref(t, n->bit[pn_bit(key, n->cidr)]);
 	}
 	return NULL;
@@ -374,38 +455,39 @@ static void pn_adopt_children(struct pn_table *t, struct pn_trie_node *to,
 /**
  * pn_table_insert - add or replace a subnet
  * @t: the table, locked
- * @new: a trie node with a subnet, key, cidr and the subnet's peer set
- * @spare: a trie node for a branch; set to NULL when used
+ * @ns: a subnet with its prefix, its peer and its lladdr set
+ * @spare: a branch; set to NULL when used
  *
  * The subnet takes over the caller's reference to its peer (from
- * pn_peer_get()). A node already at @new's prefix, subnet or branch, is
- * replaced and retired; a replaced subnet hands its counters on to @new's
+ * pn_peer_get()). A node already at the subnet's prefix, subnet or branch,
+ * is replaced and retired; a replaced subnet hands its counters on to @ns
  * and drops its reference to its peer.
  */
-void pn_table_insert(struct pn_table *t, struct pn_trie_node *new,
+void pn_table_insert(struct pn_table *t, struct pn_subnet *ns,
 		     struct pn_trie_node **spare)
 {
 	struct pn_trie_node __rcu **slot = &t->root;
-	struct pn_trie_node *n, *b;
+	struct pn_trie_node *n, *b, *new = &ns->node;
+	struct pn_subnet *old;
 	u8 c;
 
 	n = pn_deref(t, *slot);
 	while (n && n->cidr <= new->cidr && pn_covers(n, new->key)) {
 		if (n->cidr == new->cidr) {
 			pn_adopt_children(t, new, n);
-			if (n->subnet) {
+			old = pn_trie_subnet(n);
+			if (old) {
 				/*
-				 * A reader still holding @n may give it new
-				 * counters; they are freed with @n.
+				 * A reader still holding @old may give it new
+				 * counters; they are freed with @old.
 				 */
-				new->subnet->stats = xchg(&n->subnet->stats,
-							  NULL);
-				pn_peer_put(t, n->subnet->peer);
+				ns->stats = xchg(&old->stats, NULL);
+				pn_peer_put(t, old->peer);
 			} else {
 				t->count++;
 			}
 			rcu_assign_pointer(*slot, new);
-			pn_trie_node_retire(n);
+			pn_node_retire(t, n);
 			t->generation++;
 			return;
 		}
@@ -453,6 +535,7 @@ int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 {
 	struct pn_trie_node __rcu **slot = &t->root, **pslot = NULL;
 	struct pn_trie_node *n, *p = NULL, *l, *r, *b;
+	struct pn_subnet *old;
 
 	n = pn_deref(t, *slot);
 	while (n && n->cidr < cidr && pn_covers(n, key)) {
@@ -461,7 +544,10 @@ int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 		slot = &n->bit[pn_bit(key, n->cidr)];
 		n = pn_deref(t, *slot);
 	}
-	if (!n || n->cidr != cidr || n->key != key || !n->subnet)
+	if (!n || n->cidr != cidr || n->key != key)
+		return -ENOENT;
+	old = pn_trie_subnet(n);
+	if (!old)
 		return -ENOENT;
 
 	l = pn_deref(t, n->bit[0]);
@@ -475,15 +561,15 @@ int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 		rcu_assign_pointer(*slot, b);
 	} else if (l || r) {
 		rcu_assign_pointer(*slot, l ?: r);
-	} else if (p && !p->subnet) {
+	} else if (p && p->kind == PN_TRIE_BRANCH) {
 		/* A branch left with one child gives way to it. */
 		rcu_assign_pointer(*pslot, pn_deref(t, p->bit[slot == &p->bit[0]]));
-		pn_trie_node_retire(p);
+		pn_node_retire(t, p);
 	} else {
 		RCU_INIT_POINTER(*slot, NULL);
 	}
-	pn_peer_put(t, n->subnet->peer);
-	pn_trie_node_retire(n);
+	pn_peer_put(t, old->peer);
+	pn_node_retire(t, n);
 	t->count--;
 	t->generation++;
 	return 0;
@@ -510,9 +596,9 @@ void pn_table_flush(struct pn_table *t)
 			if (c)
 				stack[top++] = c;
 		}
-		if (n->subnet)
-			pn_peer_put(t, n->subnet->peer);
-		pn_trie_node_retire(n);
+		if (n->kind == PN_TRIE_SUBNET)
+			pn_peer_put(t, pn_trie_subnet(n)->peer);
+		pn_node_retire(t, n);
 	}
 	t->count = 0;
 	t->generation++;
@@ -522,8 +608,8 @@ void pn_table_flush(struct pn_table *t)
  * pn_table_walk - call @fn on every subnet after a position, in order
  * @t: the table; called under rcu_read_lock_bh()
  * @pos: resume after this (key, cidr); NULL to start at the beginning
- * @fn: the callback, given the subnet's trie node; a non-zero return stops
- *	the walk and is returned
+ * @fn: the callback, given the subnet; a non-zero return stops the walk and
+ *	is returned
  * @arg: passed to @fn
  *
  * The order is by prefix, then by length, which is the trie's pre-order.
@@ -531,7 +617,7 @@ void pn_table_flush(struct pn_table *t)
  * the trie, not the subnets already seen.
  */
 int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
-		  int (*fn)(struct pn_trie_node *tn, void *arg), void *arg)
+		  int (*fn)(struct pn_subnet *s, void *arg), void *arg)
 {
 	struct pn_trie_node *stack[PN_TRIE_DEPTH], *n, *c;
 	int top = 0, ret;
@@ -543,9 +629,10 @@ int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
 		n = stack[--top];
 		if (pos && (n->key | ~pn_mask(n->cidr)) < pos->key)
 			continue;
-		if (n->subnet && (!pos || n->key > pos->key ||
-				  (n->key == pos->key && n->cidr > pos->cidr))) {
-			ret = fn(n, arg);
+		if (n->kind == PN_TRIE_SUBNET &&
+		    (!pos || n->key > pos->key ||
+		     (n->key == pos->key && n->cidr > pos->cidr))) {
+			ret = fn(pn_trie_subnet(n), arg);
 			if (ret)
 				return ret;
 		}
@@ -617,8 +704,8 @@ static const struct pn_ref *pn_ref_lookup(const struct pn_ref *ref, int n,
 static int pn_selftest_compare(struct pn_table *t, const struct pn_ref *ref,
 			       int nref, int lookups)
 {
-	struct pn_trie_node *got;
 	const struct pn_ref *want;
+	struct pn_subnet *got;
 	u32 key;
 	int i;
 
@@ -631,9 +718,9 @@ static int pn_selftest_compare(struct pn_table *t, const struct pn_ref *ref,
 		}
 		want = pn_ref_lookup(ref, nref, key);
 		rcu_read_lock_bh();
-		got = pn_table_match(t, cpu_to_be32(key));
-		if (!!got != !!want || (got && (got->key != want->key ||
-						got->cidr != want->cidr))) {
+		got = pn_table_lookup(t, cpu_to_be32(key));
+		if (!!got != !!want || (got && (got->node.key != want->key ||
+						got->node.cidr != want->cidr))) {
 			rcu_read_unlock_bh();
 			pr_err("self-test: lookup of %pI4h disagrees with the reference\n",
 			       &key);
@@ -665,8 +752,9 @@ static int pn_selftest_peers(struct pn_table *t, int count)
 
 static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 {
-	struct pn_trie_node *n, *spare = NULL;
+	struct pn_trie_node *spare = NULL;
 	int i, ret = -ENOMEM, count = 0;
+	struct pn_subnet *n;
 	struct pn_peer *p;
 	u32 key;
 	u8 cidr;
@@ -692,17 +780,17 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 			ret = PTR_ERR(p);
 			goto out;
 		}
-		n = pn_trie_node_alloc(true);
+		n = pn_subnet_alloc();
 		if (!spare)
-			spare = pn_trie_node_alloc(false);
+			spare = pn_branch_alloc();
 		if (!n || !spare) {
-			pn_trie_node_free(n);
+			pn_subnet_free(n);
 			pn_peer_put(t, p);
 			goto out;
 		}
-		n->key = ref[i].key;
-		n->cidr = cidr;
-		n->subnet->peer = p;
+		n->node.key = ref[i].key;
+		n->node.cidr = cidr;
+		n->peer = p;
 		pn_table_insert(t, n, &spare);
 		count++;
 	}
@@ -717,7 +805,7 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 		if (!ref[i].used)
 			continue;
 		if (!spare)
-			spare = pn_trie_node_alloc(false);
+			spare = pn_branch_alloc();
 		ret = -ENOMEM;
 		if (!spare)
 			goto out;
@@ -733,7 +821,7 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 	if (!ret)
 		ret = pn_selftest_compare(t, ref, nref, 20000);
 out:
-	pn_trie_node_free(spare);
+	pn_branch_free(spare);
 	pn_table_flush(t);
 	if (!ret && atomic_read(&t->peers.nelems)) {
 		pr_err("self-test: peers left after a flush\n");
@@ -754,9 +842,9 @@ static int __init pn_subnets_selftest(void)
 	ret = pn_table_init(&t);
 	if (ret)
 		goto out;
-	mutex_lock(&t.lock);
+	pn_table_lock(&t);
 	ret = pn_selftest_run(&t, ref, 4096);
-	mutex_unlock(&t.lock);
+	pn_table_unlock(&t);
 	pn_table_destroy(&t);
 out:
 	kvfree(ref);
@@ -777,8 +865,8 @@ int __init pn_subnets_init(void)
 {
 	int ret = -ENOMEM;
 
-	pn_trie_cache = KMEM_CACHE(pn_trie_node, SLAB_ACCOUNT);
-	if (!pn_trie_cache)
+	pn_branch_cache = KMEM_CACHE(pn_trie_node, SLAB_ACCOUNT);
+	if (!pn_branch_cache)
 		return -ENOMEM;
 	pn_subnet_cache = KMEM_CACHE(pn_subnet, SLAB_ACCOUNT);
 	if (!pn_subnet_cache)
@@ -794,7 +882,7 @@ int __init pn_subnets_init(void)
 err_peer:
 	kmem_cache_destroy(pn_subnet_cache);
 err_subnet:
-	kmem_cache_destroy(pn_trie_cache);
+	kmem_cache_destroy(pn_branch_cache);
 	return ret;
 }
 
@@ -803,5 +891,5 @@ void pn_subnets_uninit(void)
 	rcu_barrier();
 	kmem_cache_destroy(pn_peer_cache);
 	kmem_cache_destroy(pn_subnet_cache);
-	kmem_cache_destroy(pn_trie_cache);
+	kmem_cache_destroy(pn_branch_cache);
 }
