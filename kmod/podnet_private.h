@@ -109,9 +109,9 @@ struct pn_subnet_stats {
  * struct pn_peer - a node that owns subnets, shared by all of them
  * @hnode: entry in the table's hash of peers, keyed by @addr
  * @addr: the node's underlay address
- * @refs: the number of subnets in the table that the node owns; under the
- *	table's lock
- * @cache_wanted: a packet found @dst_cache not made yet and asked for it
+ * @state: the number of subnets in the table that the node owns (changed
+ *	under the table's lock), and %PN_PEER_WANTS_CACHE once a packet found
+ *	@dst_cache not made yet and asked for it
  * @dst_cache: the outer route to @addr, made by the table's worker
  *
  * A peer is made when the first subnet of its node is added, and freed
@@ -125,10 +125,17 @@ struct pn_subnet_stats {
 struct pn_peer {
 	struct rhash_head hnode;
 	__be32 addr;
-	u32 refs;
-	u32 cache_wanted;
+	atomic_t state;
 	struct dst_cache dst_cache;
 };
+
+#define PN_PEER_WANTS_CACHE	BIT(31)
+#define PN_PEER_REFS		(PN_PEER_WANTS_CACHE - 1)
+
+static inline u32 pn_peer_refs(const struct pn_peer *p)
+{
+	return atomic_read(&p->state) & PN_PEER_REFS;
+}
 
 /* What a trie node is. */
 enum pn_trie_kind {

@@ -232,7 +232,7 @@ static void pn_peer_unlink(struct pn_table *t, struct pn_peer *p)
 void pn_peer_put(struct pn_table *t, struct pn_peer *p)
 {
 	lockdep_assert_held(&t->lock);
-	if (--p->refs)
+	if (atomic_dec_return(&p->state) & PN_PEER_REFS)
 		return;
 	pn_peer_unlink(t, p);
 }
@@ -259,14 +259,14 @@ struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr)
 	lockdep_assert_held(&t->lock);
 	p = rhashtable_lookup_fast(&t->peers, &addr, pn_peer_params);
 	if (p) {
-		p->refs++;
+		atomic_inc(&p->state);
 		return p;
 	}
 	p = kmem_cache_zalloc(pn_peer_cache, GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	p->addr = addr;
-	p->refs = 1;
+	atomic_set(&p->state, 1);
 	ret = rhashtable_insert_fast(&t->peers, &p->hnode, pn_peer_params);
 	if (ret) {
 		pn_peer_free(p);
@@ -331,7 +331,9 @@ void pn_routes_reset(struct pn_dev *pn)
  */
 void pn_peer_want_cache(struct pn_table *t, struct pn_peer *p)
 {
-	if (!READ_ONCE(p->cache_wanted) && !xchg(&p->cache_wanted, 1))
+	if (!(atomic_read(&p->state) & PN_PEER_WANTS_CACHE) &&
+	    !(atomic_fetch_or(PN_PEER_WANTS_CACHE, &p->state) &
+	      PN_PEER_WANTS_CACHE))
 		schedule_work(&t->cache_work);
 }
 
@@ -350,7 +352,8 @@ static void pn_peer_cache_work(struct work_struct *work)
 	rhashtable_walk_enter(&t->peers, &iter);
 	rhashtable_walk_start(&iter);
 	while ((p = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(p) || !READ_ONCE(p->cache_wanted) ||
+		if (IS_ERR(p) ||
+		    !(atomic_read(&p->state) & PN_PEER_WANTS_CACHE) ||
 		    p->dst_cache.cache)
 			continue;
 		/* The lock keeps @p; the allocation may sleep. */
@@ -360,7 +363,7 @@ static void pn_peer_cache_work(struct work_struct *work)
 			/* Readers see the cache whole or not at all. */
 			smp_store_release(&p->dst_cache.cache, c.cache);
 		}
-		WRITE_ONCE(p->cache_wanted, 0);
+		atomic_andnot(PN_PEER_WANTS_CACHE, &p->state);
 		rhashtable_walk_start(&iter);
 	}
 	rhashtable_walk_stop(&iter);
@@ -740,7 +743,7 @@ static int pn_selftest_peers(struct pn_table *t, int count)
 	for (i = 0; i < 8; i++) {
 		p = pn_peer_lookup(t, htonl(0x0a000001 + i));
 		if (p)
-			refs += p->refs;
+			refs += pn_peer_refs(p);
 	}
 	if (refs == count && t->count == count &&
 	    atomic_read(&t->peers.nelems) <= 8)
