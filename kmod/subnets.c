@@ -132,14 +132,16 @@ static void pn_peer_free(struct pn_peer *p)
 static void pn_grave_free_one(unsigned long obj)
 {
 	struct pn_trie_node *n;
+	struct pn_subnet *s;
 
 	if (obj & PN_GRAVE_PEER) {
 		pn_peer_free((struct pn_peer *)(obj & ~PN_GRAVE_PEER));
 		return;
 	}
 	n = (struct pn_trie_node *)obj;
-	if (n->kind == PN_TRIE_SUBNET)
-		pn_subnet_free(pn_trie_subnet(n));
+	s = pn_trie_subnet(n);
+	if (s)
+		pn_subnet_free(s);
 	else
 		pn_branch_free(n);
 }
@@ -424,7 +426,7 @@ struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr)
 			break;
 		n = rcu_dereference_bh(n->bit[pn_bit(key, n->cidr)]);
 	}
-	return best ? pn_trie_subnet(best) : NULL;
+	return best ? container_of(best, struct pn_subnet, node) : NULL;
 }
 
 /**
@@ -585,6 +587,7 @@ int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 void pn_table_flush(struct pn_table *t)
 {
 	struct pn_trie_node *stack[PN_TRIE_DEPTH], *n, *c;
+	struct pn_subnet *s;
 	int top = 0, i;
 
 	n = pn_deref(t, t->root);
@@ -599,8 +602,9 @@ void pn_table_flush(struct pn_table *t)
 			if (c)
 				stack[top++] = c;
 		}
-		if (n->kind == PN_TRIE_SUBNET)
-			pn_peer_put(t, pn_trie_subnet(n)->peer);
+		s = pn_trie_subnet(n);
+		if (s)
+			pn_peer_put(t, s->peer);
 		pn_node_retire(t, n);
 	}
 	t->count = 0;
@@ -623,6 +627,7 @@ int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
 		  int (*fn)(struct pn_subnet *s, void *arg), void *arg)
 {
 	struct pn_trie_node *stack[PN_TRIE_DEPTH], *n, *c;
+	struct pn_subnet *s;
 	int top = 0, ret;
 
 	n = rcu_dereference_bh(t->root);
@@ -632,10 +637,10 @@ int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
 		n = stack[--top];
 		if (pos && (n->key | ~pn_mask(n->cidr)) < pos->key)
 			continue;
-		if (n->kind == PN_TRIE_SUBNET &&
-		    (!pos || n->key > pos->key ||
-		     (n->key == pos->key && n->cidr > pos->cidr))) {
-			ret = fn(pn_trie_subnet(n), arg);
+		s = pn_trie_subnet(n);
+		if (s && (!pos || n->key > pos->key ||
+			  (n->key == pos->key && n->cidr > pos->cidr))) {
+			ret = fn(s, arg);
 			if (ret)
 				return ret;
 		}
