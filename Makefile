@@ -7,7 +7,9 @@
 #   make bench        podnet against flannel's and Calico's kernel setups
 #   make profile      perf profiles of make bench's data paths
 #   make sparse       sparse (C=2) over the module
-#   make checkpatch   checkpatch.pl --strict over kmod/ and uapi/
+#   make checkpatch   checkpatch.pl --strict over kmod/ and uapi/, and
+#                     make spec
+#   make spec         the YNL spec valid, uapi/linux/podnet.h as it generates
 #   make install      install the module (then: modprobe podnet) and the tool
 #   make uninstall    undo make install
 #   make dkms-install the module under DKMS (make dkms-uninstall undoes it)
@@ -49,7 +51,7 @@ DISTRO_KERNELS := 6.12 rt latest
 
 ifeq ($(KERNEL),)
 # The tests run the module's load-time self-tests too.
-check:
+check: spec
 	@$(MAKE) --no-print-directory all DEBUG=1
 	@$(DEPS) test
 	@KDIR="$(KDIR)" selftests/vm/check.sh $(T)
@@ -77,7 +79,7 @@ KERNEL_ENV += USERSPACE_TESTS=$(or $(USERSPACE_TESTS),0)
 
 check:
 	@$(MAKE) --no-print-directory tool $(KERNEL_MODULE) DEBUG=1
-	@$(DEPS) test
+	@$(DEPS) test spec
 	@$(KERNEL_ENV) selftests/vm/check.sh $(T)
 
 vm:
@@ -184,9 +186,13 @@ sparse: deps-build
 		tee .sparse.log
 	@! grep -E "warning|error" .sparse.log | grep -v "^make"
 
-checkpatch:
+checkpatch: spec
 	@$(DEPS) lint
 	@selftests/vm/checkpatch.sh $(wildcard kmod/*.[ch]) uapi/linux/podnet.h
+
+spec:
+	@$(DEPS) spec
+	@selftests/vm/ynl-spec.sh
 
 # The module goes to /lib/modules/<release>/extra/kmod (INSTALL_MOD_PATH
 # prefixes that) and depmod indexes it there, so that modprobe podnet loads
@@ -261,5 +267,5 @@ clean:
 	rm -rf .vm .sparse.log
 
 .PHONY: all deps-build module module-build tool check demo vm bench profile sparse \
-	checkpatch install install-build clean debug-kernel debug-module \
+	checkpatch spec install install-build clean debug-kernel debug-module \
 	distro-module build-kernels uninstall dkms-install dkms-uninstall deb check-packages

@@ -382,6 +382,8 @@ static const struct nla_policy pn_policy[IFLA_PODNET_MAX + 1] = {
 	[IFLA_PODNET_ARPSUPPRESS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[IFLA_PODNET_MAX_SUBNETS] = NLA_POLICY_MIN(NLA_U32, 1),
 	[IFLA_PODNET_DF] = NLA_POLICY_MAX(NLA_U8, PODNET_DF_MAX),
+	[IFLA_PODNET_LOCAL6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_PODNET_GATEWAY6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -398,6 +400,13 @@ static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 	}
 	if (!data)
 		return 0;
+
+	a = data[IFLA_PODNET_LOCAL6] ?: data[IFLA_PODNET_GATEWAY6];
+	if (a) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "IPv6 local and gateway addresses are not supported yet");
+		return -EAFNOSUPPORT;
+	}
 
 	a = data[IFLA_PODNET_MODE];
 	if (a && nla_get_u8(a) == PODNET_MODE_IPIP && tb[IFLA_ADDRESS]) {

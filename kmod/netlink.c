@@ -29,20 +29,53 @@ static const struct genl_multicast_group pn_mcgrps[] = {
 	},
 };
 
-static const struct nla_policy pn_subnet_policy[PODNET_SUBNET_A_MAX + 1] = {
-	[PODNET_SUBNET_A_FAMILY] = { .type = NLA_U16 },
-	[PODNET_SUBNET_A_PREFIX] = NLA_POLICY_MIN_LEN(sizeof(struct in_addr)),
-	[PODNET_SUBNET_A_PREFIXLEN] = { .type = NLA_U8 },
-	[PODNET_SUBNET_A_NODE] = NLA_POLICY_MIN_LEN(sizeof(struct in_addr)),
-	[PODNET_SUBNET_A_LLADDR] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
-	[PODNET_SUBNET_A_FLAGS] = { .type = NLA_U32 },
+static const struct nla_policy pn_subnet_stats_policy[PODNET_SUBNET_STATS_A_MAX + 1] = {
+	[PODNET_SUBNET_STATS_A_TX_PACKETS] = { .type = NLA_U64 },
+	[PODNET_SUBNET_STATS_A_TX_BYTES] = { .type = NLA_U64 },
+	[PODNET_SUBNET_STATS_A_RX_PACKETS] = { .type = NLA_U64 },
+	[PODNET_SUBNET_STATS_A_RX_BYTES] = { .type = NLA_U64 },
+	/* where 64-bit values are padded, a dump fed back holds pads */
+	[PODNET_SUBNET_STATS_A_PAD] = NLA_POLICY_EXACT_LEN(0),
 };
 
-static const struct nla_policy pn_genl_policy[PODNET_A_MAX + 1] = {
-	[PODNET_A_IFINDEX] = { .type = NLA_U32 },
+/*
+ * The policies are those the YNL spec generates (selftests/ynl.sh compares
+ * them), so the big-endian addresses are NLA_U32 as there, which the
+ * policy dump shows. PREFIXLEN's maximum is an IPv6 one: the IPv4
+ * maximum is the parser's.
+ */
+static const struct nla_policy pn_subnet_policy[PODNET_SUBNET_A_MAX + 1] = {
+	[PODNET_SUBNET_A_PREFIX4] = { .type = NLA_U32 },
+	[PODNET_SUBNET_A_PREFIX6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[PODNET_SUBNET_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[PODNET_SUBNET_A_NODE4] = { .type = NLA_U32 },
+	[PODNET_SUBNET_A_NODE6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[PODNET_SUBNET_A_LLADDR] = NLA_POLICY_ETH_ADDR,
+	[PODNET_SUBNET_A_FLAGS] = NLA_POLICY_MASK(NLA_U32,
+						  PODNET_SUBNET_FLAGS_LLADDR_DERIVED),
+	[PODNET_SUBNET_A_STATS] = NLA_POLICY_NESTED(pn_subnet_stats_policy),
+};
+
+/*
+ * Each request takes only its own attributes: validation is strict, so
+ * anything else is refused by the genetlink core.
+ */
+static const struct nla_policy pn_dev_policy[PODNET_A_IFNAME + 1] = {
+	[PODNET_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PODNET_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[PODNET_A_SUBNETS] = NLA_POLICY_NESTED_ARRAY(pn_subnet_policy),
-	[PODNET_A_ADDRESS] = NLA_POLICY_NESTED(pn_subnet_policy),
+};
+
+static const struct nla_policy pn_write_policy[PODNET_A_SUBNET + 1] = {
+	[PODNET_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PODNET_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[PODNET_A_SUBNET] = NLA_POLICY_NESTED(pn_subnet_policy),
+};
+
+static const struct nla_policy pn_get_subnet_policy[PODNET_A_ADDRESS6 + 1] = {
+	[PODNET_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PODNET_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[PODNET_A_ADDRESS4] = { .type = NLA_U32 },
+	[PODNET_A_ADDRESS6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 /**
@@ -88,6 +121,9 @@ static struct pn_dev *pn_nl_dev(struct net *net, struct nlattr **attrs,
 struct pn_req {
 	u32 key;
 	u8 cidr;
+	bool has_node;
+	bool has_lladdr;
+	bool has_flags;
 	bool lladdr_derived;
 	__be32 node;
 	u8 lladdr[ETH_ALEN];
@@ -97,18 +133,25 @@ struct pn_req {
 	struct pn_peer *peer;
 };
 
-/* What a subnet nest holds: an address, a prefix, or a whole entry. */
+/* What a subnet nest must hold: a prefix, or a whole entry. */
 enum pn_parse {
-	PN_PARSE_ADDR,
 	PN_PARSE_PREFIX,
 	PN_PARSE_ENTRY,
 };
 
+/* 0.0.0.0/8 is "this network": no node's address. */
+static bool pn_nl_unicast(__be32 addr)
+{
+	return (addr & htonl(0xff000000)) && !ipv4_is_multicast(addr) &&
+	       !ipv4_is_lbcast(addr) && !ipv4_is_loopback(addr);
+}
+
 /**
  * pn_nl_parse_subnet - parse one subnet nest
- * @attr: the nest
+ * @attr: the nest, validated by the request's policy
  * @req: filled in
- * @what: what the nest must hold
+ * @what: what the nest must hold; an entry's lladdr is derived when
+ *	not given. A prefix's node, lladdr and flags are taken when given.
  * @extack: for the reason of a failure
  *
  * Return: 0 or a negative errno.
@@ -119,7 +162,6 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 {
 	struct nlattr *tb[PODNET_SUBNET_A_MAX + 1];
 	struct nlattr *a;
-	__be32 prefix;
 	int ret;
 
 	ret = nla_parse_nested(tb, PODNET_SUBNET_A_MAX, attr, pn_subnet_policy,
@@ -128,88 +170,53 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 		return ret;
 
 	req->attr = attr;
-	a = tb[PODNET_SUBNET_A_FAMILY];
-	if (!a) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no family");
-		return -EINVAL;
-	}
-	if (nla_get_u16(a) != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "only AF_INET subnets are supported");
+	a = tb[PODNET_SUBNET_A_PREFIX6] ?: tb[PODNET_SUBNET_A_NODE6];
+	if (a) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 subnets are not supported yet");
 		return -EAFNOSUPPORT;
 	}
-
-	a = tb[PODNET_SUBNET_A_PREFIX];
-	if (!a || nla_len(a) != sizeof(struct in_addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, a ?: attr,
-				    "subnet needs a 4-byte IPv4 prefix");
+	a = tb[PODNET_SUBNET_A_PREFIX4];
+	if (!a) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no prefix");
 		return -EINVAL;
 	}
-	prefix = nla_get_in_addr(a);
+	req->key = be32_to_cpu(nla_get_in_addr(a));
 
-	if (what != PN_PARSE_ENTRY) {
-		if (tb[PODNET_SUBNET_A_NODE] || tb[PODNET_SUBNET_A_LLADDR]) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "node and lladdr are not expected here");
-			return -EINVAL;
-		}
-	}
-
-	/* An address to look up is a /32. */
 	a = tb[PODNET_SUBNET_A_PREFIXLEN];
-	req->cidr = 32;
-	if (!a && what != PN_PARSE_ADDR) {
+	if (!a) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no prefix length");
 		return -EINVAL;
 	}
-	if (a && what == PN_PARSE_ADDR) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "an address has no prefix length");
-		return -EINVAL;
-	}
-	if (a)
-		req->cidr = nla_get_u8(a);
+	req->cidr = nla_get_u8(a);
 	if (req->cidr > 32) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "IPv4 prefix length must be 0 to 32");
 		return -EINVAL;
 	}
-	req->key = be32_to_cpu(prefix);
 	if (req->cidr < 32 && (req->key & (~0U >> req->cidr))) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[PODNET_SUBNET_A_PREFIX],
+		NL_SET_ERR_MSG_ATTR(extack, tb[PODNET_SUBNET_A_PREFIX4],
 				    "prefix has host bits set");
 		return -EINVAL;
 	}
 
-	a = tb[PODNET_SUBNET_A_FLAGS];
-	if (a && nla_get_u32(a)) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "unknown subnet flags");
-		return -EOPNOTSUPP;
-	}
-	if (what != PN_PARSE_ENTRY)
-		return 0;
-
-	a = tb[PODNET_SUBNET_A_NODE];
-	if (!a) {
+	a = tb[PODNET_SUBNET_A_NODE4];
+	if (!a && what == PN_PARSE_ENTRY) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no node address");
 		return -EINVAL;
 	}
-	if (nla_len(a) == sizeof(struct in6_addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "IPv6 node addresses are not supported");
-		return -EAFNOSUPPORT;
-	}
-	if (nla_len(a) != sizeof(struct in_addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "node address must be 4 bytes");
-		return -EINVAL;
-	}
-	req->node = nla_get_in_addr(a);
-	/* 0.0.0.0/8 is "this network": no node's address. */
-	if ((req->node & htonl(0xff000000)) == 0 ||
-	    ipv4_is_multicast(req->node) ||
-	    ipv4_is_lbcast(req->node) || ipv4_is_loopback(req->node)) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "node address must be a unicast IPv4 address");
-		return -EINVAL;
+	if (a) {
+		req->node = nla_get_in_addr(a);
+		req->has_node = true;
+		if (!pn_nl_unicast(req->node)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "node address must be a unicast IPv4 address");
+			return -EINVAL;
+		}
 	}
 
+	a = tb[PODNET_SUBNET_A_FLAGS];
+	req->has_flags = a;
+	req->lladdr_derived = a && (nla_get_u32(a) &
+				    PODNET_SUBNET_FLAGS_LLADDR_DERIVED);
 	a = tb[PODNET_SUBNET_A_LLADDR];
 	if (a) {
 		if (!is_valid_ether_addr(nla_data(a))) {
@@ -218,9 +225,21 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 			return -EINVAL;
 		}
 		memcpy(req->lladdr, nla_data(a), ETH_ALEN);
-	} else {
-		pn_mac_from_addr(req->lladdr, req->node);
-		req->lladdr_derived = true;
+		req->has_lladdr = true;
+	}
+	if (req->has_node && (req->lladdr_derived || !a)) {
+		u8 derived[ETH_ALEN];
+
+		pn_mac_from_addr(derived, req->node);
+		if (a && !ether_addr_equal(derived, req->lladdr)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "lladdr is not the one derived from the node address");
+			return -EINVAL;
+		}
+		if (!a && what == PN_PARSE_ENTRY) {
+			memcpy(req->lladdr, derived, ETH_ALEN);
+			req->lladdr_derived = true;
+		}
 	}
 	return 0;
 }
@@ -236,7 +255,7 @@ static int pn_req_cmp(const void *a, const void *b)
 
 /**
  * pn_nl_parse_subnets - parse and sort every subnet of a request
- * @info: the request
+ * @info: the request, whose PODNET_A_SUBNET attributes the policy checked
  * @what: as for pn_nl_parse_subnet()
  * @nreq: set to the number of subnets
  *
@@ -245,24 +264,16 @@ static int pn_req_cmp(const void *a, const void *b)
 static struct pn_req *pn_nl_parse_subnets(struct genl_info *info,
 					  enum pn_parse what, int *nreq)
 {
-	struct nlattr *list = info->attrs[PODNET_A_SUBNETS];
+	struct nlattr *head = genlmsg_data(info->genlhdr);
+	int len = genlmsg_len(info->genlhdr);
 	struct pn_req *reqs;
 	struct nlattr *a;
 	int n = 0, rem, ret, i;
 
-	if (!list) {
-		NL_SET_ERR_MSG(info->extack, "PODNET_A_SUBNETS is required");
-		return ERR_PTR(-EINVAL);
-	}
-	nla_for_each_nested(a, list, rem)
-		n++;
-	if (rem) {
-		NL_SET_ERR_MSG_ATTR(info->extack, list,
-				    "bytes left over after the last subnet");
-		return ERR_PTR(-EINVAL);
-	}
+	nla_for_each_attr(a, head, len, rem)
+		n += nla_type(a) == PODNET_A_SUBNET;
 	if (!n) {
-		NL_SET_ERR_MSG_ATTR(info->extack, list, "no subnets given");
+		NL_SET_ERR_MSG(info->extack, "no PODNET_A_SUBNET given");
 		return ERR_PTR(-EINVAL);
 	}
 	reqs = kvcalloc(n, sizeof(*reqs), GFP_KERNEL_ACCOUNT);
@@ -270,7 +281,9 @@ static struct pn_req *pn_nl_parse_subnets(struct genl_info *info,
 		return ERR_PTR(-ENOMEM);
 
 	i = 0;
-	nla_for_each_nested(a, list, rem) {
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) != PODNET_A_SUBNET)
+			continue;
 		ret = pn_nl_parse_subnet(a, &reqs[i++], what, info->extack);
 		if (ret)
 			goto err;
@@ -300,19 +313,18 @@ static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
 	struct pn_subnet_stats st;
 	struct nlattr *nest, *sn;
 
-	nest = nla_nest_start(skb, 0);
+	nest = nla_nest_start(skb, PODNET_A_SUBNET);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u16(skb, PODNET_SUBNET_A_FAMILY, AF_INET) ||
-	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX,
+	if (nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX4,
 			    cpu_to_be32(n->node.key)) ||
 	    nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, n->node.cidr) ||
-	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE, n->peer->addr))
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE4, n->peer->addr))
 		goto cancel;
 	if (!pn_is_ipip(pn) &&
 	    (nla_put(skb, PODNET_SUBNET_A_LLADDR, ETH_ALEN, n->lladdr) ||
 	     nla_put_u32(skb, PODNET_SUBNET_A_FLAGS, n->lladdr_derived ?
-			 PODNET_SUBNET_F_LLADDR_DERIVED : 0)))
+			 PODNET_SUBNET_FLAGS_LLADDR_DERIVED : 0)))
 		goto cancel;
 
 	if (with_stats) {
@@ -346,10 +358,9 @@ cancel:
 static size_t pn_nl_subnet_size(bool with_stats)
 {
 	size_t size = nla_total_size(0) +		/* the nest */
-		      nla_total_size(sizeof(u16)) +	/* FAMILY */
-		      nla_total_size(sizeof(__be32)) +	/* PREFIX */
+		      nla_total_size(sizeof(__be32)) +	/* PREFIX4 */
 		      nla_total_size(sizeof(u8)) +	/* PREFIXLEN */
-		      nla_total_size(sizeof(__be32)) +	/* NODE */
+		      nla_total_size(sizeof(__be32)) +	/* NODE4 */
 		      nla_total_size(ETH_ALEN) +	/* LLADDR */
 		      nla_total_size(sizeof(u32));	/* FLAGS */
 
@@ -378,24 +389,18 @@ static void pn_nl_notify(struct pn_dev *pn, u8 cmd,
 			 const struct pn_subnet *n)
 {
 	struct net *net = dev_net(pn->dev);
-	struct nlattr *nest;
 	struct sk_buff *skb;
 	void *hdr;
 
 	skb = genlmsg_new(pn_nl_dev_size() +
-			  (n ? nla_total_size(0) + pn_nl_subnet_size(false) : 0),
-			  GFP_KERNEL);
+			  (n ? pn_nl_subnet_size(false) : 0), GFP_KERNEL);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &pn_genl_family, 0, cmd);
 	if (!hdr || pn_nl_put_dev(skb, pn))
 		goto err;
-	if (n) {
-		nest = nla_nest_start(skb, PODNET_A_SUBNETS);
-		if (!nest || pn_nl_put_subnet(skb, pn, n, false))
-			goto err;
-		nla_nest_end(skb, nest);
-	}
+	if (n && pn_nl_put_subnet(skb, pn, n, false))
+		goto err;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&pn_genl_family, net, skb, 0, PN_MCGRP_EVENTS,
 				GFP_KERNEL);
@@ -417,7 +422,6 @@ err:
 void pn_nl_miss(struct pn_dev *pn, __be32 addr, enum podnet_miss kind)
 {
 	struct net *net = dev_net(pn->dev);
-	struct nlattr *nest;
 	struct sk_buff *skb;
 	void *hdr;
 
@@ -432,19 +436,14 @@ void pn_nl_miss(struct pn_dev *pn, __be32 addr, enum podnet_miss kind)
 	WRITE_ONCE(pn->last_miss_time, jiffies);
 
 	skb = genlmsg_new(pn_nl_dev_size() + nla_total_size(sizeof(u8)) +
-			  nla_total_size(0) + nla_total_size(sizeof(u16)) +
 			  nla_total_size(sizeof(__be32)), GFP_ATOMIC);
 	if (!skb)
 		return;
-	hdr = genlmsg_put(skb, 0, 0, &pn_genl_family, 0, PODNET_CMD_MISS);
+	hdr = genlmsg_put(skb, 0, 0, &pn_genl_family, 0, PODNET_CMD_MISS_NTF);
 	if (!hdr || pn_nl_put_dev(skb, pn) ||
-	    nla_put_u8(skb, PODNET_A_MISS, kind))
+	    nla_put_u8(skb, PODNET_A_MISS, kind) ||
+	    nla_put_in_addr(skb, PODNET_A_ADDRESS4, addr))
 		goto err;
-	nest = nla_nest_start(skb, PODNET_A_ADDRESS);
-	if (!nest || nla_put_u16(skb, PODNET_SUBNET_A_FAMILY, AF_INET) ||
-	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX, addr))
-		goto err;
-	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&pn_genl_family, net, skb, 0, PN_MCGRP_EVENTS,
 				GFP_ATOMIC);
@@ -481,14 +480,21 @@ static bool pn_nl_node_is_self(struct pn_dev *pn, __be32 node)
 	       inet_addr_type(pn->net, node) == RTN_LOCAL;
 }
 
+/* What a request that writes subnets asks for each of them. */
+enum pn_write {
+	PN_WRITE_NEW,		/* add; EEXIST if held */
+	PN_WRITE_REPLACE,	/* add or replace */
+	PN_WRITE_CHANGE,	/* replace; ENOENT if not held */
+};
+
 /*
- * Decide what each subnet of a NEW_SUBNET request does to the table, from
- * the request's flags, and allocate what it needs: reqs[i].new stays NULL
- * for an identical entry. The peer of each new or changed subnet is found
- * or made here, so that applying cannot fail.
+ * Decide what each subnet of a write request does to the table and
+ * allocate what it needs: reqs[i].new stays NULL for an identical entry.
+ * The peer of each new or changed subnet is found or made here, so that
+ * applying cannot fail.
  */
 static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
-			   u16 flags, struct netlink_ext_ack *extack)
+			   enum pn_write how, struct netlink_ext_ack *extack)
 {
 	u32 limit = READ_ONCE(pn->cfg.max_subnets);
 	struct pn_table *t = &pn->table;
@@ -500,7 +506,7 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 	for (i = 0; i < n; i++) {
 		struct pn_req *r = &reqs[i];
 
-		if (pn_is_ipip(pn) && !r->lladdr_derived) {
+		if (pn_is_ipip(pn) && r->has_lladdr) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "an ipip device's subnets have no lladdr");
 			return -EINVAL;
@@ -511,7 +517,7 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 			return -EINVAL;
 		}
 		old = pn_table_find(t, r->key, r->cidr);
-		if (!old && !(flags & NLM_F_CREATE)) {
+		if (!old && how == PN_WRITE_CHANGE) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "no such subnet to replace");
 			return -ENOENT;
@@ -521,18 +527,14 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 					    "the device's table is full (see max_subnets)");
 			return -ENOSPC;
 		}
-		if (old && (flags & NLM_F_EXCL)) {
+		if (old && how == PN_WRITE_NEW) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr, "subnet exists");
 			return -EEXIST;
 		}
 		if (old && old->peer->addr == r->node &&
-		    ether_addr_equal(old->lladdr, r->lladdr))
+		    ether_addr_equal(old->lladdr, r->lladdr) &&
+		    old->lladdr_derived == r->lladdr_derived)
 			continue;
-		if (old && !(flags & NLM_F_REPLACE)) {
-			NL_SET_ERR_MSG_ATTR(extack, r->attr,
-					    "subnet exists with another node or lladdr");
-			return -EEXIST;
-		}
 		r->new = pn_subnet_alloc();
 		if (!r->new)
 			return -ENOMEM;
@@ -630,7 +632,7 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 		r->new = NULL;
 		r->peer = NULL;
 		if (notify)
-			pn_nl_notify(pn, PODNET_CMD_NEW_SUBNET, new);
+			pn_nl_notify(pn, PODNET_CMD_SUBNET_NEW_NTF, new);
 	}
 	/* Frames follow the table at once; the neighbour entries the device
 	 * learnt, which may name an old MAC address, are renewed too.
@@ -639,18 +641,39 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 		pn_nl_forget_neighbours(pn->dev);
 }
 
-static int pn_nl_new(struct pn_dev *pn, struct pn_req *reqs, int n,
-		     struct genl_info *info)
+static int pn_nl_write(struct pn_dev *pn, struct pn_req *reqs, int n,
+		       struct genl_info *info)
 {
+	enum pn_write how;
 	int ret;
 
-	ret = pn_nl_new_check(pn, reqs, n, info->nlhdr->nlmsg_flags,
-			      info->extack);
+	switch (info->genlhdr->cmd) {
+	case PODNET_CMD_NEW_SUBNET:
+		how = PN_WRITE_NEW;
+		break;
+	case PODNET_CMD_REPLACE_SUBNET:
+		how = PN_WRITE_REPLACE;
+		break;
+	default:
+		how = PN_WRITE_CHANGE;
+		break;
+	}
+
+	ret = pn_nl_new_check(pn, reqs, n, how, info->extack);
 	if (ret)
 		pn_nl_new_undo(pn, reqs, n);
 	else
 		pn_nl_new_apply(pn, reqs, n);
 	return ret;
+}
+
+/* A node, lladdr or flags named in a DEL_SUBNET must be the entry's. */
+static bool pn_nl_del_matches(const struct pn_req *r,
+			      const struct pn_subnet *old)
+{
+	return (!r->has_node || r->node == old->peer->addr) &&
+	       (!r->has_lladdr || ether_addr_equal(r->lladdr, old->lladdr)) &&
+	       (!r->has_flags || r->lladdr_derived == old->lladdr_derived);
 }
 
 static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
@@ -661,9 +684,17 @@ static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (!pn_table_find(t, reqs[i].key, reqs[i].cidr)) {
+		const struct pn_subnet *old = pn_table_find(t, reqs[i].key,
+							    reqs[i].cidr);
+
+		if (!old) {
 			NL_SET_ERR_MSG_ATTR(info->extack, reqs[i].attr,
 					    "no such subnet");
+			return -ENOENT;
+		}
+		if (!pn_nl_del_matches(&reqs[i], old)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, reqs[i].attr,
+					    "the subnet has another node, lladdr or flags");
 			return -ENOENT;
 		}
 		reqs[i].spare = pn_branch_alloc();
@@ -677,7 +708,7 @@ static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
 						      reqs[i].cidr);
 
 		if (notify)
-			pn_nl_notify(pn, PODNET_CMD_DEL_SUBNET, old);
+			pn_nl_notify(pn, PODNET_CMD_SUBNET_DEL_NTF, old);
 		pn_table_remove(t, reqs[i].key, reqs[i].cidr, &reqs[i].spare);
 	}
 	return 0;
@@ -718,9 +749,10 @@ out:
 	return ret;
 }
 
-static int pn_nl_new_subnet(struct sk_buff *skb, struct genl_info *info)
+/* NEW_SUBNET, REPLACE_SUBNET and CHANGE_SUBNET: pn_nl_write() tells them apart. */
+static int pn_nl_write_subnet(struct sk_buff *skb, struct genl_info *info)
 {
-	return pn_nl_change(info, PN_PARSE_ENTRY, pn_nl_new);
+	return pn_nl_change(info, PN_PARSE_ENTRY, pn_nl_write);
 }
 
 static int pn_nl_del_subnet(struct sk_buff *skb, struct genl_info *info)
@@ -745,7 +777,7 @@ static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 	if (!ret) {
 		pn_table_flush(&pn->table);
 		if (pn_nl_listening(pn))
-			pn_nl_notify(pn, PODNET_CMD_FLUSH_SUBNETS, NULL);
+			pn_nl_notify(pn, PODNET_CMD_SUBNET_FLUSH_NTF, NULL);
 	}
 	pn_table_unlock(&pn->table);
 	dev_put(pn->dev);
@@ -755,28 +787,25 @@ static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 /* GET_SUBNET without NLM_F_DUMP: the subnet that carries an address. */
 static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *a = info->attrs[PODNET_A_ADDRESS];
+	struct nlattr *a = info->attrs[PODNET_A_ADDRESS4];
 	struct pn_subnet *n;
-	struct nlattr *nest;
 	struct sk_buff *msg;
-	struct pn_req req;
 	struct pn_dev *pn;
 	void *hdr;
 	int ret;
 
+	if (info->attrs[PODNET_A_ADDRESS6]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PODNET_A_ADDRESS6],
+				    "IPv6 subnets are not supported yet");
+		return -EAFNOSUPPORT;
+	}
+	if (!a) {
+		NL_SET_ERR_MSG(info->extack, "PODNET_A_ADDRESS4 is required");
+		return -EINVAL;
+	}
 	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(pn))
 		return PTR_ERR(pn);
-
-	ret = -EINVAL;
-	if (!a) {
-		NL_SET_ERR_MSG(info->extack, "PODNET_A_ADDRESS is required");
-		goto out_dev;
-	}
-	memset(&req, 0, sizeof(req));
-	ret = pn_nl_parse_subnet(a, &req, PN_PARSE_ADDR, info->extack);
-	if (ret)
-		goto out_dev;
 
 	ret = -ENOMEM;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -787,18 +816,14 @@ static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr || pn_nl_put_dev(msg, pn))
 		goto out_msg;
 
-	nest = nla_nest_start(msg, PODNET_A_SUBNETS);
-	if (!nest)
-		goto out_msg;
 	rcu_read_lock_bh();
-	n = pn_table_lookup(&pn->table, cpu_to_be32(req.key));
+	n = pn_table_lookup(&pn->table, nla_get_in_addr(a));
 	ret = n ? pn_nl_put_subnet(msg, pn, n, true) : -ENOENT;
 	rcu_read_unlock_bh();
 	if (ret == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, a, "no subnet covers the address");
 	if (ret)
 		goto out_msg;
-	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	dev_put(pn->dev);
 	return genlmsg_reply(msg, info);
@@ -811,15 +836,39 @@ out_dev:
 }
 
 /*
+ * A dump shares its request's policy with the command's doit on kernels
+ * without split ops: what only the doit takes is refused here.
+ */
+static int pn_nl_dump_check(struct nlattr **attrs, int first, int last,
+			    struct netlink_ext_ack *extack)
+{
+	int i;
+
+	for (i = first; i <= last; i++) {
+		if (attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[i],
+					    "a dump does not take this attribute");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
  * Dump state in cb->args: [0] ifindex, [1] a position is set, [2] its key,
  * [3] its length, [4] the walk has ended.
  */
 static int pn_nl_dump_subnets_start(struct netlink_callback *cb)
 {
+	struct nlattr **attrs = pn_compat_dump_attrs(cb);
 	struct pn_dev *pn;
+	int ret;
 
-	pn = pn_nl_dev(sock_net(cb->skb->sk), pn_compat_dump_attrs(cb),
-		       cb->extack);
+	ret = pn_nl_dump_check(attrs, PODNET_A_ADDRESS4, PODNET_A_ADDRESS6,
+			       cb->extack);
+	if (ret)
+		return ret;
+	pn = pn_nl_dev(sock_net(cb->skb->sk), attrs, cb->extack);
 	if (IS_ERR(pn))
 		return PTR_ERR(pn);
 	cb->args[0] = pn->dev->ifindex;
@@ -850,7 +899,6 @@ static int pn_nl_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pn_dump_ctx ctx = { .skb = skb };
 	struct net_device *dev;
-	struct nlattr *nest;
 	struct pn_dev *pn;
 	void *hdr;
 	int ret;
@@ -871,9 +919,6 @@ static int pn_nl_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 	ret = -EMSGSIZE;
 	if (!hdr || pn_nl_put_dev(skb, pn))
 		goto out;
-	nest = nla_nest_start(skb, PODNET_A_SUBNETS);
-	if (!nest)
-		goto out;
 
 	ctx.pos.key = cb->args[2];
 	ctx.pos.cidr = cb->args[3];
@@ -892,7 +937,6 @@ static int pn_nl_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	if (!ret)
 		cb->args[4] = 1;
-	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	cb->args[1] = 1;
 	cb->args[2] = ctx.pos.key;
@@ -977,6 +1021,13 @@ static int pn_nl_get_device(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* A dump of the devices takes no attribute: it reports all of them. */
+static int pn_nl_dump_devices_start(struct netlink_callback *cb)
+{
+	return pn_nl_dump_check(pn_compat_dump_attrs(cb), PODNET_A_IFINDEX,
+				PODNET_A_IFNAME, cb->extack);
+}
+
 /* cb->args[0]: how many podnet devices earlier messages held. */
 static int pn_nl_dump_devices(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -1001,34 +1052,55 @@ static int pn_nl_dump_devices(struct sk_buff *skb, struct netlink_callback *cb)
 
 static const struct genl_ops pn_genl_ops[] = {
 	{
+		.cmd = PODNET_CMD_GET_DEVICE,
+		.doit = pn_nl_get_device,
+		.start = pn_nl_dump_devices_start,
+		.dumpit = pn_nl_dump_devices,
+		.policy = pn_dev_policy,
+		.maxattr = ARRAY_SIZE(pn_dev_policy) - 1,
+	}, {
 		.cmd = PODNET_CMD_NEW_SUBNET,
-		.doit = pn_nl_new_subnet,
+		.doit = pn_nl_write_subnet,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = pn_write_policy,
+		.maxattr = ARRAY_SIZE(pn_write_policy) - 1,
+	}, {
+		.cmd = PODNET_CMD_REPLACE_SUBNET,
+		.doit = pn_nl_write_subnet,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = pn_write_policy,
+		.maxattr = ARRAY_SIZE(pn_write_policy) - 1,
+	}, {
+		.cmd = PODNET_CMD_CHANGE_SUBNET,
+		.doit = pn_nl_write_subnet,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = pn_write_policy,
+		.maxattr = ARRAY_SIZE(pn_write_policy) - 1,
 	}, {
 		.cmd = PODNET_CMD_DEL_SUBNET,
 		.doit = pn_nl_del_subnet,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.policy = pn_write_policy,
+		.maxattr = ARRAY_SIZE(pn_write_policy) - 1,
 	}, {
 		.cmd = PODNET_CMD_GET_SUBNET,
 		.doit = pn_nl_get_subnet,
 		.start = pn_nl_dump_subnets_start,
 		.dumpit = pn_nl_dump_subnets,
+		.policy = pn_get_subnet_policy,
+		.maxattr = ARRAY_SIZE(pn_get_subnet_policy) - 1,
 	}, {
 		.cmd = PODNET_CMD_FLUSH_SUBNETS,
 		.doit = pn_nl_flush_subnets,
 		.flags = GENL_UNS_ADMIN_PERM,
-	}, {
-		.cmd = PODNET_CMD_GET_DEVICE,
-		.doit = pn_nl_get_device,
-		.dumpit = pn_nl_dump_devices,
+		.policy = pn_dev_policy,
+		.maxattr = ARRAY_SIZE(pn_dev_policy) - 1,
 	},
 };
 
 static struct genl_family pn_genl_family __ro_after_init = {
-	.name = PODNET_GENL_NAME,
-	.version = PODNET_GENL_VERSION,
-	.maxattr = PODNET_A_MAX,
-	.policy = pn_genl_policy,
+	.name = PODNET_FAMILY_NAME,
+	.version = PODNET_FAMILY_VERSION,
 	.netnsok = true,
 	/* Each table has a mutex of its own: a big batch to one device
 	 * must not hold every other device's requests, or genl's.
@@ -1037,7 +1109,6 @@ static struct genl_family pn_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = pn_genl_ops,
 	.n_ops = ARRAY_SIZE(pn_genl_ops),
-	.resv_start_op = PODNET_CMD_MISS + 1,
 	.mcgrps = pn_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(pn_mcgrps),
 };

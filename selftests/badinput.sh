@@ -41,58 +41,109 @@ raw()
 	unchanged "$*"
 }
 
-E='family=u16:2'
-P='prefix=ip:10.244.9.0;plen=u8:24'
-N='node=ip:192.168.0.9'
-GOOD="nest[$E;$P;$N]"
+P='prefix4=ip:10.244.9.0;plen=u8:24'
+N='node4=ip:192.168.0.9'
+GOOD="subnet=nest[$P;$N]"
+# sub PREFIX/LEN [ATTR;...]: a subnet attribute.
+sub() { echo "subnet=nest[prefix4=ip:${1%/*};plen=u8:${1#*/}${2:+;$2}]"; }
 
 test_raw_netlink()
 {
-	raw EINVAL "exactly one" new create,excl "subnets=nest[$GOOD]"
-	raw EINVAL "exactly one" new create,excl ifname=str:pn0 ifindex=u32:1 "subnets=nest[$GOOD]"
-	raw ENODEV "no such device" new create,excl ifname=str:pn7 "subnets=nest[$GOOD]"
-	raw EOPNOTSUPP "not a podnet device" new create,excl ifname=str:lo "subnets=nest[$GOOD]"
-	raw EINVAL "required" new create,excl ifname=str:pn0
-	raw EINVAL "no family" new create,excl ifname=str:pn0 "subnets=nest[nest[$P;$N]]"
-	raw EAFNOSUPPORT "AF_INET" new create,excl ifname=str:pn0 "subnets=nest[nest[family=u16:10;$P;$N]]"
-	raw ERANGE "" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=hex:0af409;plen=u8:24;$N]]"
-	raw EINVAL "4-byte" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=hex:0af40900ff;plen=u8:24;$N]]"
-	raw EINVAL "0 to 32" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.9.0;plen=u8:33;$N]]"
-	raw EINVAL "host bits" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.9.1;plen=u8:24;$N]]"
-	raw EINVAL "no prefix length" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.9.0;$N]]"
-	raw EINVAL "no node" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P]]"
-	raw EAFNOSUPPORT "IPv6" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;node=ip6:2001:db8::1]]"
-	raw EINVAL "4 bytes" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;node=hex:c0a80009ff]]"
-	raw EINVAL "unicast" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;node=ip:224.0.0.1]]"
-	raw ERANGE "" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;lladdr=hex:0a5800000000aa]]"
-	raw EINVAL "unicast Ethernet" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;lladdr=mac:01:00:5e:00:00:01]]"
-	raw EOPNOTSUPP "unknown subnet flags" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;flags=u32:0x80]]"
-	raw EINVAL "" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;99=u32:1]]"
-	raw EINVAL "" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;$P;$N;stats=u32:1]]"
-	raw EINVAL "" new create,excl ifname=str:pn0 42=u32:1 "subnets=nest[$GOOD]"
-	raw EINVAL "" new create,excl ifname=str:pn0 subnets=u32:5
-	raw EEXIST "subnet exists" new create,excl ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.1.0;plen=u8:24;$N]]"
-	raw ENOENT "no such subnet" new replace ifname=str:pn0 "subnets=nest[$GOOD]"
-	raw ENOENT "no such subnet" del "" ifname=str:pn0 "subnets=nest[nest[$E;$P]]"
-	raw EINVAL "not expected" del "" ifname=str:pn0 "subnets=nest[nest[$E;prefix=ip:10.244.1.0;plen=u8:24;$N]]"
-	raw ENOENT "no subnet covers" get "" ifname=str:pn0 "address=nest[$E;prefix=ip:10.9.9.9]"
-	raw EINVAL "no prefix length" get "" ifname=str:pn0 "address=nest[$E;prefix=ip:10.244.1.9;plen=u8:24]"
+	local out subs
 
-	# Many entries, one of them bad: nothing at all is added.
-	raw EINVAL "host bits" new create,excl ifname=str:pn0 \
-		"subnets=nest[$GOOD;nest[$E;prefix=ip:10.244.10.0;plen=u8:24;$N];nest[$E;prefix=ip:10.244.11.1;plen=u8:24;$N]]"
-	raw EEXIST "subnet exists" new create,excl ifname=str:pn0 \
-		"subnets=nest[$GOOD;nest[$E;prefix=ip:10.244.2.0;plen=u8:24;$N]]"
-	raw EINVAL "twice" new create,excl ifname=str:pn0 "subnets=nest[$GOOD;$GOOD]"
-	raw ENOENT "no such subnet" del "" ifname=str:pn0 \
-		"subnets=nest[nest[$E;prefix=ip:10.244.1.0;plen=u8:24];nest[$E;$P]]"
+	raw EINVAL "exactly one" new "$GOOD"
+	raw EINVAL "exactly one" new ifname=str:pn0 ifindex=u32:1 "$GOOD"
+	raw ENODEV "no such device" new ifname=str:pn7 "$GOOD"
+	raw EOPNOTSUPP "not a podnet device" new ifname=str:lo "$GOOD"
+	raw ERANGE "" new ifindex=u32:0 "$GOOD"
+	raw EINVAL "" new ifname=str:pn0
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[plen=u8:24;$N]"
+	raw EAFNOSUPPORT "" new ifname=str:pn0 "subnet=nest[prefix6=ip6:fd00:1::;plen=u8:64;$N]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[prefix4=hex:0af409;plen=u8:24;$N]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[prefix4=hex:0af40900ff;plen=u8:24;$N]"
+	raw EINVAL "0 to 32" new ifname=str:pn0 "$(sub 10.244.9.0/33 "$N")"
+	raw ERANGE "" new ifname=str:pn0 "$(sub 10.244.9.0/129 "$N")"
+	raw EINVAL "host bits" new ifname=str:pn0 "$(sub 10.244.9.1/24 "$N")"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[prefix4=ip:10.244.9.0;$N]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P]"
+	raw EAFNOSUPPORT "" new ifname=str:pn0 "subnet=nest[$P;node6=ip6:2001:db8::1]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P;node4=hex:c0a80009ff]"
+	raw EINVAL "unicast" new ifname=str:pn0 "subnet=nest[$P;node4=ip:224.0.0.1]"
+	raw ERANGE "" new ifname=str:pn0 "subnet=nest[$P;$N;lladdr=hex:0a5800000000aa]"
+	raw EINVAL "unicast Ethernet" new ifname=str:pn0 "subnet=nest[$P;$N;lladdr=mac:01:00:5e:00:00:01]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P;$N;flags=u32:0x80]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P;$N;flags=u32:1;lladdr=mac:0a:58:c0:a8:00:08]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P;$N;99=u32:1]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P;$N;stats=u32:1]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P;$N;stats=nest[tx_packets=u32:1]]"
+	raw EINVAL "" new ifname=str:pn0 42=u32:1 "$GOOD"
+	raw EINVAL "" new ifname=str:pn0 subnet=u32:5
+	raw EEXIST "subnet exists" new ifname=str:pn0 "$(sub 10.244.1.0/24 "$N")"
+	raw EEXIST "subnet exists" new ifname=str:pn0 "$(sub 10.244.1.0/24 node4=ip:192.168.0.1)"
+	raw ENOENT "" change ifname=str:pn0 "$GOOD"
+	raw ENOENT "no such subnet" del ifname=str:pn0 "subnet=nest[$P]"
+	raw ENOENT "" del ifname=str:pn0 "$(sub 10.244.1.0/24 "$N")"
+	raw ENOENT "" del ifname=str:pn0 "$(sub 10.244.1.0/24 lladdr=mac:02:00:00:00:00:01)"
+	raw ENOENT "no subnet covers" get ifname=str:pn0 address4=ip:10.9.9.9
+	raw EAFNOSUPPORT "" get ifname=str:pn0 address6=ip6:2001:db8::1
+	raw EINVAL "" get ifname=str:pn0
+	raw EINVAL "" get ifname=str:pn0 address4=hex:0a0909
+
+	# Each request takes its own attributes, no other.
+	raw EINVAL "" new ifname=str:pn0 address4=ip:10.244.9.1 "$GOOD"
+	raw EINVAL "" del ifname=str:pn0 address6=ip6:2001:db8::1 "subnet=nest[$P]"
+	raw EINVAL "" get ifname=str:pn0 "$(sub 10.244.1.0/24)"
+	raw EINVAL "" flush ifname=str:pn0 "$(sub 10.244.1.0/24)"
+	raw EINVAL "" get dump ifname=str:pn0 address4=ip:10.244.1.9
+	raw EINVAL "" getdev dump ifname=str:pn0
+	raw EINVAL "" new ifname=str:pn0 pad=hex:00000000 "$GOOD"
+
+	# What add, replace and change are is the command's, not the flags':
+	# route-style flags and a reserved header field are refused.
+	raw EINVAL "" new create,excl ifname=str:pn0 "$GOOD"
+	raw EINVAL "" new create ifname=str:pn0 "$GOOD"
+	raw EINVAL "" replace create,replace ifname=str:pn0 "$(sub 10.244.1.0/24 "$N")"
+	raw EINVAL "" change replace ifname=str:pn0 "$(sub 10.244.1.0/24 "$N")"
+	raw EINVAL "" del append ifname=str:pn0 "$(sub 10.244.1.0/24)"
+	raw EINVAL "" flush excl ifname=str:pn0
+	raw EINVAL "" get replace ifname=str:pn0
+	raw EINVAL "" new resv ifname=str:pn0 "$GOOD"
+
+	# Version 1's layout: the family attribute, the indexed array of
+	# subnets in PODNET_A_SUBNETS (3, now PODNET_A_IFNAME) or in one
+	# subnet; and version 1's NEW_SUBNET (1) and DEL_SUBNET (2) as its
+	# tool sent them.
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[1=u16:2;$P;$N]"
+	raw EINVAL "" new ifname=str:pn0 "subnet=nest[nest[$P;$N]]"
+	raw EINVAL "" new ifname=str:pn0 "3=nest[nest[1=u16:2;2=ip:10.244.9.0;3=u8:24;4=ip:192.168.0.9]]"
+	raw EINVAL "" 1 create,excl 2=str:pn0 "3=nest[nest[1=u16:2;2=ip:10.244.9.0;3=u8:24;4=ip:192.168.0.9]]"
+	raw EINVAL "" 2 2=str:pn0 "3=nest[nest[1=u16:2;2=ip:10.244.1.0;3=u8:24]]"
+
+	# Many entries, one bad: nothing at all is added.
+	raw EINVAL "host bits" new ifname=str:pn0 "$GOOD" \
+		"$(sub 10.244.10.0/24 "$N")" "$(sub 10.244.11.1/24 "$N")"
+	raw EEXIST "subnet exists" new ifname=str:pn0 "$GOOD" "$(sub 10.244.2.0/24 "$N")"
+	raw EINVAL "twice" new ifname=str:pn0 "$GOOD" "$GOOD"
+	raw ENOENT "no such subnet" del ifname=str:pn0 "$(sub 10.244.1.0/24)" "subnet=nest[$P]"
+	raw ENOENT "" change ifname=str:pn0 "$(sub 10.244.1.0/24 node4=ip:192.168.0.7)" "$GOOD"
 
 	# ... and the good ones together do apply.
-	out=$(pnl new create,excl ifname=str:pn0 "subnets=nest[$GOOD;nest[$E;prefix=ip:10.244.10.0;plen=u8:24;$N]]")
+	out=$(pnl new ifname=str:pn0 "$GOOD" "$(sub 10.244.10.0/24 "$N")")
 	[ "$out" = ok ] && [ "$(pn subnet show dev pn0 | wc -l)" -eq 4 ]
 	check_err $? "a good two-entry request did not add both: $out"
-	pnl del "" ifname=str:pn0 "subnets=nest[nest[$E;$P];nest[$E;prefix=ip:10.244.10.0;plen=u8:24]]" >/dev/null
+	pnl del ifname=str:pn0 "subnet=nest[$P]" "$(sub 10.244.10.0/24)" >/dev/null
 	unchanged "deleting the two again"
+
+	# A dump's subnets, fed back unchanged (flags and counters too), are
+	# taken by replace and change nothing.
+	out=$(pnl get dump ifname=str:pn0)
+	mapfile -t subs < <(grep '^subnet=' <<<"$out")
+	[ "${#subs[@]}" -eq 2 ]
+	check_err $? "the dump did not print the two subnets: $out"
+	out=$(pnl replace ifname=str:pn0 "${subs[@]}")
+	[ "$out" = ok ]
+	check_err $? "replace refused a dump's subnets: $out"
+	unchanged "replacing by a dump's subnets"
 	log_test "raw netlink: each malformed request rejected, nothing applied"
 }
 
@@ -181,6 +232,12 @@ test_rtnetlink()
 	expect_match "$out" "^error ENODEV: underlay device does not exist" "missing underlay"
 	out=$(pnl link pn5 vni=u16:5)
 	expect_match "$out" "^error ERANGE|^error EINVAL" "a 2-byte VNI"
+	out=$(pnl link pn5 local6=ip6:2001:db8::1)
+	expect_match "$out" "^error EAFNOSUPPORT: " "an IPv6 local address"
+	out=$(pnl link pn5 gateway6=ip6:fe80::1)
+	expect_match "$out" "^error EAFNOSUPPORT: " "an IPv6 gateway"
+	out=$(pnl link pn5 local6=ip:192.0.2.1)
+	expect_match "$out" "^error ERANGE|^error EINVAL" "a 4-byte IPv6 local address"
 	out=$(pn link add pn5 dev nosuchdev 2>&1)
 	check_fail $? "a missing underlay device was accepted"
 	ip -n "$A" link show pn5 >/dev/null 2>&1
@@ -246,15 +303,15 @@ test_permissions()
 
 	ttl=$(pn -j link show pn0)
 	for who in nocap nobody userns; do
-		denied $who new create,excl ifname=str:pn0 "subnets=nest[$GOOD]"
-		denied $who del "" ifname=str:pn0 \
-			"subnets=nest[nest[$E;prefix=ip:10.244.1.0;plen=u8:24]]"
-		denied $who flush "" ifname=str:pn0
+		denied $who new ifname=str:pn0 "$GOOD"
+		denied $who replace ifname=str:pn0 "$GOOD"
+		denied $who del ifname=str:pn0 "$(sub 10.244.1.0/24)"
+		denied $who flush ifname=str:pn0
 		denied $who link pn5
 		denied $who link pn0 set ttl=u8:3
-		allowed $who get "" ifname=str:pn0 "address=nest[$E;prefix=ip:10.244.1.9]"
+		allowed $who get ifname=str:pn0 address4=ip:10.244.1.9
 		allowed $who get dump ifname=str:pn0
-		allowed $who getdev "" ifname=str:pn0
+		allowed $who getdev ifname=str:pn0
 		allowed $who getdev dump
 		out=$(as $who "$TMP/podnet" subnet add 10.244.5.0/24 via 192.168.0.5 dev pn0 2>&1)
 		[ $? -eq 2 ]

@@ -9,13 +9,21 @@ Runs in the network namespace of the devices under test (the --dev
 devices) and sends them, in batches, a random mix of
 
   * well-formed requests whose outcome a model of the tables predicts:
-    adds, replaces, changes and deletes (success, or EEXIST or ENOENT as
-    the flags and the table say), flushes, lookups, GET_DEVICE and dumps,
-    whose answers are compared with the model;
+    NEW_SUBNET, REPLACE_SUBNET, CHANGE_SUBNET and DEL_SUBNET (success, or
+    EEXIST or ENOENT as the command and the table say; a deletion naming
+    a node, lladdr or flags the entry does not have is ENOENT), the
+    subnets of a dump fed back to REPLACE_SUBNET (which changes nothing),
+    flushes, lookups, GET_DEVICE and dumps, whose answers are compared
+    with the model; the events group must announce exactly the changes
+    the model made, in order, and nothing for a replace by an identical
+    entry;
   * malformed requests, each with one defect (a truncated, oversized,
-    wrongly nested, unknown, missing or out-of-range attribute, a bad
-    header, command or flag), which must fail with the errno the defect
-    calls for and change nothing;
+    wrongly nested, unknown, missing or out-of-range attribute, one the
+    command does not take, unknown subnet flags, a derived-lladdr flag
+    with another lladdr, an IPv6 prefix, node or address, a bad header,
+    command, nlmsg flag or reserved field, the layout of version 1 of the
+    family), which must fail with the errno the defect calls for and
+    change nothing;
   * requests without NLM_F_REQUEST and netlink control messages, which
     must be acknowledged and not acted on, and headers the kernel cannot
     parse, which must not be answered at all.
@@ -52,32 +60,55 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pnl import NLA_F_NESTED, attrs, family_id, nla  # noqa: E402
+from pnl import NLA_F_NESTED, attr_list, attrs, family_id, nla  # noqa: E402
 
 NETLINK_ROUTE, NETLINK_GENERIC = 0, 16
-SOL_NETLINK, NETLINK_CAP_ACK, NETLINK_EXT_ACK = 270, 10, 11
+SOL_NETLINK, NETLINK_ADD_MEMBERSHIP = 270, 1
+NETLINK_CAP_ACK, NETLINK_EXT_ACK = 10, 11
 SO_SNDBUFFORCE, SO_RCVBUFFORCE = 32, 33
 CLONE_NEWNET = 0x40000000
 
 NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE = 1, 2, 3
-NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO, NLM_F_DUMP_INTR = 0x1, 0x4, 0x8, 0x10
+NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO, NLM_F_DUMP_INTR = \
+    0x1, 0x2, 0x4, 0x8, 0x10
+NLM_F_DUMP_FILTERED = 0x20
 NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE, NLM_F_APPEND = \
     0x100, 0x200, 0x400, 0x800
-NLM_F_DUMP = 0x300
+NLM_F_ROOT, NLM_F_MATCH = 0x100, 0x200
+NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLMSGERR_ATTR_MSG = 1
 NLA_F_NET_BYTEORDER = 0x4000
 
+# genetlink's own family
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+CTRL_ATTR_FAMILY_NAME, CTRL_ATTR_MCAST_GROUPS = 2, 7
+CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 1, 2
+
 # uapi/linux/podnet.h
-CMD_NEW, CMD_DEL, CMD_GET, CMD_FLUSH, CMD_GETDEV, CMD_MISS = 1, 2, 3, 4, 5, 6
-A_IFINDEX, A_IFNAME, A_SUBNETS, A_ADDRESS = 1, 2, 3, 4
-A_SUBNET_COUNT, A_GENERATION, A_STATS, A_PAD, A_MISS = 5, 6, 7, 8, 9
-A_MAX = 9
-S_FAMILY, S_PREFIX, S_PREFIXLEN, S_NODE, S_LLADDR, S_FLAGS, S_STATS = \
+PODNET_GENL_VERSION = 2         # PODNET_FAMILY_VERSION
+CMD_GETDEV, CMD_NEW, CMD_REPLACE, CMD_CHANGE, CMD_DEL, CMD_GET, CMD_FLUSH = \
     1, 2, 3, 4, 5, 6, 7
-S_MAX = 7
+NTF_NEW, NTF_DEL, NTF_FLUSH, NTF_MISS = 8, 9, 10, 11
+CMD_MAX = 11
+A_PAD, A_IFINDEX, A_IFNAME, A_SUBNET, A_ADDRESS4, A_ADDRESS6 = \
+    1, 2, 3, 4, 5, 6
+A_SUBNET_COUNT, A_GENERATION, A_STATS, A_MISS = 7, 8, 9, 10
+A_MAX = 10
+S_PAD, S_PREFIX4, S_PREFIX6, S_PREFIXLEN, S_NODE4, S_NODE6, S_LLADDR, \
+    S_FLAGS, S_STATS = 1, 2, 3, 4, 5, 6, 7, 8, 9
+S_MAX = 9
+SS_PAD, SS_MAX = 1, 5
+SS_COUNTERS = (2, 3, 4, 5)      # TX_PACKETS, TX_BYTES, RX_PACKETS, RX_BYTES
+DEV_STATS = range(2, 14)        # PODNET_STATS_A_NO_ROUTE .. _NO_UNDERLAY
 F_LLADDR_DERIVED = 1
-IFLA_PODNET_MAX = 12
+IFLA_PODNET_MAX = 14
+# Version 1 of the family, as an old tool still writes it.
+V1_CMD_NEW, V1_CMD_DEL, V1_CMD_GET, V1_CMD_FLUSH, V1_CMD_GETDEV = \
+    1, 2, 3, 4, 5
+V1_A_IFINDEX, V1_A_IFNAME, V1_A_SUBNETS, V1_A_ADDRESS = 1, 2, 3, 4
+V1_S_FAMILY, V1_S_PREFIX, V1_S_PREFIXLEN, V1_S_NODE, V1_S_LLADDR = \
+    1, 2, 3, 4, 5
 
 # rtnetlink
 RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK = 16, 17, 18, 19
@@ -97,7 +128,8 @@ SANDBOX_GENL_ERRNOS = frozenset({
     errno.EOPNOTSUPP, errno.EEXIST, errno.EAFNOSUPPORT, errno.ENOSPC})
 SANDBOX_LINK_ERRNOS = frozenset({
     errno.EINVAL, errno.ERANGE, errno.ENODEV, errno.EOPNOTSUPP,
-    errno.EEXIST, errno.EBUSY, errno.EADDRINUSE, errno.EADDRNOTAVAIL})
+    errno.EEXIST, errno.EBUSY, errno.EADDRINUSE, errno.EADDRNOTAVAIL,
+    errno.EAFNOSUPPORT})
 
 ERRNAME = dict(errno.errorcode)
 ERRNAME.update({errno.EOPNOTSUPP: "EOPNOTSUPP", 0: "ok"})
@@ -123,6 +155,11 @@ def derived_mac(node):
     return b"\x0a\x58" + struct.pack("!I", node)
 
 
+def subnet_flags(derived):
+    """The PODNET_SUBNET_A_FLAGS of an entry."""
+    return F_LLADDR_DERIVED if derived else 0
+
+
 def overlaps(a, b):
     plen = min(a[1], b[1])
     return (a[0] ^ b[0]) & mask(plen) == 0
@@ -140,6 +177,10 @@ def u32(v):
     return struct.pack("I", v)
 
 
+def u64(v):
+    return struct.pack("Q", v)
+
+
 def be32(v):
     return struct.pack("!I", v)
 
@@ -154,25 +195,46 @@ def without(parts, *types):
             if struct.unpack_from("H", p, 2)[0] & 0x3fff not in types]
 
 
-def attr_list(buf):
-    """(type, payload) of each attribute in buf, in order."""
+def raw_attrs(buf):
+    """(type with its flag bits, payload) of each attribute in buf."""
     out = []
     while len(buf) >= 4:
         ln, at = struct.unpack_from("HH", buf)
         if ln < 4 or ln > len(buf):
             break
-        out.append((at & 0x3fff, buf[4:ln]))
+        out.append((at, buf[4:ln]))
         buf = buf[(ln + 3) & ~3:]
     return out
 
 
-def genl(cmd, payload, version=1):
-    return struct.pack("BBH", cmd, version, 0) + payload
+def zero_counters(payload):
+    """A subnet nest's payload as a dump holds it, the values of its
+    counters zeroed: what is fed back must not depend on the traffic."""
+    out = []
+    for at, v in raw_attrs(payload):
+        if at & 0x3fff == S_STATS:
+            v = b"".join(nla(t & 0x3fff, bytes(len(c)), bool(t & NLA_F_NESTED))
+                         for t, c in raw_attrs(v))
+        out.append(nla(at & 0x3fff, v, bool(at & NLA_F_NESTED)))
+    return b"".join(out)
+
+
+def genl(cmd, payload, version=PODNET_GENL_VERSION, reserved=0):
+    return struct.pack("BBH", cmd, version, reserved) + payload
 
 
 def nlmsg(ntype, flags, seq, body):
     data = struct.pack("IHHII", 16 + len(body), ntype, flags, seq, 0) + body
     return data + b"\0" * (-len(data) % 4)
+
+
+def header_flags_ok(flags):
+    """Whether genetlink lets nlmsg_flags through to a family with
+    resv_start_op 0: NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO and both bits of
+    NLM_F_DUMP, nothing else."""
+    if flags & NLM_F_DUMP == NLM_F_DUMP:
+        flags &= ~NLM_F_DUMP
+    return not flags & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO)
 
 
 class Failure(Exception):
@@ -184,17 +246,19 @@ class Req:
 
     expect is the set of errnos allowed as the answer (0 for success), or
     None when the request must not be answered at all; check, given the
-    data messages of the answer, returns what is wrong with them or None.
+    data messages of the answer, returns what is wrong with them or None;
+    events are the events its success sends, (command, ifindex, row).
     """
 
     __slots__ = ("label", "ntype", "flags", "body", "expect", "check",
-                 "raw", "seq", "data", "final", "msgs", "extack")
+                 "raw", "seq", "data", "final", "msgs", "extack", "events")
 
     def __init__(self, label, ntype, flags, body, expect, check=None,
-                 raw=None):
+                 raw=None, events=None):
         self.label, self.ntype, self.flags, self.body = \
             label, ntype, flags, body
         self.expect, self.check, self.raw = expect, check, raw
+        self.events = events
         self.final = None
         self.msgs = []
         self.extack = ""
@@ -228,6 +292,7 @@ class Channel:
         self.batch = []
         self.size = 0
         self.seq = 1000
+        self.on_flush = None
 
     def add(self, req):
         self.seq += 1
@@ -257,6 +322,8 @@ class Channel:
         self.collect(batch, sentinel)
         for r in batch:
             self.judge(r)
+        if self.on_flush:
+            self.on_flush(batch)
 
     def collect(self, batch, sentinel):
         pending = {r.seq: r for r in batch}
@@ -281,6 +348,8 @@ class Channel:
             payload = data[16:ln]
             data = data[(ln + 3) & ~3:]
             r = pending.get(seq)
+            if r is None and seq == 0 and typ == self.fuzz.fam:
+                continue        # an event, echoed for NLM_F_ECHO
             if r is None:
                 raise Failure(f"{self.name}: an answer (type {typ}) to "
                               f"sequence number {seq}, which was not sent")
@@ -350,8 +419,81 @@ class Channel:
                       f"{'...' if len(r.data) > 320 else ''}")
 
 
+# The row of an empty table's flush event, which may or may not be sent.
+MAYBE = "maybe"
+EVENT_NAMES = {NTF_NEW: "SUBNET_NEW_NTF", NTF_DEL: "SUBNET_DEL_NTF",
+               NTF_FLUSH: "SUBNET_FLUSH_NTF"}
+
+
+class Events:
+    """A socket in the events group, and the subnet events it reads."""
+
+    def __init__(self, fuzz, group):
+        self.fuzz = fuzz
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                                  NETLINK_GENERIC)
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
+        self.sock.bind((0, 0))
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
+        self.sock.setblocking(False)
+        self.buf = bytearray(1 << 20)
+        self.names = {t.ifindex: t.name for t in fuzz.tables}
+
+    def read(self):
+        """Every event queued about the tables under test, in order:
+        (command, ifindex, row), the row None for a flush. The kernel
+        sends them before it answers the request, so once a batch is
+        answered its events are here."""
+        out = []
+        while True:
+            try:
+                n = self.sock.recv_into(self.buf)
+            except BlockingIOError:
+                return out
+            except OSError as e:
+                raise Failure(f"events: reading them: {e} (events lost)")
+            data = memoryview(self.buf)[:n].tobytes()
+            while len(data) >= 16:
+                ln, typ = struct.unpack_from("IH", data)
+                if ln < 16 or ln > len(data):
+                    raise Failure(f"events: a malformed message: "
+                                  f"{data[:64].hex()}")
+                ev = self.parse(typ, data[16:ln])
+                if ev:
+                    out.append(ev)
+                data = data[(ln + 3) & ~3:]
+
+    def parse(self, typ, payload):
+        if typ != self.fuzz.fam or len(payload) < 4 or payload[0] == NTF_MISS:
+            return None
+        cmd = payload[0]
+        a = attr_list(payload[4:])
+        found = dict(a)
+        try:
+            ifindex = struct.unpack("I", found[A_IFINDEX])[0]
+            name = found[A_IFNAME].rstrip(b"\0").decode()
+        except (KeyError, struct.error, UnicodeError):
+            raise Failure(f"events: one without its device: {payload.hex()}")
+        if ifindex not in self.names:
+            return None
+        rows = [parse_subnet(p) for t, p in a if t == A_SUBNET]
+        if cmd not in EVENT_NAMES or name != self.names[ifindex] or \
+           len(rows) != (cmd != NTF_FLUSH):
+            raise Failure(f"events: command {cmd} of {name}, ifindex "
+                          f"{ifindex}, with {len(rows)} subnets: "
+                          f"{payload[:320].hex()}")
+        return cmd, ifindex, rows[0] if rows else None
+
+
+def show_event(ev):
+    cmd, ifindex, row = ev
+    return (f"{EVENT_NAMES.get(cmd, cmd)} ifindex {ifindex}"
+            f"{' ' + show_row(row) if row else ''}")
+
+
 class Table:
-    """The model of one device's table: (prefix, length) -> entry."""
+    """The model of one device's table: (prefix, length) -> entry, an entry
+    (node, lladdr, lladdr derived)."""
 
     def __init__(self, name, ifindex, entries, rng, pool=600):
         self.name, self.ifindex = name, ifindex
@@ -361,6 +503,9 @@ class Table:
         self.changed = False
         self.generation = None
         self.pool = self.make_pool(rng, pool)
+        # The subnet nests the last dump showed: prefix -> (entry, payload
+        # with the counters zeroed).
+        self.dumped = {}
 
     def make_pool(self, rng, size):
         """Prefixes to work with, nesting, and clear of kept ones."""
@@ -376,38 +521,57 @@ class Table:
                 pool.add(p)
         return sorted(pool)
 
-    def new(self, specs, flags):
-        """Apply a NEW_SUBNET request as the kernel must; its errno."""
+    @staticmethod
+    def resolve(spec):
+        """The entry a subnet of NEW, REPLACE or CHANGE asks for: without
+        PODNET_SUBNET_A_LLADDR, or with PODNET_SUBNET_F_LLADDR_DERIVED, the
+        derived lladdr."""
+        key, plen, node, lladdr, flags = spec
+        derived = lladdr is None or bool(flags and flags & F_LLADDR_DERIVED)
+        return node, lladdr or derived_mac(node), derived
+
+    def change(self, cmd, specs):
+        """Apply a NEW, REPLACE or CHANGE request as the kernel must: its
+        errno and the events it sends. A replace by an identical entry
+        (node, lladdr and flags alike) changes nothing and sends none."""
         plan = []
-        for key, plen, node, lladdr in sorted(specs, key=lambda s: s[:2]):
-            mac = lladdr or derived_mac(node)
-            old = self.entries.get((key, plen))
+        for spec in sorted(specs, key=lambda s: s[:2]):
+            p, new = spec[:2], self.resolve(spec)
+            old = self.entries.get(p)
             if old is None:
-                if not flags & NLM_F_CREATE:
-                    return errno.ENOENT
-            elif flags & NLM_F_EXCL:
-                return errno.EEXIST
-            elif old[0] == node and old[1] == mac:
+                if cmd == CMD_CHANGE:
+                    return errno.ENOENT, None
+            elif cmd == CMD_NEW:
+                return errno.EEXIST, None
+            elif old == new:
                 continue
-            elif not flags & NLM_F_REPLACE:
-                return errno.EEXIST
-            plan.append(((key, plen), (node, mac, lladdr is None)))
+            plan.append((p, new))
         for p, e in plan:
             self.entries[p] = e
         self.changed |= bool(plan)
-        return 0
+        return 0, [(NTF_NEW, self.ifindex, p + e) for p, e in plan]
 
-    def delete(self, prefixes):
-        if any(p not in self.entries for p in prefixes):
-            return errno.ENOENT
-        for p in prefixes:
-            del self.entries[p]
+    def delete(self, specs):
+        """Apply a DEL request: every prefix held, and a node, lladdr or
+        flags given the entry's own, else ENOENT."""
+        for key, plen, node, lladdr, flags in specs:
+            e = self.entries.get((key, plen))
+            if e is None or node is not None and node != e[0] or \
+               lladdr is not None and lladdr != e[1] or \
+               flags is not None and flags != subnet_flags(e[2]):
+                return errno.ENOENT, None
+        events = []
+        for spec in sorted(specs, key=lambda s: s[:2]):
+            p = spec[:2]
+            events.append((NTF_DEL, self.ifindex, p + self.entries.pop(p)))
         self.changed = True
-        return 0
+        return 0, events
 
     def flush(self):
+        events = [(NTF_FLUSH, self.ifindex, None if self.entries else MAYBE)]
         self.changed |= bool(self.entries)
         self.entries.clear()
+        return events
 
     def lookup(self, addr):
         for plen in range(32, -1, -1):
@@ -429,24 +593,29 @@ class Table:
 
 
 def parse_subnet(payload):
+    """A subnet nest of an answer or event as a row: (prefix, length,
+    node, lladdr, lladdr derived)."""
     a = attrs(payload)
     try:
-        return (struct.unpack("!I", a[S_PREFIX])[0], a[S_PREFIXLEN][0],
-                struct.unpack("!I", a[S_NODE])[0], bytes(a[S_LLADDR]),
-                bool(struct.unpack("I", a[S_FLAGS])[0] & F_LLADDR_DERIVED))
-    except (KeyError, struct.error, IndexError):
+        flags = struct.unpack("I", a[S_FLAGS])[0] if S_FLAGS in a else 0
+        if flags & ~F_LLADDR_DERIVED:
+            raise ValueError
+        return (struct.unpack("!I", a[S_PREFIX4])[0], a[S_PREFIXLEN][0],
+                struct.unpack("!I", a[S_NODE4])[0], bytes(a[S_LLADDR]),
+                bool(flags))
+    except (KeyError, struct.error, IndexError, ValueError):
         return ("malformed", payload.hex())
 
 
-def subnets_of(msgs, fam):
-    """The subnets carried by the genl answer messages msgs, in order."""
+def subnets_of(msgs, fam, ifindex):
+    """The subnets carried by the genl answer messages msgs, in order; None
+    when a message is not one of fam about the device ifindex."""
     out = []
     for typ, _, payload in msgs:
-        if typ != fam:
+        a = attr_list(payload[4:])
+        if typ != fam or (A_IFINDEX, u32(ifindex)) not in a:
             return None
-        a = attrs(payload[4:])
-        for _, elem in attr_list(a.get(A_SUBNETS, b"")):
-            out.append(parse_subnet(elem))
+        out += [parse_subnet(p) for t, p in a if t == A_SUBNET]
     return out
 
 
@@ -459,6 +628,8 @@ def show_row(row):
 
 
 def diff_rows(got, want):
+    if got is None:
+        return "an answer of another family or without the device's ifindex"
     extra = [show_row(r) for r in got if r not in want][:3]
     missing = [show_row(r) for r in want if r not in got][:3]
     return (f"{len(got)} subnets, the model has {len(want)}; "
@@ -482,19 +653,38 @@ def in_netns(name, fn):
 
 REQ_ACK = NLM_F_REQUEST | NLM_F_ACK
 EINVAL, ERANGE = frozenset({errno.EINVAL}), frozenset({errno.ERANGE})
-# The flags of NEW_SUBNET requests: add, add or replace, replace, add
-# unless different, and the two odd ones. NLM_F_REPLACE | NLM_F_EXCL is
-# NLM_F_DUMP, which genetlink reads as a dump request; a defect of its own.
-NEW_FLAGS = [CREATE_EXCL, NLM_F_CREATE | NLM_F_REPLACE, NLM_F_REPLACE,
-             NLM_F_CREATE, 0, NLM_F_EXCL]
-NEW_FLAG_WEIGHTS = [30, 30, 15, 15, 5, 5]
+EAFNOSUPPORT = frozenset({errno.EAFNOSUPPORT})
+# A 16-byte attribute of another length: ERANGE from an exact-length
+# binary policy, EINVAL from any other.
+BAD_LEN16 = frozenset({errno.EINVAL, errno.ERANGE})
+CHANGES = (CMD_NEW, CMD_REPLACE, CMD_CHANGE)
+CMD_NAMES = {CMD_NEW: "NEW", CMD_REPLACE: "REPLACE", CMD_CHANGE: "CHANGE"}
+DEV = frozenset({A_IFINDEX, A_IFNAME})
+# The top-level attributes each request (command, with NLM_F_DUMP) takes;
+# every other is refused with EINVAL. The keys are every command and both
+# dumps.
+TAKES = {
+    (CMD_NEW, False): DEV | {A_SUBNET},
+    (CMD_REPLACE, False): DEV | {A_SUBNET},
+    (CMD_CHANGE, False): DEV | {A_SUBNET},
+    (CMD_DEL, False): DEV | {A_SUBNET},
+    (CMD_GET, False): DEV | {A_ADDRESS4, A_ADDRESS6},
+    (CMD_GET, True): DEV,
+    (CMD_FLUSH, False): DEV,
+    (CMD_GETDEV, False): DEV,
+    (CMD_GETDEV, True): frozenset(),
+}
+COMMANDS = list(TAKES)
+DEVICE_COMMANDS = [c for c in COMMANDS if TAKES[c]]
+# Request flags of rtnetlink's kind, which genetlink now refuses.
+ROUTE_FLAGS = [NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_APPEND,
+               CREATE_EXCL, NLM_F_CREATE | NLM_F_REPLACE,
+               NLM_F_CREATE | NLM_F_APPEND]
 INTERESTING = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 31, 32, 33, 63, 64, 127,
                128, 255, 256, 1023, 4096, 32767, 32768, 65535, 65536,
                0x7fffffff, 0x80000000, 0xffffffff]
-# (request, with NLM_F_DUMP): every command and both dumps.
-COMMANDS = [(CMD_NEW, False), (CMD_DEL, False), (CMD_GET, False),
-            (CMD_GET, True), (CMD_FLUSH, False), (CMD_GETDEV, False),
-            (CMD_GETDEV, True)]
+IPV6 = [socket.inet_pton(socket.AF_INET6, a) for a in
+        ("::", "::1", "2001:db8::1", "fe80::1", "ff02::1", "fd00::5")]
 # IFLA_PODNET_* value widths, and values worth trying for each.
 LINK_ATTRS = {
     1: (1, [0, 1, 2, 255]),                                 # MODE
@@ -510,6 +700,8 @@ LINK_ATTRS = {
     10: (1, [0, 1, 2, 255]),                                # ARPSUPPRESS
     11: (4, [0, 1, 2, 1048576, 1048577, 0xffffffff]),       # MAX_SUBNETS
     12: (1, [0, 1, 2, 3, 255]),                             # DF
+    13: (16, IPV6),                                         # LOCAL6
+    14: (16, IPV6),                                         # GATEWAY6
 }
 BIG_ENDIAN_LINK_ATTRS = {3, 4, 9}
 FUZZ_NAMES = ["fz0", "fz1", "fz2", "fz3"]
@@ -526,13 +718,16 @@ class Fuzzer:
         self.stats = {}
         self.blocks = {}
         self.g = Channel(self, NETLINK_GENERIC, "genl")
-        self.fam = family_id(self.g.sock)
+        self.fam = family_id(self.g.sock)      # of version 2, or exit
         rng = self.rng
         self.nodes = [0xc0a80000 | rng.randrange(1, 255) << 8 |
                       rng.randrange(1, 255) for _ in range(12)]
         self.macs = [bytes([rng.randrange(0, 256) & 0xfe | 0x02]) +
                      rng.randbytes(5) for _ in range(4)]
+        group = self.family_group()
         self.tables = [self.load_table(name) for name in opts.dev]
+        self.events = Events(self, group)
+        self.g.on_flush = self.check_events
         self.sandbox = opts.sandbox
         if self.sandbox:
             self.gs, self.rs = in_netns(self.sandbox, lambda: (
@@ -555,6 +750,19 @@ class Fuzzer:
         chan.flush()
         return got
 
+    def family_group(self):
+        """The id of the family's events group."""
+        msgs = self.query(self.g, Req(
+            "setup: CTRL_CMD_GETFAMILY", GENL_ID_CTRL, REQ_ACK,
+            genl(CTRL_CMD_GETFAMILY, nla(CTRL_ATTR_FAMILY_NAME, b"podnet\0"),
+                 1), frozenset({0})))
+        a = attrs(msgs[0][2][4:])
+        for _, g in attr_list(a.get(CTRL_ATTR_MCAST_GROUPS, b"")):
+            ga = attrs(g)
+            if ga.get(CTRL_ATTR_MCAST_GRP_NAME) == b"events\0":
+                return struct.unpack("I", ga[CTRL_ATTR_MCAST_GRP_ID])[0]
+        raise Failure("the podnet family has no multicast group \"events\"")
+
     def load_table(self, name):
         msgs = self.query(self.g, Req(
             "setup: GET_DEVICE", self.fam, REQ_ACK,
@@ -565,8 +773,11 @@ class Fuzzer:
         msgs = self.query(self.g, Req(
             "setup: dump", self.fam, REQ_ACK | NLM_F_DUMP,
             genl(CMD_GET, nla(A_IFINDEX, u32(ifindex))), frozenset({0})))
-        entries = {(k, p): (node, mac, derived) for k, p, node, mac, derived
-                   in subnets_of(msgs, self.fam)}
+        rows = subnets_of(msgs, self.fam, ifindex)
+        if rows is None or any(len(r) != 5 for r in rows):
+            raise Failure(f"setup: the dump of {name} is malformed: {rows}")
+        entries = {(k, p): (node, mac, derived)
+                   for k, p, node, mac, derived in rows}
         t = Table(name, ifindex, entries, self.rng)
         t.generation = struct.unpack("I", a[A_GENERATION])[0]
         return t
@@ -597,6 +808,33 @@ class Fuzzer:
         name = "unanswered" if err is None else ERRNAME.get(err, str(err))
         by[name] = by.get(name, 0) + 1
 
+    def check_events(self, batch):
+        """The events of a batch: those of each request that succeeded, in
+        the order of the requests; within one, in any order."""
+        got = self.events.read()
+        i = 0
+        for r in batch:
+            want = r.events
+            if not want:
+                continue
+            if want[0][2] is MAYBE:
+                if got[i:i + 1] == [want[0][:2] + (None,)]:
+                    i += 1
+                continue
+            chunk = got[i:i + len(want)]
+            if sorted(chunk, key=repr) != sorted(want, key=repr):
+                extra = [show_event(e) for e in chunk if e not in want][:3]
+                missing = [show_event(e) for e in want if e not in chunk][:3]
+                raise Failure(
+                    f"events: the wrong events for a request\n"
+                    f"  message: {r.label}, sequence number {r.seq}\n"
+                    f"  expected {len(want)}, missing: {missing}\n"
+                    f"  got {len(chunk)}, not expected: {extra}")
+            i += len(want)
+        if i < len(got):
+            raise Failure(f"events: {len(got) - i} that no request of the "
+                          f"batch made, the first: {show_event(got[i])}")
+
     def make_mix(self):
         mix = [(30, self.gen_valid), (30, self.gen_bad),
                (2, self.gen_not_request), (1, self.gen_control),
@@ -624,63 +862,122 @@ class Fuzzer:
     def channels(self):
         return [self.g] + ([self.gs, self.rs] if self.sandbox else [])
 
-    # Building blocks.
+    # Building blocks. A subnet is given as a spec, (prefix, length, node,
+    # lladdr, flags), node, lladdr and flags None where not given.
 
     def dev_sel(self, t):
         if self.rng.random() < 0.5:
             return nla(A_IFINDEX, u32(t.ifindex))
         return nla(A_IFNAME, t.name.encode() + b"\0")
 
+    def derived_ask(self, node):
+        """(lladdr, flags) that ask for the lladdr derived from node: none
+        given, or the flag, alone or with that lladdr."""
+        x = self.rng.random()
+        if x < 0.6:
+            return None, None
+        if x < 0.75:
+            return None, F_LLADDR_DERIVED
+        if x < 0.8:
+            return None, 0
+        return derived_mac(node), F_LLADDR_DERIVED
+
     def spec(self, t, p):
-        """A subnet for prefix p: often the entry it holds already."""
+        """A subnet for prefix p to add or replace: often the entry it holds
+        already, or that entry given another way."""
         rng = self.rng
         old = t.entries.get(p)
         if old and rng.random() < 0.4:
             node, mac, derived = old
-            keep_derived = derived and rng.random() < 0.8
-            return p + (node, None if keep_derived else mac)
+            if not derived:
+                return p + (node, mac, rng.choice([None, None, None, 0]))
+            if rng.random() < 0.8:
+                return p + (node,) + self.derived_ask(node)
+            # The derived lladdr given without the flag: no longer derived.
+            return p + (node, mac, rng.choice([F_LLADDR_DERIVED, None]))
         node = rng.choice(self.nodes)
         x = rng.random()
         if x < 0.6:
-            return p + (node, None)
-        return p + (node, derived_mac(node) if x < 0.7 else
-                    rng.choice(self.macs))
+            return p + (node,) + self.derived_ask(node)
+        if x < 0.7:
+            return p + (node, derived_mac(node), rng.choice([None, 0]))
+        return p + (node, rng.choice(self.macs), rng.choice([None, None, 0]))
 
-    def parts(self, spec, role):
-        """The attributes of a subnet nest, by type, for role entry,
-        prefix or address."""
-        key, plen, node, lladdr = spec
-        if role == "address":
-            key |= self.rng.getrandbits(32) & ~mask(plen) & 0xffffffff
-        p = {S_FAMILY: nla(S_FAMILY, u16(AF_INET)),
-             S_PREFIX: nla(S_PREFIX, be32(key))}
-        if role != "address":
-            p[S_PREFIXLEN] = nla(S_PREFIXLEN, u8(plen))
-        if role == "entry":
-            p[S_NODE] = nla(S_NODE, be32(node))
-            if lladdr:
-                p[S_LLADDR] = nla(S_LLADDR, lladdr)
+    def del_spec(self, t, p):
+        """A subnet for prefix p to delete: now and then with the node,
+        lladdr or flags the entry must have, mostly its own."""
+        rng = self.rng
+        e = t.entries.get(p)
+        if e is None or rng.random() < 0.75:
+            return p + (None, None, None)
+        node = mac = flags = None
+        while node is None and mac is None and flags is None:
+            if rng.random() < 0.5:
+                node = e[0] if rng.random() < 0.9 else rng.choice(self.nodes)
+            if rng.random() < 0.4:
+                mac = e[1] if rng.random() < 0.9 else rng.choice(self.macs)
+            if rng.random() < 0.3:
+                derived = e[2] if rng.random() < 0.9 else not e[2]
+                flags = subnet_flags(derived)
+        # The flag with another lladdr than the derived one is malformed
+        # for an add; for a deletion, which errno wins is not said.
+        if flags and mac is not None and \
+           mac != derived_mac(e[0] if node is None else node):
+            flags = None
+        return p + (node, mac, flags)
+
+    def stats_nest(self):
+        """A subnet's counters, as a dump shows them (on a 32-bit kernel
+        with empty pads before them): ignored on input."""
+        rng = self.rng
+        pad = nla(SS_PAD, b"") if rng.random() < 0.2 else b""
+        return nest(S_STATS, *(pad + nla(c, u64(rng.choice(
+            [0, 1, rng.getrandbits(64)]))) for c in SS_COUNTERS
+            if rng.random() < 0.8))
+
+    def parts(self, spec):
+        """The attributes of a subnet nest, by type."""
+        key, plen, node, lladdr, flags = spec
+        p = {S_PREFIX4: nla(S_PREFIX4, be32(key)),
+             S_PREFIXLEN: nla(S_PREFIXLEN, u8(plen))}
+        if node is not None:
+            p[S_NODE4] = nla(S_NODE4, be32(node))
+        if lladdr is not None:
+            p[S_LLADDR] = nla(S_LLADDR, lladdr)
+        if flags is not None:
+            p[S_FLAGS] = nla(S_FLAGS, u32(flags))
         if self.rng.random() < 0.05:
-            p[S_FLAGS] = nla(S_FLAGS, u32(0))
+            p[S_STATS] = self.stats_nest()
         return p
 
-    def elem(self, parts, nested=True):
-        """A subnet nest: the parts in any order, of any element type."""
+    def subnet(self, parts, nested=True):
+        """A PODNET_A_SUBNET nest: the parts in any order."""
         rng = self.rng
         parts = list(parts.values()) if isinstance(parts, dict) else parts
         if rng.random() < 0.3:
             rng.shuffle(parts)
-        etype = 0 if rng.random() < 0.8 else rng.choice([1, 3, 7, 0x3fff])
-        return nla(etype, b"".join(parts), nested)
+        return nla(A_SUBNET, b"".join(parts), nested)
+
+    def with_dev(self, t, parts):
+        """parts and the device selector among them, anywhere."""
+        parts = list(parts)
+        parts.insert(self.rng.randint(0, len(parts)), self.dev_sel(t))
+        return parts
+
+    def role_spec(self, t, role, p=None):
+        """A well-formed subnet for role entry (an add or replace) or prefix
+        (a deletion, of the prefix alone)."""
+        p = p or self.rng.choice(t.pool)
+        return self.spec(t, p) if role == "entry" else p + (None, None, None)
 
     def many(self, t, role, n):
         """n well-formed subnet nests for role, from a block made once:
         which prefixes they hold does not matter, they all go with a bad
-        one."""
+        one that the policy or the parsing refuses first."""
         block = self.blocks.get(role)
         if block is None:
             block = self.blocks[role] = [
-                self.elem(self.parts(self.good_spec(t), role))
+                self.subnet(self.parts(self.role_spec(t, role)))
                 for _ in range(1100)]
         start = self.rng.randrange(len(block) - n + 1)
         return block[start:start + n]
@@ -688,20 +985,36 @@ class Fuzzer:
     def good_spec(self, t):
         return self.spec(t, self.rng.choice(t.pool))
 
-    def subnets(self, elems, nested=True):
-        return nla(A_SUBNETS, b"".join(elems), nested)
+    def fitting(self, t, cmd, k, avoid=None):
+        """Up to k prefixes, not avoid, that a request cmd of well-formed
+        subnets may name without failing: so that a defect beside them is
+        the only one."""
+        rng = self.rng
+        if cmd == CMD_NEW:
+            cands = [p for p in rng.sample(t.pool, k + 1)
+                     if p not in t.entries]
+        elif cmd in (CMD_CHANGE, CMD_DEL):
+            held = [p for p in t.entries if p not in t.kept]
+            cands = rng.sample(held, min(k + 1, len(held)))
+        else:
+            cands = rng.sample(t.pool, k + 1)
+        return [p for p in cands if p != avoid][:k]
 
-    def req(self, label, cmd, parts, flags, expect, check=None):
-        body = genl(cmd, b"".join(parts))
-        return Req(label, self.fam, flags, body, frozenset(expect), check)
+    def req(self, label, cmd, parts, flags, expect, check=None, events=None,
+            reserved=0):
+        body = genl(cmd, b"".join(parts), reserved=reserved)
+        return Req(label, self.fam, flags, body, frozenset(expect), check,
+                   events=events)
 
     # Well-formed requests to the devices under test.
 
     def gen_valid(self):
         rng = self.rng
         x = rng.random()
-        if x < 0.42:
-            req = self.valid_new()
+        if x < 0.39:
+            req = self.valid_change()
+        elif x < 0.42:
+            req = self.valid_feedback()
         elif x < 0.72:
             req = self.valid_del()
         elif x < 0.86:
@@ -714,23 +1027,58 @@ class Fuzzer:
             req = self.valid_dump()
         else:
             req = self.valid_dump_devices()
+        if rng.random() < 0.03:
+            # genetlink does not look at the version.
+            req.body = req.body[:1] + bytes([rng.choice([0, 1, 3, 255])]) + \
+                req.body[2:]
         self.g.add(req)
 
-    def valid_new(self, t=None):
+    def valid_change(self, t=None):
         rng = self.rng
         t = t or rng.choice(self.tables)
         n = rng.choice([1, 1, 1, 2, 3, 4])
         if rng.random() < 0.03:
             n = rng.randint(50, 300)
-        specs = [self.spec(t, p) for p in rng.sample(t.pool, n)]
-        flags = rng.choices(NEW_FLAGS, NEW_FLAG_WEIGHTS)[0]
-        err = t.new(specs, flags)
-        parts = [self.dev_sel(t),
-                 self.subnets([self.elem(self.parts(s, "entry"))
-                               for s in specs])]
-        rng.shuffle(parts)
-        return self.req(f"valid: NEW flags {flags:#x}", CMD_NEW, parts,
-                        REQ_ACK | flags, {err})
+        cmd = rng.choices(CHANGES, [35, 35, 30])[0]
+        # A change of prefixes from the pool fails more often than not.
+        held = [p for p in t.entries if p not in t.kept]
+        prefixes = rng.sample(held, min(n, len(held))) \
+            if cmd == CMD_CHANGE and rng.random() < 0.6 else []
+        specs = [self.spec(t, p)
+                 for p in prefixes or rng.sample(t.pool, n)]
+        err, events = t.change(cmd, specs)
+        parts = self.with_dev(t, [self.subnet(self.parts(s)) for s in specs])
+        flags = REQ_ACK | (NLM_F_ECHO if rng.random() < 0.05 else 0)
+        return self.req(f"valid: {CMD_NAMES[cmd]}", cmd, parts, flags, {err},
+                        events=events)
+
+    def dumped(self, t, p):
+        """The nest a dump of t showed for prefix p, its counters zeroed,
+        when the last dump showed the entry as it is; else one made in the
+        dump's layout."""
+        e = t.entries[p]
+        seen = t.dumped.get(p)
+        if seen and seen[0] == e:
+            return nla(A_SUBNET, seen[1], True)
+        node, mac, derived = e
+        return nest(A_SUBNET, nla(S_PREFIX4, be32(p[0])),
+                    nla(S_PREFIXLEN, u8(p[1])), nla(S_NODE4, be32(node)),
+                    nla(S_LLADDR, mac),
+                    nla(S_FLAGS, u32(subnet_flags(derived))),
+                    nest(S_STATS, *(nla(c, u64(0)) for c in SS_COUNTERS)))
+
+    def valid_feedback(self):
+        """Subnets as a dump shows them, fed back to REPLACE_SUBNET: taken,
+        and nothing changes, no generation, no event."""
+        rng = self.rng
+        t = rng.choice(self.tables)
+        have = [p for p in t.entries if p not in t.kept]
+        if not have:
+            return self.valid_change(t)
+        chosen = rng.sample(have, min(len(have), rng.choice([1, 1, 2, 5, 20])))
+        parts = self.with_dev(t, [self.dumped(t, p) for p in chosen])
+        return self.req("valid: REPLACE with a dump's subnets", CMD_REPLACE,
+                        parts, REQ_ACK, {0})
 
     def valid_del(self, t=None):
         rng = self.rng
@@ -743,11 +1091,11 @@ class Fuzzer:
             p = rng.choice(t.pool)
             if p not in chosen:
                 chosen.append(p)
-        err = t.delete(chosen)
-        parts = [self.dev_sel(t),
-                 self.subnets([self.elem(self.parts(p + (0, None), "prefix"))
-                               for p in chosen])]
-        return self.req("valid: DEL", CMD_DEL, parts, REQ_ACK, {err})
+        specs = [self.del_spec(t, p) for p in chosen]
+        err, events = t.delete(specs)
+        parts = self.with_dev(t, [self.subnet(self.parts(s)) for s in specs])
+        return self.req("valid: DEL", CMD_DEL, parts, REQ_ACK, {err},
+                        events=events)
 
     def valid_get(self):
         rng = self.rng
@@ -759,11 +1107,10 @@ class Fuzzer:
             addr = rng.getrandbits(32)
         hit = t.lookup(addr)
         want = [hit + t.entries[hit]] if hit else None
-        parts = [self.dev_sel(t), nest(A_ADDRESS, nla(S_FAMILY, u16(AF_INET)),
-                                       nla(S_PREFIX, be32(addr)))]
+        parts = self.with_dev(t, [nla(A_ADDRESS4, be32(addr))])
 
         def check(msgs):
-            got = subnets_of(msgs, self.fam)
+            got = subnets_of(msgs, self.fam, t.ifindex)
             if got != want:
                 return (f"GET {fmt_ip(addr)} answered "
                         f"{got and show_row(got[0])}, the model says "
@@ -783,6 +1130,7 @@ class Fuzzer:
                 name = a[A_IFNAME].rstrip(b"\0").decode()
                 ifindex, n, gen = (struct.unpack("I", a[x])[0] for x in
                                    (A_IFINDEX, A_SUBNET_COUNT, A_GENERATION))
+                stats = attr_list(a[A_STATS])
             except (KeyError, struct.error):
                 return f"GET_DEVICE answered {msgs}"
             prev, t.generation = t.generation, gen
@@ -790,6 +1138,11 @@ class Fuzzer:
                 return (f"GET_DEVICE says {name} ifindex {ifindex} with {n}"
                         f" subnets, the model {t.name} ifindex {t.ifindex} "
                         f"with {count}")
+            counters = sorted(at for at, v in stats if len(v) == 8)
+            if counters != list(DEV_STATS):
+                return (f"GET_DEVICE has the counters {counters}, not "
+                        f"{DEV_STATS.start} to {DEV_STATS.stop - 1} of 8 "
+                        "bytes each")
             if changed and gen == prev:
                 return "the generation did not change with the table"
             if not changed and gen != prev:
@@ -804,9 +1157,8 @@ class Fuzzer:
         if not flushable:
             return self.valid_getdev()
         t = self.rng.choice(flushable)
-        t.flush()
         return self.req("valid: FLUSH", CMD_FLUSH, [self.dev_sel(t)],
-                        REQ_ACK, {0})
+                        REQ_ACK, {0}, events=t.flush())
 
     def dump_check(self, t):
         want = t.rows()
@@ -814,9 +1166,15 @@ class Fuzzer:
         def check(msgs):
             if any(f & NLM_F_DUMP_INTR for _, f, _ in msgs):
                 return "a dump was interrupted, yet nothing else changes"
-            got = subnets_of(msgs, self.fam)
+            got = subnets_of(msgs, self.fam, t.ifindex)
             if got != want:
                 return f"the dump of {t.name} differs: {diff_rows(got, want)}"
+            t.dumped = {}
+            for _, _, payload in msgs:
+                for at, v in attr_list(payload[4:]):
+                    if at == A_SUBNET:
+                        row = parse_subnet(v)
+                        t.dumped[row[:2]] = (row[2:], zero_counters(v))
             return None
         return check
 
@@ -844,51 +1202,51 @@ class Fuzzer:
                         REQ_ACK | NLM_F_DUMP, {0}, check)
 
     # Malformed requests to the devices under test: one defect each, and
-    # the errno it must be refused with.
+    # the errno it must be refused with. The netlink core validates every
+    # attribute against the command's policy before podnet sees any, and
+    # podnet parses every subnet of a request before it looks at the
+    # table.
 
     def gen_bad(self):
         rng = self.rng
         t = rng.choice(self.tables)
         x = rng.random()
-        if x < 0.22:
+        if x < 0.18:
             req = self.bad_device(t)
-        elif x < 0.55:
+        elif x < 0.46:
             req = self.bad_policy(t)
-        elif x < 0.88:
+        elif x < 0.76:
             req = self.bad_subnet(t)
-        else:
+        elif x < 0.88:
             req = self.bad_header(t)
+        else:
+            req = self.bad_old_layout(t)
         # An error is answered even when no ack was asked for.
         if rng.random() < 0.1:
             req.flags &= ~NLM_F_ACK
         self.g.add(req)
 
     def base(self, t, cmd, dump):
-        """The parts and flags of a well-formed request, but the device."""
+        """The parts and flags of a well-formed request to t, of distinct
+        prefixes."""
         rng = self.rng
         parts = []
-        flags = REQ_ACK
-        if cmd == CMD_NEW:
-            parts.append(self.subnets([
-                self.elem(self.parts(self.good_spec(t), "entry"))
-                for _ in range(rng.randint(1, 3))]))
-            flags |= rng.choices(NEW_FLAGS, NEW_FLAG_WEIGHTS)[0]
-        elif cmd == CMD_DEL:
-            parts.append(self.subnets([
-                self.elem(self.parts(self.good_spec(t), "prefix"))
-                for _ in range(rng.randint(1, 3))]))
+        if cmd in CHANGES or cmd == CMD_DEL:
+            role = "prefix" if cmd == CMD_DEL else "entry"
+            parts = [self.subnet(self.parts(self.role_spec(t, role, p)))
+                     for p in rng.sample(t.pool, rng.randint(1, 3))]
         elif cmd == CMD_GET and not dump:
-            parts.append(nest(A_ADDRESS, *self.parts(self.good_spec(t),
-                                                     "address").values()))
-        if dump:
-            flags |= NLM_F_DUMP
-        return parts, flags
+            parts = [nla(A_ADDRESS4, be32(rng.getrandbits(32)))]
+        if TAKES[cmd, dump]:
+            parts = self.with_dev(t, parts)
+        return parts, REQ_ACK | (NLM_F_DUMP if dump else 0)
 
     def bad_device(self, t):
         rng = self.rng
-        cmd, dump = rng.choice(COMMANDS[:-1])
+        cmd, dump = rng.choice(DEVICE_COMMANDS)
         parts, flags = self.base(t, cmd, dump)
-        f = rng.randrange(5)
+        parts = without(parts, A_IFINDEX, A_IFNAME)
+        f = rng.randrange(6)
         if f == 0:
             label, sel, err = "no device", [], errno.EINVAL
         elif f == 1:
@@ -902,10 +1260,13 @@ class Fuzzer:
             label, err = "unknown ifname", errno.ENODEV
             sel = [nla(A_IFNAME, name + b"\0")]
         elif f == 3:
-            index = rng.choice([0, 0xffffffff, 0x7fffffff,
+            index = rng.choice([0xffffffff, 0x7fffffff,
                                 50000 + rng.randrange(1 << 20)])
             label, err = "unknown ifindex", errno.ENODEV
             sel = [nla(A_IFINDEX, u32(index))]
+        elif f == 4:
+            label, err = "ifindex 0", errno.ERANGE
+            sel = [nla(A_IFINDEX, u32(0))]
         else:
             label, err = "not a podnet device", errno.EOPNOTSUPP
             sel = [rng.choice([nla(A_IFNAME, b"lo\0"),
@@ -914,13 +1275,40 @@ class Fuzzer:
         rng.shuffle(parts)
         return self.req(f"malformed: {label}", cmd, parts, flags, {err})
 
+    def not_taken(self, t, atype):
+        """A well-formed attribute atype, for a command that does not take
+        it."""
+        rng = self.rng
+        if atype == A_PAD:
+            return nla(A_PAD, bytes(rng.choice([0, 4, 8])))
+        if atype == A_IFINDEX:
+            return nla(A_IFINDEX, u32(t.ifindex))
+        if atype == A_IFNAME:
+            return nla(A_IFNAME, t.name.encode() + b"\0")
+        if atype == A_SUBNET:
+            return self.subnet(self.parts(self.good_spec(t)))
+        if atype == A_ADDRESS4:
+            return nla(A_ADDRESS4, be32(rng.getrandbits(32)))
+        if atype == A_ADDRESS6:
+            return nla(A_ADDRESS6, rng.choice(IPV6))
+        if atype == A_STATS:
+            return nest(A_STATS, *(nla(c, u64(0)) for c in DEV_STATS))
+        if atype == A_MISS:
+            return nla(A_MISS, u8(rng.choice([1, 2])))
+        return nla(atype, u32(rng.getrandbits(32)))
+
     def bad_policy(self, t):
         """A defect the netlink core's strict validation catches, whatever
-        the command."""
+        the command: the errno of the attribute's policy; EINVAL for a
+        well-formed attribute the command does not take, and either for a
+        malformed one."""
         rng = self.rng
         cmd, dump = rng.choice(COMMANDS)
+        takes = TAKES[cmd, dump]
+
+        def policy(atype, err):
+            return err if atype in takes else EINVAL | err
         parts, flags = self.base(t, cmd, dump)
-        parts.append(self.dev_sel(t))
         rng.shuffle(parts)
         f = rng.randrange(15)
         where = rng.randrange(len(parts) + 1)
@@ -942,10 +1330,9 @@ class Fuzzer:
             bad = nla(atype, rng.randbytes(rng.randrange(65)),
                       rng.random() < 0.3)
         elif f == 3:
-            atype = rng.randrange(A_SUBNET_COUNT, A_MAX + 1)
-            label, err = "output-only attribute", EINVAL
-            bad = nla(atype, rng.randbytes(rng.choice([1, 4, 8, 12])),
-                      atype == A_STATS)
+            atype = rng.choice(sorted(set(range(1, A_MAX + 1)) - takes))
+            label, err = "an attribute the command does not take", EINVAL
+            bad = self.not_taken(t, atype)
         elif f == 4:
             label, err = "NLA_F_NESTED on a scalar", EINVAL
             bad = nla(A_IFINDEX, u32(t.ifindex), True) if rng.random() < 0.5 \
@@ -953,30 +1340,34 @@ class Fuzzer:
             parts = without(parts, A_IFNAME, A_IFINDEX)
         elif f == 5:
             label, err = "a nest without NLA_F_NESTED", EINVAL
-            if rng.random() < 0.5:
-                bad = self.subnets([self.elem(self.parts(self.good_spec(t),
-                                                         "entry"))], False)
-            else:
-                bad = nla(A_ADDRESS, b"".join(self.parts(
-                    self.good_spec(t), "address").values()))
+            bad = self.subnet(self.parts(self.good_spec(t)), False)
         elif f == 6:
-            label, err = "a nest of 1 to 3 bytes", ERANGE
-            bad = nla(rng.choice([A_SUBNETS, A_ADDRESS]),
-                      rng.randbytes(rng.randint(1, 3)), True)
+            label, err = "a nest of 1 to 3 bytes", policy(A_SUBNET, ERANGE)
+            bad = nla(A_SUBNET, rng.randbytes(rng.randint(1, 3)), True)
         elif f == 7:
             label, err, bad = self.bad_elem_policy(t)
-            bad = self.subnets(self.around(t, bad))
+            err = policy(A_SUBNET, err)
+            parts[where:where] = self.around(t, CMD_REPLACE, bad)
+            return self.req(f"malformed: {label}", cmd, parts, flags, err)
         elif f == 8:
-            label, err, bad = self.bad_elem_policy(t, array=False)
-            bad = nla(A_ADDRESS, bad[4:], True)
+            if rng.random() < 0.5:
+                label, err = "address4 of the wrong size", EINVAL
+                bad = nla(A_ADDRESS4, rng.randbytes(
+                    rng.choice([0, 1, 3, 5, 8, 16])))
+            else:
+                label, err = "address6 of the wrong size", \
+                    policy(A_ADDRESS6, BAD_LEN16)
+                bad = nla(A_ADDRESS6, rng.randbytes(
+                    rng.choice([0, 4, 8, 15, 17, 32])))
         elif f == 9:
             label, err = "subnet attributes not in a nest", \
                 frozenset({errno.EINVAL, errno.ERANGE})
-            bad = self.subnets(self.parts(self.good_spec(t), "entry").values())
+            parts[where:where] = self.parts(self.good_spec(t)).values()
+            return self.req(f"malformed: {label}", cmd, parts, flags, err)
         elif f == 10:
             label, err = "a nest one level too deep", EINVAL
-            inner = self.elem(self.parts(self.good_spec(t), "entry"))
-            bad = self.subnets([self.elem([inner])])
+            inner = self.subnet(self.parts(self.good_spec(t)))
+            bad = self.subnet([inner])
         elif f == 11:
             label, err = "an attribute of 30000 bytes or more", EINVAL
             size = rng.randint(30000, 65000)
@@ -984,7 +1375,7 @@ class Fuzzer:
                                   rng.randbytes(size)),
                               nla(A_IFNAME, b"z" * size + b"\0")])
         elif f == 12:
-            return self.bad_big_array(t, cmd, dump, parts, flags)
+            return self.bad_big_array(t, cmd, parts, flags, policy)
         elif f == 13:
             label, err = "an attribute length under 4", EINVAL
             bad = struct.pack("HH", rng.randrange(4), A_IFINDEX) + \
@@ -995,68 +1386,114 @@ class Fuzzer:
         parts.insert(where, bad)
         return self.req(f"malformed: {label}", cmd, parts, flags, err)
 
-    def around(self, t, bad):
-        """A subnets array of a few good elements and bad among them."""
+    def around(self, t, cmd, bad, avoid=None):
+        """A few good subnets of a cmd request, of distinct prefixes that
+        do not fail it, and bad among them."""
         rng = self.rng
-        elems = [self.elem(self.parts(self.good_spec(t), "entry"))
-                 for _ in range(rng.randint(0, 3))]
+        role = "prefix" if cmd == CMD_DEL else "entry"
+        elems = [self.subnet(self.parts(self.role_spec(t, role, p)))
+                 for p in self.fitting(t, cmd, rng.randint(0, 3), avoid)]
         elems.insert(rng.randint(0, len(elems)), bad)
         return elems
 
-    def bad_elem_policy(self, t, array=True):
+    def bad_elem_policy(self, t):
         """A subnet nest with an attribute the policy refuses: label,
         errnos and the nest."""
         rng = self.rng
-        p = self.parts(self.good_spec(t), "entry")
-        f = rng.randrange(10 if array else 9)
+        p = self.parts(self.good_spec(t))
+        f = rng.randrange(13)
         if f == 0:
-            label, err = "family of the wrong size", EINVAL
-            p[S_FAMILY] = nla(S_FAMILY, rng.choice([b"", b"\2", b"\2\0\0",
-                                                    u32(AF_INET), bytes(8)]))
+            label, err = "prefix4 not 4 bytes", EINVAL
+            p[S_PREFIX4] = nla(S_PREFIX4, rng.randbytes(
+                rng.choice([0, 1, 2, 3, 5, 8, 16])))
         elif f == 1:
-            label, err = "prefix under 4 bytes", ERANGE
-            p[S_PREFIX] = nla(S_PREFIX, rng.randbytes(rng.randrange(4)))
+            label, err = "prefix6 not 16 bytes", BAD_LEN16
+            del p[S_PREFIX4]
+            p[S_PREFIX6] = nla(S_PREFIX6, rng.randbytes(
+                rng.choice([0, 4, 15, 17, 32])))
         elif f == 2:
             label, err = "prefix length of the wrong size", EINVAL
             p[S_PREFIXLEN] = nla(S_PREFIXLEN, rng.choice([b"", u16(24),
                                                           u32(24)]))
         elif f == 3:
-            label, err = "node under 4 bytes", ERANGE
-            p[S_NODE] = nla(S_NODE, rng.randbytes(rng.randrange(4)))
+            label, err = "prefix length over 128", ERANGE
+            p[S_PREFIXLEN] = nla(S_PREFIXLEN, u8(rng.randint(129, 255)))
         elif f == 4:
+            label, err = "node4 not 4 bytes", EINVAL
+            p[S_NODE4] = nla(S_NODE4, rng.randbytes(
+                rng.choice([0, 1, 3, 5, 6, 8, 16])))
+        elif f == 5:
+            label, err = "node6 not 16 bytes", BAD_LEN16
+            del p[S_NODE4]
+            p[S_NODE6] = nla(S_NODE6, rng.randbytes(
+                rng.choice([0, 4, 15, 17, 32])))
+        elif f == 6:
             label, err = "lladdr not 6 bytes", ERANGE
             p[S_LLADDR] = nla(S_LLADDR, rng.randbytes(
                 rng.choice([0, 1, 4, 5, 7, 8, 16])))
-        elif f == 5:
+        elif f == 7:
             label, err = "flags of the wrong size", EINVAL
             p[S_FLAGS] = nla(S_FLAGS, rng.choice([b"", u16(0), bytes(8)]))
-        elif f == 6:
-            label, err = "stats on input", EINVAL
-            p[S_STATS] = nla(S_STATS, nla(1, bytes(8)), rng.random() < 0.7)
-        elif f == 7:
+        elif f == 8:
+            label, err = "unknown subnet flags", EINVAL
+            p[S_FLAGS] = nla(S_FLAGS, u32(1 << rng.randrange(1, 32) |
+                                          rng.getrandbits(32) & ~1 |
+                                          rng.getrandbits(1)))
+        elif f == 9:
+            label, err, p[S_STATS] = self.bad_stats()
+        elif f == 10:
             label, err = "unknown subnet attribute", EINVAL
-            atype = rng.choice([0, S_MAX + 1,
+            atype = rng.choice([0, S_PAD, S_MAX + 1,
                                 rng.randrange(S_MAX + 1, 0x4000)])
             p[atype] = nla(atype, rng.randbytes(rng.randrange(17)))
-        elif f == 8:
+        elif f == 11:
             label, err = "NLA_F_NESTED on a subnet scalar", EINVAL
-            a = rng.choice(list(p))
+            a = rng.choice([a for a in p if a != S_STATS])
             p[a] = nla(a, p[a][4:struct.unpack_from("H", p[a])[0]], True)
         else:
-            return "array element of 1 to 3 bytes", ERANGE, nla(
-                0, rng.randbytes(rng.randint(1, 3)), True)
-        return label, err, self.elem(p)
+            label, err = "1 to 3 bytes after a subnet's attributes", EINVAL
+            elem = self.subnet(p)
+            tail = rng.randbytes(rng.randint(1, 3))
+            return label, err, nla(A_SUBNET, elem[4:] + tail, True)
+        return label, err, self.subnet(p)
 
-    def bad_big_array(self, t, cmd, dump, parts, flags):
-        """Thousands of good elements and one the policy refuses."""
+    def bad_stats(self):
+        """A subnet's counters, ignored on input but validated: label,
+        errnos and the nest."""
+        rng = self.rng
+        good = [nla(c, u64(rng.getrandbits(64))) for c in SS_COUNTERS]
+        f = rng.randrange(5)
+        if f == 0:
+            return "stats without NLA_F_NESTED", EINVAL, \
+                nla(S_STATS, b"".join(good))
+        if f == 1:
+            return "stats of 1 to 3 bytes", ERANGE, \
+                nla(S_STATS, rng.randbytes(rng.randint(1, 3)), True)
+        if f == 2:
+            i = rng.randrange(len(good))
+            good[i] = nla(SS_COUNTERS[i], rng.randbytes(
+                rng.choice([0, 1, 4, 7, 9, 16])))
+            return "a counter not 8 bytes", EINVAL, nest(S_STATS, *good)
+        if f == 3:
+            atype = rng.choice([0, SS_MAX + 1,
+                                rng.randrange(SS_MAX + 1, 0x4000)])
+            good.insert(rng.randint(0, len(good)),
+                        nla(atype, rng.randbytes(rng.choice([0, 4, 8]))))
+            return "an unknown attribute in stats", EINVAL, \
+                nest(S_STATS, *good)
+        i = rng.randrange(len(good))
+        good[i] = nla(SS_COUNTERS[i], good[i][4:], True)
+        return "NLA_F_NESTED on a counter", EINVAL, nest(S_STATS, *good)
+
+    def bad_big_array(self, t, cmd, parts, flags, policy):
+        """Hundreds of good subnets and one the policy refuses."""
         rng = self.rng
         label, err, bad = self.bad_elem_policy(t)
         elems = self.many(t, "entry", rng.randint(300, 1100))
         elems.insert(rng.randint(0, len(elems)), bad)
-        parts = without(parts, A_SUBNETS)
-        parts.append(self.subnets(elems))
-        return self.req(f"malformed: big array, {label}", cmd, parts, flags,
-                        err)
+        parts = without(parts, A_SUBNET) + elems
+        return self.req(f"malformed: many subnets, {label}", cmd, parts,
+                        flags, policy(A_SUBNET, err))
 
     def bad_framing(self, t, cmd, parts, flags):
         """Bytes left over after the attributes, or the last attribute cut
@@ -1075,162 +1512,265 @@ class Fuzzer:
                    EINVAL)
 
     def bad_subnet(self, t):
-        """A defect podnet's own parsing of a subnet nest must catch."""
+        """A defect podnet's own parsing of a request must catch."""
         rng = self.rng
-        cmd = rng.choice([CMD_NEW, CMD_DEL, CMD_GET])
-        role = {CMD_NEW: "entry", CMD_DEL: "prefix", CMD_GET: "address"}[cmd]
-        parts, flags = self.base(t, cmd, False)
-        spec = self.good_spec(t)
-        p = self.parts(spec, role)
-        nested = True
-        f = rng.randrange(20)
+        cmd = rng.choice([CMD_NEW, CMD_REPLACE, CMD_CHANGE, CMD_DEL, CMD_GET])
+        if cmd == CMD_GET:
+            return self.bad_address(t)
+        role = "prefix" if cmd == CMD_DEL else "entry"
+        spec = self.role_spec(t, role)
+        p = self.parts(spec)
+        f = rng.randrange(16)
         if f == 0:
-            label, err = "no family", EINVAL
-            del p[S_FAMILY]
-        elif f == 1:
-            label, err = "family not AF_INET", {errno.EAFNOSUPPORT}
-            p[S_FAMILY] = nla(S_FAMILY, u16(rng.choice(
-                [0, 1, AF_INET6, 0xffff, rng.randrange(3, 0x10000)])))
-        elif f == 2:
             label, err = "no prefix", EINVAL
-            del p[S_PREFIX]
-        elif f == 3:
-            label, err = "prefix over 4 bytes", EINVAL
-            p[S_PREFIX] = nla(S_PREFIX, rng.randbytes(rng.randint(5, 20)))
-        elif f == 4 and role != "address":
+            del p[S_PREFIX4]
+        elif f == 1:
+            label, err = "an IPv6 prefix", EAFNOSUPPORT
+            del p[S_PREFIX4]
+            p[S_PREFIX6] = nla(S_PREFIX6, rng.choice(IPV6))
+        elif f == 2:
             label, err = "no prefix length", EINVAL
             del p[S_PREFIXLEN]
-        elif f == 5 and role != "address":
-            label, err = "prefix length over 32", EINVAL
-            p[S_PREFIXLEN] = nla(S_PREFIXLEN, u8(rng.randint(33, 255)))
-        elif f in (4, 5):
-            label, err = "prefix length of an address", EINVAL
-            p[S_PREFIXLEN] = nla(S_PREFIXLEN, u8(rng.randint(0, 32)))
-        elif f == 6 and role != "address":
+        elif f == 3:
+            label, err = "prefix length 33 to 128", EINVAL
+            p[S_PREFIXLEN] = nla(S_PREFIXLEN, u8(rng.randint(33, 128)))
+        elif f == 4:
             label, err = "host bits set", EINVAL
             plen = rng.randrange(32)
             host = rng.getrandbits(32) & ~mask(plen) & 0xffffffff or 1
-            p[S_PREFIX] = nla(S_PREFIX, be32(spec[0] & mask(plen) | host))
+            p[S_PREFIX4] = nla(S_PREFIX4, be32(spec[0] & mask(plen) | host))
             p[S_PREFIXLEN] = nla(S_PREFIXLEN, u8(plen))
-        elif f == 7:
-            label, err = "flags set", {errno.EOPNOTSUPP}
-            p[S_FLAGS] = nla(S_FLAGS, u32(1 << rng.randrange(32)))
-        elif f == 8:
-            label, err, nested = "a nest without NLA_F_NESTED", EINVAL, False
-        elif f == 9:
-            label, err = "an empty nest", EINVAL
+        elif f == 5:
+            label, err = "an empty subnet nest", EINVAL
             p = {}
+        elif f == 6:
+            return self.bad_subnets_request(t, cmd, role)
         elif role == "entry":
-            label, err = self.bad_node(p)
-        elif f < 14:
-            label, err = "node or lladdr where none belongs", EINVAL
-            if rng.random() < 0.5:
-                p[S_NODE] = nla(S_NODE, be32(rng.choice(self.nodes)))
-            else:
-                p[S_LLADDR] = nla(S_LLADDR, rng.choice(self.macs))
-        elif role == "address":
-            return self.bad_address_request(t, parts, flags)
+            label, err = self.bad_node(p, spec[2])
+        elif f < 10:
+            label, err = "an IPv6 node to match", EAFNOSUPPORT
+            p.pop(S_NODE4, None)
+            p[S_NODE6] = nla(S_NODE6, rng.choice(IPV6))
         else:
-            return self.bad_subnets_request(t, cmd, role, parts, flags)
-        bad = self.elem(p, nested)
-        parts = without(parts, A_SUBNETS, A_ADDRESS)
-        if role == "address":
-            parts.append(nla(A_ADDRESS, bad[4:], nested))
-        else:
-            elems = self.around(t, bad) if role == "entry" else \
-                [self.elem(self.parts(self.good_spec(t), "prefix"))
-                 for _ in range(rng.randint(0, 3))] + [bad]
-            rng.shuffle(elems)
-            if rng.random() < 0.02:
-                many = self.many(t, role, rng.randint(200, 1000))
-                i = rng.randint(0, len(many))
-                elems = many[:i] + elems + many[i:]
-            parts.append(self.subnets(elems))
-        parts.append(self.dev_sel(t))
-        rng.shuffle(parts)
-        return self.req(f"malformed: {label}", cmd, parts, flags, err)
+            return self.bad_del_match(t)
+        bad = self.subnet(p)
+        elems = self.around(t, cmd, bad, spec[:2])
+        if rng.random() < 0.02 and cmd == CMD_REPLACE and err == EINVAL:
+            # Among many, which may name a prefix twice: EINVAL too.
+            many = self.many(t, role, rng.randint(200, 1000))
+            i = rng.randint(0, len(many))
+            elems = many[:i] + elems + many[i:]
+        return self.req(f"malformed: {label}", cmd, self.with_dev(t, elems),
+                        REQ_ACK, err)
 
-    def bad_node(self, p):
+    def bad_node(self, p, node):
         rng = self.rng
-        f = rng.randrange(5)
+        f = rng.randrange(6)
         if f == 0:
-            del p[S_NODE]
+            del p[S_NODE4]
             return "no node", EINVAL
         if f == 1:
-            p[S_NODE] = nla(S_NODE, rng.randbytes(16))
-            return "IPv6 node", {errno.EAFNOSUPPORT}
+            # Without an lladdr or flags, which need an IPv4 node to agree
+            # with.
+            for a in (S_NODE4, S_LLADDR, S_FLAGS):
+                p.pop(a, None)
+            p[S_NODE6] = nla(S_NODE6, rng.choice(IPV6))
+            return "an IPv6 node", EAFNOSUPPORT
         if f == 2:
-            p[S_NODE] = nla(S_NODE, rng.randbytes(
-                rng.choice([5, 6, 8, 12, 15, 17, 20, 32])))
-            return "node neither 4 nor 16 bytes", EINVAL
-        if f == 3:
-            p[S_NODE] = nla(S_NODE, be32(rng.choice([
+            p[S_NODE4] = nla(S_NODE4, be32(rng.choice([
                 0, rng.getrandbits(24), 0x7f000000 | rng.getrandbits(24),
                 0xe0000000 | rng.getrandbits(28), 0xffffffff])))
             return "node not unicast", EINVAL
-        p[S_LLADDR] = nla(S_LLADDR, rng.choice([
-            bytes(6), b"\xff" * 6, bytes([rng.getrandbits(8) | 1]) +
-            rng.randbytes(5)]))
-        return "lladdr not unicast", EINVAL
+        if f == 3:
+            p[S_LLADDR] = nla(S_LLADDR, rng.choice([
+                bytes(6), b"\xff" * 6, bytes([rng.getrandbits(8) | 1]) +
+                rng.randbytes(5)]))
+            return "lladdr not unicast", EINVAL
+        # PODNET_SUBNET_F_LLADDR_DERIVED and an lladdr not derived from the
+        # node: another node's, or any.
+        other = rng.choice([derived_mac(node ^ 1 << rng.randrange(32)),
+                            rng.choice(self.macs)])
+        p[S_LLADDR] = nla(S_LLADDR, other)
+        p[S_FLAGS] = nla(S_FLAGS, u32(F_LLADDR_DERIVED))
+        return "the derived flag with another lladdr", EINVAL
 
-    def bad_address_request(self, t, parts, flags):
-        parts = without(parts, A_ADDRESS)
-        parts.append(self.dev_sel(t))
-        return self.req("malformed: GET without an address", CMD_GET, parts,
-                        flags, EINVAL)
-
-    def bad_subnets_request(self, t, cmd, role, parts, flags):
+    def bad_del_match(self, t):
+        """A deletion naming a node, lladdr or flags the entry does not
+        have: ENOENT, as for a prefix not held, and nothing deleted."""
         rng = self.rng
-        parts = without(parts, A_SUBNETS)
-        f = rng.randrange(4)
+        held = [p for p in t.entries if p not in t.kept]
+        p = rng.choice(held) if held else rng.choice(t.pool)
+        node, mac, derived = t.entries.get(p, (self.nodes[0], None, False))
+        f = rng.randrange(3)
+        spec = [None, None, None]
         if f == 0:
-            label = "no subnets"
+            spec[0] = rng.choice([n for n in self.nodes if n != node])
+            label = "DEL of another node's subnet"
         elif f == 1:
-            label = "an empty subnets array"
-            parts.append(nla(A_SUBNETS, b"", True))
-        elif f == 2:
-            label = "1 to 3 bytes after the last subnet"
-            elems = [self.elem(self.parts(self.good_spec(t), role))
-                     for _ in range(rng.randint(1, 4))]
-            elems.append(rng.randbytes(rng.randint(1, 3)))
-            parts.append(self.subnets(elems))
+            spec[1] = rng.choice([m for m in self.macs if m != mac])
+            label = "DEL with another lladdr"
         else:
-            label = "a prefix twice"
-            specs = [self.good_spec(t) for _ in range(rng.randint(1, 4))]
-            dup = rng.choice(specs)
-            specs.append(dup[:2] + (rng.choice(self.nodes), None))
-            rng.shuffle(specs)
-            parts.append(self.subnets([self.elem(self.parts(s, role))
-                                       for s in specs]))
-        parts.append(self.dev_sel(t))
-        rng.shuffle(parts)
-        return self.req(f"malformed: {label}", cmd, parts, flags, EINVAL)
+            spec[2] = subnet_flags(not derived)
+            label = "DEL with other flags"
+        bad = self.subnet(self.parts(p + tuple(spec)))
+        elems = self.around(t, CMD_DEL, bad, p)
+        return self.req(f"malformed: {label}", CMD_DEL,
+                        self.with_dev(t, elems), REQ_ACK, {errno.ENOENT})
+
+    def bad_address(self, t):
+        if self.rng.random() < 0.5:
+            return self.req("malformed: GET without an address", CMD_GET,
+                            [self.dev_sel(t)], REQ_ACK, EINVAL)
+        return self.req("malformed: GET of an IPv6 address", CMD_GET,
+                        self.with_dev(t, [nla(A_ADDRESS6,
+                                              self.rng.choice(IPV6))]),
+                        REQ_ACK, EAFNOSUPPORT)
+
+    def bad_subnets_request(self, t, cmd, role):
+        rng = self.rng
+        prefixes = self.fitting(t, cmd, rng.randint(1, 4))
+        if not prefixes or rng.random() < 0.3:
+            return self.req("malformed: no subnet", cmd, [self.dev_sel(t)],
+                            REQ_ACK, EINVAL)
+        specs = [self.role_spec(t, role, p) for p in prefixes]
+        dup = rng.choice(prefixes)
+        specs.append(self.role_spec(t, role, dup) if role == "prefix" else
+                     dup + (rng.choice(self.nodes), None, None))
+        rng.shuffle(specs)
+        parts = self.with_dev(t, [self.subnet(self.parts(s)) for s in specs])
+        return self.req("malformed: a prefix twice", cmd, parts, REQ_ACK,
+                        EINVAL)
+
+    def loose_flags(self, flags):
+        """flags and a bit that genetlink refuses: a request flag of
+        rtnetlink's kind, one bit of NLM_F_DUMP alone, or a bit no request
+        carries."""
+        rng = self.rng
+        while True:
+            x = rng.random()
+            if x < 0.6:
+                f = flags | rng.choice(ROUTE_FLAGS)
+            elif x < 0.8:
+                f = flags & ~NLM_F_DUMP | rng.choice([NLM_F_ROOT, NLM_F_MATCH])
+            else:
+                f = flags | rng.choice([NLM_F_MULTI, NLM_F_DUMP_INTR,
+                                        NLM_F_DUMP_FILTERED, 0x1000, 0x2000,
+                                        0x4000, 0x8000])
+            if not header_flags_ok(f):
+                return f
 
     def bad_header(self, t):
         rng = self.rng
         cmd, dump = rng.choice(COMMANDS)
         parts, flags = self.base(t, cmd, dump)
-        parts.append(self.dev_sel(t))
-        f = rng.randrange(4)
+        f = rng.randrange(6)
         if f == 0:
-            cmd = rng.choice([0, CMD_MISS, rng.randrange(CMD_MISS + 1, 256)])
-            # Commands from PODNET_CMD_MISS + 1 on are new to genetlink,
-            # which refuses the old loose flags on them.
-            loose = flags & ~(REQ_ACK | NLM_F_ECHO | NLM_F_DUMP) or \
-                flags & NLM_F_DUMP not in (0, NLM_F_DUMP)
-            err = errno.EINVAL if cmd > CMD_MISS and loose else \
-                errno.EOPNOTSUPP
+            cmd = rng.choice([0, NTF_NEW, NTF_DEL, NTF_FLUSH, NTF_MISS,
+                              rng.randrange(CMD_MAX + 1, 256)])
             return self.req("malformed: unknown command", cmd, parts, flags,
-                            {err})
+                            {errno.EOPNOTSUPP})
         if f == 1:
-            cmd = rng.choice([CMD_NEW, CMD_DEL, CMD_FLUSH])
+            cmd = rng.choice([CMD_NEW, CMD_REPLACE, CMD_CHANGE, CMD_DEL,
+                              CMD_FLUSH])
             return self.req("malformed: dump of a command without one", cmd,
                             parts, REQ_ACK | NLM_F_DUMP, {errno.EOPNOTSUPP})
         if f == 2:
             return Req("malformed: genl header cut short", self.fam, flags,
                        genl(cmd, b"")[:rng.randrange(4)], EINVAL)
-        return Req("malformed: unknown family", 0x8000 + rng.randrange(0x7fff),
-                   flags, genl(cmd, b"".join(parts)), {errno.ENOENT})
+        if f == 3:
+            return Req("malformed: unknown family",
+                       0x8000 + rng.randrange(0x7fff), flags,
+                       genl(cmd, b"".join(parts)), {errno.ENOENT})
+        # genetlink checks the header before it looks for the command.
+        if rng.random() < 0.2:
+            cmd = rng.choice([0, NTF_NEW, rng.randrange(CMD_MAX + 1, 256)])
+        if f == 4:
+            return self.req("malformed: nlmsg flags of rtnetlink's kind", cmd,
+                            parts, self.loose_flags(flags), EINVAL)
+        return self.req("malformed: genlmsghdr.reserved set", cmd, parts,
+                        flags, EINVAL, reserved=rng.randrange(1, 0x10000))
+
+    def v1_subnet(self, spec, role):
+        """A subnet nest's payload as version 1 wrote it, its family first."""
+        key, plen, node, lladdr, _ = spec
+        out = [nla(V1_S_FAMILY, u16(AF_INET)), nla(V1_S_PREFIX, be32(key))]
+        if role != "address":
+            out.append(nla(V1_S_PREFIXLEN, u8(plen)))
+        if role == "entry":
+            out.append(nla(V1_S_NODE, be32(node)))
+            if lladdr:
+                out.append(nla(V1_S_LLADDR, lladdr))
+        return b"".join(out)
+
+    def bad_old_layout(self, t):
+        """What version 1 of the family sent, whole or in part: refused,
+        with EINVAL (EOPNOTSUPP for a version 1 dump, whose command has no
+        dump now), and nothing changed."""
+        rng = self.rng
+        cmd = rng.choice([CMD_NEW, CMD_REPLACE, CMD_CHANGE, CMD_DEL])
+        role = "prefix" if cmd == CMD_DEL else "entry"
+        specs = [self.role_spec(t, role, p)
+                 for p in rng.sample(t.pool, rng.randint(1, 4))]
+        f = rng.randrange(5)
+        if f == 0:
+            label = "subnets in an indexed array in one PODNET_A_SUBNET"
+            elems = [nla(i + 1 if rng.random() < 0.8 else 0,
+                         b"".join(self.parts(s).values()), True)
+                     for i, s in enumerate(specs)]
+            parts = [nest(A_SUBNET, *elems)]
+        elif f == 1:
+            label = "a version 1 PODNET_A_SUBNETS array"
+            parts = [nest(V1_A_SUBNETS, *(nla(0, self.v1_subnet(s, role), True)
+                                          for s in specs))]
+        elif f == 2:
+            label = "version 1 subnet attributes"
+            parts = [nla(A_SUBNET, self.v1_subnet(s, role), True)
+                     for s in specs]
+        elif f == 3:
+            label = "a subnet with a family attribute"
+            parts = [self.subnet(self.parts(s)) for s in specs]
+            p = list(self.parts(specs[0]).values())
+            p.insert(rng.randint(0, len(p)), nla(V1_S_FAMILY, u16(AF_INET)))
+            parts[rng.randrange(len(parts))] = nla(A_SUBNET, b"".join(p),
+                                                   True)
+        else:
+            return self.v1_request(t, specs)
+        return self.req(f"malformed: old layout, {label}", cmd,
+                        self.with_dev(t, parts), REQ_ACK, EINVAL)
+
+    def v1_request(self, t, specs):
+        """A request wholly in version 1's numbers."""
+        rng = self.rng
+        cmd = rng.choice([V1_CMD_NEW, V1_CMD_DEL, V1_CMD_GET, V1_CMD_FLUSH,
+                          V1_CMD_GETDEV])
+        flags = REQ_ACK
+        if cmd in (V1_CMD_GET, V1_CMD_GETDEV) and rng.random() < 0.3:
+            return self.req("malformed: old layout, a version 1 dump", cmd,
+                            [nla(V1_A_IFINDEX, u32(t.ifindex))],
+                            REQ_ACK | NLM_F_DUMP, {errno.EOPNOTSUPP})
+        # The ifname of version 1 is the ifindex of version 2, and an
+        # ifname of three letters a 4-byte one: only the subnets refuse
+        # such a request.
+        if cmd in (V1_CMD_NEW, V1_CMD_DEL, V1_CMD_GET) and \
+           rng.random() < 0.5:
+            parts = [nla(V1_A_IFNAME, t.name.encode() + b"\0")]
+        else:
+            parts = [nla(V1_A_IFINDEX, u32(t.ifindex))]
+        if cmd == V1_CMD_NEW:
+            parts.append(nest(V1_A_SUBNETS, *(
+                nla(0, self.v1_subnet(self.spec(t, s[:2]), "entry"), True)
+                for s in specs)))
+            flags |= rng.choice([0, CREATE_EXCL, NLM_F_CREATE | NLM_F_REPLACE,
+                                 NLM_F_REPLACE])
+        elif cmd == V1_CMD_DEL:
+            parts.append(nest(V1_A_SUBNETS, *(
+                nla(0, self.v1_subnet(s, "prefix"), True) for s in specs)))
+        elif cmd == V1_CMD_GET:
+            parts.append(nla(V1_A_ADDRESS, self.v1_subnet(
+                specs[0], "address"), True))
+        rng.shuffle(parts)
+        return self.req("malformed: old layout, a version 1 request", cmd,
+                        parts, flags, EINVAL)
 
     # Messages the kernel must not act on.
 
@@ -1238,16 +1778,18 @@ class Fuzzer:
         """A change without NLM_F_REQUEST: acknowledged, not done."""
         rng = self.rng
         t = rng.choice(self.tables)
-        cmd = rng.choice([CMD_NEW, CMD_DEL, CMD_FLUSH])
+        cmd = rng.choice([CMD_NEW, CMD_REPLACE, CMD_CHANGE, CMD_DEL,
+                          CMD_FLUSH])
         if cmd == CMD_DEL and t.entries:
             p = rng.choice(list(t.entries))
-            parts = [self.subnets([self.elem(self.parts(p + (0, None),
-                                                        "prefix"))])]
+            parts = self.with_dev(t, [self.subnet(self.parts(
+                p + (None, None, None)))])
         else:
             parts, _ = self.base(t, cmd, False)
-        parts.append(self.dev_sel(t))
+        # Not a request: not even its flags are looked at.
         self.g.add(self.req("ignored: no NLM_F_REQUEST", cmd, parts,
-                            NLM_F_ACK | rng.choice([0, NLM_F_CREATE]), {0}))
+                            NLM_F_ACK | rng.choice([0, NLM_F_CREATE,
+                                                    CREATE_EXCL]), {0}))
 
     def gen_control(self):
         """NLMSG_NOOP and the other control types: acknowledged, nothing
@@ -1339,12 +1881,13 @@ class Fuzzer:
         if x < 0.4:
             cmd, dump = rng.choice(COMMANDS)
             parts, flags = self.base(t, cmd, dump)
-            parts.append(self.dev_sel(t))
             req = self.req("well-formed", cmd, parts, flags, {0})
         elif x < 0.6:
             req = self.bad_policy(t)
-        elif x < 0.9:
+        elif x < 0.8:
             req = self.bad_subnet(t)
+        elif x < 0.9:
+            req = self.bad_old_layout(t)
         else:
             req = self.bad_device(t)
         flags = req.flags
@@ -1368,10 +1911,14 @@ class Fuzzer:
                 values = values + self.sb_ifindexes
             v = rng.choice(values) if rng.random() < 0.8 else \
                 rng.getrandbits(8 * width)
-            fmt = {1: "B", 2: "H", 4: "I"}[width]
-            if atype in BIG_ENDIAN_LINK_ATTRS:
-                fmt = "!" + fmt
-            payload = struct.pack(fmt, v & ((1 << 8 * width) - 1))
+            if width == 16:
+                payload = v if isinstance(v, bytes) else \
+                    v.to_bytes(16, "big")
+            else:
+                fmt = {1: "B", 2: "H", 4: "I"}[width]
+                if atype in BIG_ENDIAN_LINK_ATTRS:
+                    fmt = "!" + fmt
+                payload = struct.pack(fmt, v & ((1 << 8 * width) - 1))
             if rng.random() < 0.15:
                 payload = rng.randbytes(rng.randrange(9))
             out.append(nla(atype, payload, rng.random() < 0.03))
@@ -1486,7 +2033,6 @@ class Fuzzer:
         return "\n".join(out)
 
 
-
 def attr_heads(b, start, end=None, depth=0):
     """Offsets of the attribute headers in b[start:end], nests included."""
     end = len(b) if end is None else end
@@ -1506,17 +2052,19 @@ def attr_heads(b, start, end=None, depth=0):
 LINK_ATTR_NAMES = ["mode", "vni", "port", "local", "link", "ttl", "tos",
                    "srccheck", "gateway", "arpsuppress", "maxsubnets",
                    "df"]
+IPV6_LINK_ATTRS = {13: "local6", 14: "gateway6"}
 
 
 def bad_config(data, mtu):
     """What is out of its documented range in a podnet device's
     IFLA_INFO_DATA and MTU, or None. An ipip device has no VXLAN
-    settings (VNI, port, gateway, arpsuppress) to show."""
+    settings (VNI, port, gateway, arpsuppress) to show; the IPv6 local
+    address and gateway, reserved, may be shown or not."""
     ipip = 1 in data and data[1][:1] == b"\x01"
     vxlan_only = ("vni", "port", "gateway", "arpsuppress")
     names = [n for n in LINK_ATTR_NAMES if not (ipip and n in vxlan_only)]
     want = sorted(LINK_ATTR_NAMES.index(n) + 1 for n in names)
-    if sorted(data) != want:
+    if sorted(set(data) - set(IPV6_LINK_ATTRS)) != want:
         return f"IFLA_INFO_DATA with attributes {sorted(data)}"
     v = {}
     for name in names:

@@ -165,12 +165,14 @@ test_batch_10k()
 	[ "$(cut -d' ' -f1 "$TMP/show" | sort -u | wc -l)" -eq 10000 ]
 	check_err $? "dump returned duplicates"
 	out=$(ns_exec "$A" python3 "$SELFTESTS/pnl.py" get dump ifname=str:pn0)
-	expect_match "$out" "^ok ([2-9][0-9]|[0-9]{3,}) messages$" "a 10,000-entry dump was not split into many messages"
+	expect_match "$(tail -n 1 <<<"$out")" "^ok ([2-9][0-9]|[0-9]{3,}) messages$" "a 10,000-entry dump was not split into many messages"
+	[ "$(grep -c '^subnet=' <<<"$out")" -eq 10000 ]
+	check_err $? "the raw dump holds $(grep -c '^subnet=' <<<"$out") PODNET_A_SUBNET, expected 10000"
 
 	# A change between two messages of a dump is flagged.
 	out=$(PNL_DURING="$PODNET subnet add 172.16.0.0/12 via 192.168.0.1 dev pn0" \
 	      ns_exec "$A" python3 "$SELFTESTS/pnl.py" get dump,intr ifname=str:pn0)
-	expect_match "$out" " intr$" "no NLM_F_DUMP_INTR after a change mid-dump"
+	expect_match "$(tail -n 1 <<<"$out")" " intr$" "no NLM_F_DUMP_INTR after a change mid-dump"
 	pn subnet del 172.16.0.0/12 dev pn0
 
 	# A failing line stops the batch and names its line.

@@ -18,33 +18,30 @@ void monitor_usage(FILE *f)
 	      f);
 }
 
-static void print_subnets(const struct nlattr *subnets, const char *dev,
+/* The PODNET_A_SUBNET nests of an event. */
+static void print_subnets(const struct nlmsghdr *nlh, const char *dev,
 			  const char *event)
 {
 	const struct nlattr *a;
 	struct subnet s;
 
-	if (!subnets)
-		return;
-	mnl_attr_for_each_nested(a, subnets)
-		if (!subnet_parse(a, &s))
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == PODNET_A_SUBNET &&
+		    !subnet_parse(a, &s))
 			subnet_print(&s, dev, event);
 }
 
 /* "miss ip 10.244.9.2 dev pn0": no subnet holds the address. */
 static void print_miss(const struct nlattr *const *tb, const char *dev)
 {
-	const struct nlattr *st[PODNET_SUBNET_A_MAX + 1];
 	char buf[ADDR_BUF] = "?";
 	const char *kind = "ip";
 
 	if (attr_ok(tb[PODNET_A_MISS], 1) &&
 	    mnl_attr_get_u8(tb[PODNET_A_MISS]) == PODNET_MISS_ARP)
 		kind = "arp";
-	if (tb[PODNET_A_ADDRESS] &&
-	    !attr_table(tb[PODNET_A_ADDRESS], st, PODNET_SUBNET_A_MAX) &&
-	    attr_ok(st[PODNET_SUBNET_A_PREFIX], 4))
-		fmt_addr(AF_INET, mnl_attr_get_payload(st[PODNET_SUBNET_A_PREFIX]),
+	if (attr_ok(tb[PODNET_A_ADDRESS4], 4))
+		fmt_addr(AF_INET, mnl_attr_get_payload(tb[PODNET_A_ADDRESS4]),
 			 buf);
 	print_open(NULL);
 	print_str("event", "%s", "miss");
@@ -78,20 +75,20 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		snprintf(name, sizeof(name), "if%u", ifindex);
 
 	switch (g->cmd) {
-	case PODNET_CMD_NEW_SUBNET:
-		print_subnets(tb[PODNET_A_SUBNETS], name, "add");
+	case PODNET_CMD_SUBNET_NEW_NTF:
+		print_subnets(nlh, name, "add");
 		break;
-	case PODNET_CMD_DEL_SUBNET:
-		print_subnets(tb[PODNET_A_SUBNETS], name, "del");
+	case PODNET_CMD_SUBNET_DEL_NTF:
+		print_subnets(nlh, name, "del");
 		break;
-	case PODNET_CMD_FLUSH_SUBNETS:
+	case PODNET_CMD_SUBNET_FLUSH_NTF:
 		print_open(NULL);
 		print_str("event", "%s", "flush");
 		print_str("dev", " dev %s", name);
 		print_text("\n");
 		print_close();
 		break;
-	case PODNET_CMD_MISS:
+	case PODNET_CMD_MISS_NTF:
 		print_miss(tb, name);
 		break;
 	default:

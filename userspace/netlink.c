@@ -306,13 +306,15 @@ bool attr_ok(const struct nlattr *attr, size_t len)
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1], *grp;
+	uint32_t *version = data;
 
-	(void)data;
 	if (attr_table_msg(nlh, GENL_HDRLEN, tb, CTRL_ATTR_MAX))
 		return -EBADMSG;
-	if (!attr_ok(tb[CTRL_ATTR_FAMILY_ID], sizeof(uint16_t)))
+	if (!attr_ok(tb[CTRL_ATTR_FAMILY_ID], sizeof(uint16_t)) ||
+	    !attr_ok(tb[CTRL_ATTR_VERSION], sizeof(uint32_t)))
 		return -EBADMSG;
 	pn_family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	*version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
 	if (!tb[CTRL_ATTR_MCAST_GROUPS])
 		return 0;
 	mnl_attr_for_each_nested(grp, tb[CTRL_ATTR_MCAST_GROUPS]) {
@@ -339,6 +341,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
  */
 int genl_resolve(void)
 {
+	uint32_t version = 0;
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 	int ret;
@@ -350,8 +353,8 @@ int genl_resolve(void)
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PODNET_GENL_NAME);
-	ret = nl_talk(&genl, nlh, family_cb, NULL);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PODNET_FAMILY_NAME);
+	ret = nl_talk(&genl, nlh, family_cb, &version);
 	if (ret == -ENOENT) {
 		pn_family = 0;
 		pn_err("the podnet module is not loaded");
@@ -359,8 +362,15 @@ int genl_resolve(void)
 	}
 	if (ret) {
 		pn_family = 0;
-		return nl_perror("generic netlink family \"" PODNET_GENL_NAME
+		return nl_perror("generic netlink family \"" PODNET_FAMILY_NAME
 				 "\"");
+	}
+	/* Each version of the family is a different layout. */
+	if (version != PODNET_FAMILY_VERSION) {
+		pn_family = 0;
+		pn_err("the loaded podnet module speaks version %u of its netlink API, this tool version %u: load the module of this release",
+		       version, PODNET_FAMILY_VERSION);
+		return EXIT_KERNEL;
 	}
 	return 0;
 }
@@ -374,7 +384,7 @@ struct nlmsghdr *genl_msg(void *buf, uint8_t cmd, uint16_t flags,
 
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = cmd;
-	g->version = PODNET_GENL_VERSION;
+	g->version = PODNET_FAMILY_VERSION;
 	if (ifindex)
 		mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
 	return nlh;

@@ -188,7 +188,7 @@ int subnet_parse(const struct nlattr *nest, struct subnet *s);
 void subnet_derive_lladdr(const struct subnet *s, uint8_t mac[ETH_ALEN]);
 void subnet_print(const struct subnet *s, const char *dev, const char *event);
 int subnet_dump(unsigned int ifindex, struct subnet_list *l);
-int subnet_write(unsigned int ifindex, uint8_t cmd, uint16_t flags,
+int subnet_write(unsigned int ifindex, uint8_t cmd,
 		 const struct subnet *const *v, size_t n);
 int do_subnet(int argc, char **argv);
 int subnet_batch_flush(void);

@@ -165,23 +165,32 @@ static size_t addr_len(int family)
 	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
 }
 
+/* An address's attribute: PREFIX4 or PREFIX6, NODE4 or NODE6. */
+static uint16_t addr_attr(int family, uint16_t attr4, uint16_t attr6)
+{
+	return family == AF_INET6 ? attr6 : attr4;
+}
+
 /* One subnet nest; false (and nothing added) when size is too small. */
 static bool subnet_put(struct nlmsghdr *nlh, size_t size,
 		       const struct subnet *s, bool key_only)
 {
-	struct nlattr *nest = mnl_attr_nest_start_check(nlh, size, 0);
+	struct nlattr *nest;
 
+	nest = mnl_attr_nest_start_check(nlh, size, PODNET_A_SUBNET);
 	if (!nest)
 		return false;
-	if (!mnl_attr_put_u16_check(nlh, size, PODNET_SUBNET_A_FAMILY,
-				    s->family) ||
-	    !mnl_attr_put_check(nlh, size, PODNET_SUBNET_A_PREFIX,
+	if (!mnl_attr_put_check(nlh, size,
+				addr_attr(s->family, PODNET_SUBNET_A_PREFIX4,
+					  PODNET_SUBNET_A_PREFIX6),
 				addr_len(s->family), s->prefix) ||
 	    !mnl_attr_put_u8_check(nlh, size, PODNET_SUBNET_A_PREFIXLEN,
 				   s->prefixlen))
 		goto cancel;
 	if (!key_only && s->node_family &&
-	    !mnl_attr_put_check(nlh, size, PODNET_SUBNET_A_NODE,
+	    !mnl_attr_put_check(nlh, size,
+				addr_attr(s->node_family, PODNET_SUBNET_A_NODE4,
+					  PODNET_SUBNET_A_NODE6),
 				addr_len(s->node_family), s->node))
 		goto cancel;
 	if (!key_only && s->has_lladdr &&
@@ -195,37 +204,43 @@ cancel:
 	return false;
 }
 
+/* An address attribute of family's length into buf; false if malformed. */
+static bool addr_get(const struct nlattr *a, int family, uint8_t *buf)
+{
+	size_t len = addr_len(family);
+
+	if (mnl_attr_get_payload_len(a) != len)
+		return false;
+	memcpy(buf, mnl_attr_get_payload(a), len);
+	return true;
+}
+
 /* Decode a subnet nest: 0, -EBADMSG, or 1 for a family we cannot show. */
 int subnet_parse(const struct nlattr *nest, struct subnet *s)
 {
 	const struct nlattr *tb[PODNET_SUBNET_A_MAX + 1];
 	const struct nlattr *st[PODNET_SUBNET_STATS_A_MAX + 1];
-	size_t len;
+	const struct nlattr *a;
 
 	memset(s, 0, sizeof(*s));
 	if (attr_table(nest, tb, PODNET_SUBNET_A_MAX) ||
-	    !attr_ok(tb[PODNET_SUBNET_A_FAMILY], 2) ||
-	    !tb[PODNET_SUBNET_A_PREFIX] ||
 	    !attr_ok(tb[PODNET_SUBNET_A_PREFIXLEN], 1))
 		return -EBADMSG;
-	s->family = mnl_attr_get_u16(tb[PODNET_SUBNET_A_FAMILY]);
-	len = addr_len(s->family);
-	if (!len)
+	s->family = tb[PODNET_SUBNET_A_PREFIX4] ? AF_INET :
+		    tb[PODNET_SUBNET_A_PREFIX6] ? AF_INET6 : 0;
+	if (!s->family)
 		return 1;
+	a = tb[PODNET_SUBNET_A_PREFIX4] ?: tb[PODNET_SUBNET_A_PREFIX6];
 	s->prefixlen = mnl_attr_get_u8(tb[PODNET_SUBNET_A_PREFIXLEN]);
-	if (mnl_attr_get_payload_len(tb[PODNET_SUBNET_A_PREFIX]) != len ||
-	    s->prefixlen > 8 * len)
+	if (!addr_get(a, s->family, s->prefix) ||
+	    s->prefixlen > 8 * addr_len(s->family))
 		return -EBADMSG;
-	memcpy(s->prefix, mnl_attr_get_payload(tb[PODNET_SUBNET_A_PREFIX]),
-	       len);
 
-	if (tb[PODNET_SUBNET_A_NODE]) {
-		len = mnl_attr_get_payload_len(tb[PODNET_SUBNET_A_NODE]);
-		s->node_family = len == 4 ? AF_INET : len == 16 ? AF_INET6 : 0;
-		if (!s->node_family)
+	a = tb[PODNET_SUBNET_A_NODE4] ?: tb[PODNET_SUBNET_A_NODE6];
+	if (a) {
+		s->node_family = tb[PODNET_SUBNET_A_NODE4] ? AF_INET : AF_INET6;
+		if (!addr_get(a, s->node_family, s->node))
 			return -EBADMSG;
-		memcpy(s->node, mnl_attr_get_payload(tb[PODNET_SUBNET_A_NODE]),
-		       len);
 	}
 	if (tb[PODNET_SUBNET_A_LLADDR]) {
 		if (mnl_attr_get_payload_len(tb[PODNET_SUBNET_A_LLADDR]) !=
@@ -282,7 +297,7 @@ void subnet_print(const struct subnet *s, const char *dev, const char *event)
 		print_str("lladdr", " lladdr %s",
 			  fmt_lladdr(s->lladdr, ETH_ALEN, mac));
 		print_bool("lladdr_derived", NULL,
-			   s->flags & PODNET_SUBNET_F_LLADDR_DERIVED);
+			   s->flags & PODNET_SUBNET_FLAGS_LLADDR_DERIVED);
 	}
 	if (dev)
 		print_str("dev", " dev %s", dev);
@@ -308,9 +323,9 @@ static int subnet_list_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (attr_table_msg(nlh, GENL_HDRLEN, tb, PODNET_A_MAX))
 		return -EBADMSG;
-	if (!tb[PODNET_A_SUBNETS])
-		return 0;
-	mnl_attr_for_each_nested(a, tb[PODNET_A_SUBNETS]) {
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != PODNET_A_SUBNET)
+			continue;
 		s = subnet_list_add(l);
 		if (!s)
 			return -ENOMEM;
@@ -351,30 +366,28 @@ int subnet_dump(unsigned int ifindex, struct subnet_list *l)
 /* Which subnet nest of a request holds offset off, -1 if none. */
 static int subnet_at(const struct nlmsghdr *nlh, uint32_t off)
 {
-	const struct nlattr *a, *e;
+	const struct nlattr *a;
 	uint32_t start;
 	int i = 0;
 
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) != PODNET_A_SUBNETS)
+		if (mnl_attr_get_type(a) != PODNET_A_SUBNET)
 			continue;
-		mnl_attr_for_each_nested(e, a) {
-			start = (const char *)e - (const char *)nlh;
-			if (off >= start && off < start + e->nla_len)
-				return i;
-			i++;
-		}
+		start = (const char *)a - (const char *)nlh;
+		if (off >= start && off < start + a->nla_len)
+			return i;
+		i++;
 	}
 	return -1;
 }
 
 /*
- * Send v[0..n) with cmd (NEW_SUBNET or DEL_SUBNET): up to SUBNETS_PER_MSG
+ * Send v[0..n) with cmd (a write or DEL_SUBNET): up to SUBNETS_PER_MSG
  * per message, up to MSGS_PER_SEND messages per send, each acked. Stops
  * after the first send that failed, and names the subnet the kernel
  * pointed at when there were several.
  */
-int subnet_write(unsigned int ifindex, uint8_t cmd, uint16_t flags,
+int subnet_write(unsigned int ifindex, uint8_t cmd,
 		 const struct subnet *const *v, size_t n)
 {
 	size_t first[MSGS_PER_SEND], off[MSGS_PER_SEND];
@@ -382,7 +395,6 @@ int subnet_write(unsigned int ifindex, uint8_t cmd, uint16_t flags,
 	char ctx[ADDR_BUF + 16], addr[ADDR_BUF];
 	unsigned int nmsg = 0, m;
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	size_t i = 0, used, k;
 	uint32_t seq = 0;
 	char *buf;
@@ -394,17 +406,14 @@ int subnet_write(unsigned int ifindex, uint8_t cmd, uint16_t flags,
 	while (i < n && !ret) {
 		used = 0;
 		for (nmsg = 0; i < n && nmsg < MSGS_PER_SEND; nmsg++) {
-			nlh = genl_msg(buf + used, cmd, flags | NLM_F_ACK,
-				       ifindex);
+			nlh = genl_msg(buf + used, cmd, NLM_F_ACK, ifindex);
 			if (!nmsg)
 				seq = nlh->nlmsg_seq;
 			first[nmsg] = i;
 			off[nmsg] = used;
-			nest = mnl_attr_nest_start(nlh, PODNET_A_SUBNETS);
 			for (k = 0; i < n && k < SUBNETS_PER_MSG; k++, i++)
 				if (!subnet_put(nlh, MSG_MAX, v[i], key_only))
 					break;
-			mnl_attr_nest_end(nlh, nest);
 			used += nlh->nlmsg_len;
 		}
 		ret = nl_send(&genl, buf, used);
@@ -446,25 +455,21 @@ static struct {
 	size_t n;
 	unsigned int ifindex;
 	uint8_t cmd;
-	uint16_t flags;
 } pending;
 
 /* Send v[0..n) in one acked request; prints nothing. */
-static int subnet_send(unsigned int ifindex, uint8_t cmd, uint16_t flags,
+static int subnet_send(unsigned int ifindex, uint8_t cmd,
 		       const struct subnet *v, size_t n)
 {
 	bool key_only = cmd == PODNET_CMD_DEL_SUBNET;
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	size_t i;
 	int ret;
 
-	nlh = genl_msg(nl_txbuf, cmd, flags | NLM_F_ACK, ifindex);
-	nest = mnl_attr_nest_start(nlh, PODNET_A_SUBNETS);
+	nlh = genl_msg(nl_txbuf, cmd, NLM_F_ACK, ifindex);
 	for (i = 0; i < n; i++)
 		if (!subnet_put(nlh, sizeof(nl_txbuf), &v[i], key_only))
 			return nl_syserr("request too large");
-	mnl_attr_nest_end(nlh, nest);
 	ret = nl_send(&genl, nlh, nlh->nlmsg_len);
 	if (!ret)
 		ret = nl_recv(&genl, nlh->nlmsg_seq, 1, NULL, NULL);
@@ -485,11 +490,9 @@ int subnet_batch_flush(void)
 
 	if (!pending.n)
 		return 0;
-	ret = subnet_send(pending.ifindex, pending.cmd, pending.flags,
-			  pending.v, pending.n);
+	ret = subnet_send(pending.ifindex, pending.cmd, pending.v, pending.n);
 	for (i = 0; ret && i < pending.n; i++) {
-		if (!subnet_send(pending.ifindex, pending.cmd, pending.flags,
-				 &pending.v[i], 1))
+		if (!subnet_send(pending.ifindex, pending.cmd, &pending.v[i], 1))
 			continue;
 		batch_loc.line = pending.line[i];
 		status = nl_perror(NULL);
@@ -502,27 +505,25 @@ int subnet_batch_flush(void)
 }
 
 /* Queue a write of a -batch file behind those of its kind, or send it. */
-static int subnet_queue(unsigned int ifindex, uint8_t cmd, uint16_t flags,
+static int subnet_queue(unsigned int ifindex, uint8_t cmd,
 			const struct subnet *s)
 {
 	int ret = 0;
 
 	if (pending.n && (pending.n == BATCH_MAX ||
-			  pending.ifindex != ifindex || pending.cmd != cmd ||
-			  pending.flags != flags)) {
+			  pending.ifindex != ifindex || pending.cmd != cmd)) {
 		ret = subnet_batch_flush();
 		if (ret && !batch_force)
 			return ret;
 	}
 	pending.ifindex = ifindex;
 	pending.cmd = cmd;
-	pending.flags = flags;
 	pending.line[pending.n] = batch_loc.line;
 	pending.v[pending.n++] = *s;
 	return ret;
 }
 
-static int subnet_new(int argc, char **argv, uint16_t flags)
+static int subnet_new(int argc, char **argv, uint8_t cmd)
 {
 	const struct subnet *p;
 	unsigned int ifindex;
@@ -537,24 +538,24 @@ static int subnet_new(int argc, char **argv, uint16_t flags)
 	if (ret)
 		return ret;
 	if (batch_loc.file)
-		return subnet_queue(ifindex, PODNET_CMD_NEW_SUBNET, flags, &s);
+		return subnet_queue(ifindex, cmd, &s);
 	p = &s;
-	return subnet_write(ifindex, PODNET_CMD_NEW_SUBNET, flags, &p, 1);
+	return subnet_write(ifindex, cmd, &p, 1);
 }
 
 static int subnet_add(int argc, char **argv)
 {
-	return subnet_new(argc, argv, NLM_F_CREATE | NLM_F_EXCL);
+	return subnet_new(argc, argv, PODNET_CMD_NEW_SUBNET);
 }
 
 static int subnet_replace(int argc, char **argv)
 {
-	return subnet_new(argc, argv, NLM_F_CREATE | NLM_F_REPLACE);
+	return subnet_new(argc, argv, PODNET_CMD_REPLACE_SUBNET);
 }
 
 static int subnet_change(int argc, char **argv)
 {
-	return subnet_new(argc, argv, NLM_F_REPLACE);
+	return subnet_new(argc, argv, PODNET_CMD_CHANGE_SUBNET);
 }
 
 static int subnet_del(int argc, char **argv)
@@ -572,16 +573,15 @@ static int subnet_del(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (batch_loc.file)
-		return subnet_queue(ifindex, PODNET_CMD_DEL_SUBNET, 0, &s);
+		return subnet_queue(ifindex, PODNET_CMD_DEL_SUBNET, &s);
 	p = &s;
-	return subnet_write(ifindex, PODNET_CMD_DEL_SUBNET, 0, &p, 1);
+	return subnet_write(ifindex, PODNET_CMD_DEL_SUBNET, &p, 1);
 }
 
 static int subnet_get(int argc, char **argv)
 {
 	struct subnet_list l = { NULL, 0, 0 };
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	struct in_addr addr;
 	unsigned int ifindex;
 	const char *dev;
@@ -598,10 +598,7 @@ static int subnet_get(int argc, char **argv)
 	if (ret)
 		return ret;
 	nlh = genl_msg(nl_txbuf, PODNET_CMD_GET_SUBNET, NLM_F_ACK, ifindex);
-	nest = mnl_attr_nest_start(nlh, PODNET_A_ADDRESS);
-	mnl_attr_put_u16(nlh, PODNET_SUBNET_A_FAMILY, AF_INET);
-	mnl_attr_put(nlh, PODNET_SUBNET_A_PREFIX, sizeof(addr), &addr);
-	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put(nlh, PODNET_A_ADDRESS4, sizeof(addr), &addr);
 	if (nl_talk(&genl, nlh, subnet_list_cb, &l)) {
 		ret = nl_perror(NULL);
 		goto out;

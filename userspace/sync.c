@@ -214,11 +214,10 @@ int subnet_sync(int argc, char **argv)
 		}
 	}
 	if (ndel)
-		ret = subnet_write(ifindex, PODNET_CMD_DEL_SUBNET, 0, del,
-				   ndel);
+		ret = subnet_write(ifindex, PODNET_CMD_DEL_SUBNET, del, ndel);
 	if (!ret && nset)
-		ret = subnet_write(ifindex, PODNET_CMD_NEW_SUBNET,
-				   NLM_F_CREATE | NLM_F_REPLACE, set, nset);
+		ret = subnet_write(ifindex, PODNET_CMD_REPLACE_SUBNET, set,
+				   nset);
 	if (!ret && opt_stats) {
 		print_open(NULL);
 		print_u64("added", "%llu added", added);

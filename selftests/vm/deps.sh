@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what a podnet make target needs:
-# deps.sh build|test|lint|kernel|kernels|bench|dkms|deb.
+# deps.sh build|test|lint|spec|kernel|kernels|bench|dkms|deb.
 # As root on Debian the packages are installed with apt-get; otherwise the
 # exact command is printed and the target fails.
 
@@ -13,6 +13,8 @@ need_test="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2
 	iputils-ping tcpdump iperf3 ethtool python3 kmod procps bash-completion
 	containernetworking-plugins"
 need_lint="sparse linux-source-6.12 perl"
+need_spec="linux-source-6.12 xz-utils python3 python3-yaml python3-jsonschema gcc
+	libc6-dev"
 need_kernel="linux-source-6.12 xz-utils bc bison flex libelf-dev libssl-dev
 	cpio rsync"
 need_kernels="rsync xz-utils zstd dwarves mmdebstrap debian-archive-keyring"
@@ -26,6 +28,7 @@ for what in "$@"; do
 	build) pkgs="$pkgs $need_build" ;;
 	test) pkgs="$pkgs $need_build $need_test" ;;
 	lint) pkgs="$pkgs $need_build $need_lint" ;;
+	spec) pkgs="$pkgs $need_spec" ;;
 	kernel) pkgs="$pkgs $need_build $need_kernel" ;;
 	kernels) pkgs="$pkgs $need_build $need_kernels" ;;
 	bench) pkgs="$pkgs $need_build $need_test $need_bench" ;;

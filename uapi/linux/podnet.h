@@ -57,6 +57,9 @@
  *        the outer route's MTU is refused with ICMP "fragmentation needed";
  *        with UNSET it is sent and the outer packet fragmented. Can change
  *        on a live device.
+ *    IFLA_PODNET_LOCAL6, IFLA_PODNET_GATEWAY6: 16 bytes each, the IPv6
+ *        local address and virtual gateway; reserved, rejected with
+ *        EAFNOSUPPORT until the device carries IPv6.
  *
  * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
  * address and the underlay device are fixed while the device is up:
@@ -87,69 +90,80 @@
  * takes the MAC address 0a:58:<the four address bytes>; otherwise a random
  * one.
  *
- * 2. generic netlink, family PODNET_GENL_NAME, version PODNET_GENL_VERSION
+ * 2. generic netlink, family PODNET_FAMILY_NAME, version PODNET_FAMILY_VERSION
  * -----------------------------------------------------------------------
  *
- * Every command names its device with one, not both, of
+ * Documentation/netlink/specs/podnet.yaml describes the family in the
+ * kernel's YNL format, and the enums below are those it generates; this
+ * comment is the same description for people. The family's version is
+ * set here (the YNL genetlink format has none): a tool checks it, as each
+ * version is a different layout.
  *
- *    PODNET_A_IFINDEX: NLA_U32
+ * Every request names its device with one, not both, of
+ *
+ *    PODNET_A_IFINDEX: NLA_U32, at least 1
  *    PODNET_A_IFNAME: NLA_NUL_STRING, maxlen IFNAMSIZ - 1
  *
  * and the device must be a podnet device in the socket's network namespace.
- * Commands that change the table need CAP_NET_ADMIN in the user namespace
- * owning that network namespace.
+ * Requests that change the table need CAP_NET_ADMIN in the user namespace
+ * owning that network namespace. Validation is strict: an attribute the
+ * kernel does not know, or one that a request does not take, is rejected,
+ * so a new tool learns at once when it speaks to an older module.
  *
- * The table holds subnets. A subnet is written as a nest:
+ * The table holds subnets. A subnet is a PODNET_A_SUBNET nest of
  *
- *    PODNET_SUBNET_A_FAMILY: NLA_U16, AF_INET (AF_INET6 is reserved)
- *    PODNET_SUBNET_A_PREFIX: NLA_BINARY, struct in_addr (4 bytes; 16 for a
- *        future AF_INET6). Host bits must be zero.
- *    PODNET_SUBNET_A_PREFIXLEN: NLA_U8, 0 .. 32 for AF_INET; required
- *        except in PODNET_A_ADDRESS, where it must be absent
- *    PODNET_SUBNET_A_NODE: NLA_BINARY, the owning node's underlay address,
- *        struct in_addr (4 bytes) or, in future, struct in6_addr (16 bytes):
- *        its length gives its family
- *    PODNET_SUBNET_A_LLADDR: NLA_BINARY, ETH_ALEN bytes, the VTEP MAC the
- *        owning node's device answers to. When absent the kernel derives
- *        0a:58:<the four bytes of the node address>. Reported on output
- *        with PODNET_SUBNET_F_LLADDR_DERIVED set in the flags when derived.
- *    PODNET_SUBNET_A_FLAGS: NLA_U32, enum podnet_subnet_flags. Output only
- *        so far; any bit set on input is rejected with EOPNOTSUPP.
- *    PODNET_SUBNET_A_STATS: NLA_NESTED, output only, per-subnet counters:
+ *    PODNET_SUBNET_A_PREFIX4: NLA_BE32, an IPv4 prefix; host bits must be
+ *        zero
+ *    PODNET_SUBNET_A_PREFIX6: 16 bytes, an IPv6 prefix (reserved: rejected
+ *        with EAFNOSUPPORT until the device carries IPv6 pods)
+ *    PODNET_SUBNET_A_PREFIXLEN: NLA_U8, 0 .. 32 for an IPv4 prefix
+ *    PODNET_SUBNET_A_NODE4: NLA_BE32, the owning node's underlay IPv4
+ *        address, unicast and not an address of this node
+ *    PODNET_SUBNET_A_NODE6: 16 bytes, an IPv6 node address (reserved, as
+ *        PREFIX6)
+ *    PODNET_SUBNET_A_LLADDR: ETH_ALEN bytes, the VTEP MAC the owning node's
+ *        device answers to (VXLAN devices only). When absent, the kernel
+ *        derives 0a:58:<the four bytes of the node address> and says so
+ *        with PODNET_SUBNET_FLAGS_LLADDR_DERIVED in the flags.
+ *    PODNET_SUBNET_A_FLAGS: NLA_U32, enum podnet_subnet_flags; unknown bits
+ *        are rejected. PODNET_SUBNET_FLAGS_LLADDR_DERIVED on input asks for
+ *        the derived lladdr; with PODNET_SUBNET_A_LLADDR as well, that must
+ *        be the derived one. So a dump's subnets, fed back, are accepted.
+ *    PODNET_SUBNET_A_STATS: nest, per-subnet counters, output only and
+ *        ignored on input (for the same reason):
  *        PODNET_SUBNET_STATS_A_TX_PACKETS, _TX_BYTES, _RX_PACKETS,
  *        _RX_BYTES: NLA_U64 each (the inner frames carried to and from
  *        the subnet's node).
  *
- * Attributes unknown to the kernel are rejected (strict validation), so a
- * new tool learns at once when it speaks to an older module.
+ * One prefix attribute and, where a node is named, one node attribute are
+ * given per subnet; the attribute says the family.
  *
- * PODNET_CMD_NEW_SUBNET
- *    PODNET_A_SUBNETS: NLA_NESTED, an array of subnet nests (the type of each
- *    element is ignored). Every element needs FAMILY, PREFIX, PREFIXLEN and
- *    NODE. The netlink header's flags give route-like semantics per element:
- *        NLM_F_CREATE | NLM_F_EXCL   add; EEXIST if the prefix is present
- *        NLM_F_CREATE | NLM_F_REPLACE  add or replace
- *        NLM_F_REPLACE               replace; ENOENT if absent
- *        NLM_F_CREATE                add, or leave an identical entry alone;
- *                                    EEXIST if present with other values
- *    The request is all or nothing: if any element is malformed, duplicated
- *    within the request or conflicts with the table, the error is returned
- *    (with an extack message and the offending attribute) and the table is
- *    not changed at all.
+ * PODNET_CMD_NEW_SUBNET, PODNET_CMD_REPLACE_SUBNET, PODNET_CMD_CHANGE_SUBNET
+ *    One or more PODNET_A_SUBNET, each with a prefix, PREFIXLEN and a node.
+ *        NEW_SUBNET      adds; EEXIST if a prefix is held already
+ *        REPLACE_SUBNET  adds, or replaces the entry of the same prefix
+ *        CHANGE_SUBNET   replaces; ENOENT if a prefix is not held
+ *    A request is all or nothing: if any subnet is malformed, given twice,
+ *    conflicts with the table or does not fit it (ENOSPC, see
+ *    IFLA_PODNET_MAX_SUBNETS), the error is returned with an extack
+ *    message and the offending attribute, and the table is not changed.
+ *    Replacing an entry by an identical one changes nothing and sends no
+ *    event.
  *
  * PODNET_CMD_DEL_SUBNET
- *    PODNET_A_SUBNETS with FAMILY, PREFIX and PREFIXLEN in each element.
- *    All or nothing; ENOENT if one of them is absent.
+ *    One or more PODNET_A_SUBNET, each with a prefix and PREFIXLEN; a node,
+ *    lladdr or flags given must match the entry (as for `ip route del`).
+ *    All or nothing; ENOENT if one of them is not held.
  *
  * PODNET_CMD_GET_SUBNET
  *    With NLM_F_DUMP: every subnet of the device, in prefix order, several
- *    per message in PODNET_A_SUBNETS. A dump spans many messages; when the
- *    table changes between two of them, the next message carries
+ *    per message, each in a PODNET_A_SUBNET. A dump spans many messages;
+ *    when the table changes between two of them, the next message carries
  *    NLM_F_DUMP_INTR and the reader should start again.
- *    Without NLM_F_DUMP: PODNET_A_ADDRESS (a subnet nest with FAMILY and
- *    PREFIX only) selects the subnet that would carry that address (the
- *    longest matching prefix); the reply holds it in PODNET_A_SUBNETS, or
- *    the request fails with ENOENT.
+ *    Without NLM_F_DUMP: PODNET_A_ADDRESS4 (NLA_BE32) selects the subnet
+ *    that would carry that address (the longest matching prefix); the
+ *    reply holds it in PODNET_A_SUBNET, or the request fails with ENOENT.
+ *    PODNET_A_ADDRESS6 (16 bytes) is reserved.
  *
  * PODNET_CMD_FLUSH_SUBNETS
  *    Deletes every subnet of the device.
@@ -158,8 +172,8 @@
  *    Reports PODNET_A_IFINDEX, PODNET_A_IFNAME, PODNET_A_SUBNET_COUNT
  *    (NLA_U32), PODNET_A_GENERATION (NLA_U32, changes with every table
  *    change) and PODNET_A_STATS, a nest of the device's named counters
- *    (enum podnet_stats_attr, NLA_U64 each). With NLM_F_DUMP it names no
- *    device and reports every podnet device of the namespace.
+ *    (enum podnet_stats_attr, NLA_U64 each). With NLM_F_DUMP it takes no
+ *    attribute and reports every podnet device of the namespace.
  *
  * Every reply and event that concerns one device carries its
  * PODNET_A_IFINDEX and PODNET_A_IFNAME.
@@ -167,19 +181,20 @@
  * Events
  *    The multicast group PODNET_MCGRP_EVENTS (joining it needs
  *    CAP_NET_ADMIN in the user namespace owning the network namespace, as
- *    the events tell what the table holds) receives, for every change,
- *    PODNET_CMD_NEW_SUBNET (an added or replaced subnet, as for routes) and
- *    PODNET_CMD_DEL_SUBNET messages, one subnet each in PODNET_A_SUBNETS,
- *    and PODNET_CMD_FLUSH_SUBNETS after a flush, in the order the changes
- *    were made to the table.
+ *    the events tell what the table holds) receives, in the order the
+ *    changes were made to the table:
+ *        PODNET_CMD_SUBNET_NEW_NTF    a subnet added or replaced
+ *        PODNET_CMD_SUBNET_DEL_NTF    a subnet deleted
+ *        PODNET_CMD_SUBNET_FLUSH_NTF  every subnet of the device deleted
+ *    with one PODNET_A_SUBNET each (none for a flush).
  *
- *    It also receives PODNET_CMD_MISS when the device had to drop a packet
- *    (PODNET_A_MISS = PODNET_MISS_IP) or could not answer an ARP request
- *    (PODNET_MISS_ARP) because no subnet holds the address, given in
- *    PODNET_A_ADDRESS as a subnet nest with FAMILY and PREFIX. Misses are
- *    rate limited: one address is announced at most once a second, and a
- *    device announces at most 10 misses a second. A control plane may
- *    install subnets lazily from them.
+ *    It also receives PODNET_CMD_MISS_NTF when the device had to drop a
+ *    packet (PODNET_A_MISS = PODNET_MISS_IP) or could not answer an ARP
+ *    request (PODNET_MISS_ARP) because no subnet holds the address, given
+ *    in PODNET_A_ADDRESS4. Misses are rate limited: one address is
+ *    announced at most once a second, and a device announces at most 10
+ *    misses a second. A control plane may install subnets lazily from
+ *    them.
  *
  * Errors
  *    A rejected request is answered with an errno and an extended ACK
@@ -191,8 +206,8 @@
 #ifndef _UAPI_LINUX_PODNET_H
 #define _UAPI_LINUX_PODNET_H
 
-#define PODNET_GENL_NAME "podnet"
-#define PODNET_GENL_VERSION 1
+#define PODNET_FAMILY_NAME "podnet"
+#define PODNET_FAMILY_VERSION 2
 #define PODNET_MCGRP_EVENTS "events"
 
 #define PODNET_DEFAULT_VNI 1
@@ -219,6 +234,8 @@ enum {
 	IFLA_PODNET_ARPSUPPRESS,
 	IFLA_PODNET_MAX_SUBNETS,
 	IFLA_PODNET_DF,
+	IFLA_PODNET_LOCAL6,
+	IFLA_PODNET_GATEWAY6,
 	__IFLA_PODNET_MAX
 };
 
@@ -235,12 +252,17 @@ enum podnet_df {
 
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
+	PODNET_CMD_GET_DEVICE,
 	PODNET_CMD_NEW_SUBNET,
+	PODNET_CMD_REPLACE_SUBNET,
+	PODNET_CMD_CHANGE_SUBNET,
 	PODNET_CMD_DEL_SUBNET,
 	PODNET_CMD_GET_SUBNET,
 	PODNET_CMD_FLUSH_SUBNETS,
-	PODNET_CMD_GET_DEVICE,
-	PODNET_CMD_MISS,
+	PODNET_CMD_SUBNET_NEW_NTF,
+	PODNET_CMD_SUBNET_DEL_NTF,
+	PODNET_CMD_SUBNET_FLUSH_NTF,
+	PODNET_CMD_MISS_NTF,
 	__PODNET_CMD_MAX
 };
 
@@ -248,14 +270,15 @@ enum podnet_cmd {
 
 enum podnet_attr {
 	PODNET_A_UNSPEC,
+	PODNET_A_PAD,
 	PODNET_A_IFINDEX,
 	PODNET_A_IFNAME,
-	PODNET_A_SUBNETS,
-	PODNET_A_ADDRESS,
+	PODNET_A_SUBNET,
+	PODNET_A_ADDRESS4,
+	PODNET_A_ADDRESS6,
 	PODNET_A_SUBNET_COUNT,
 	PODNET_A_GENERATION,
 	PODNET_A_STATS,
-	PODNET_A_PAD,
 	PODNET_A_MISS,
 	__PODNET_A_MAX
 };
@@ -264,10 +287,12 @@ enum podnet_attr {
 
 enum podnet_subnet_attr {
 	PODNET_SUBNET_A_UNSPEC,
-	PODNET_SUBNET_A_FAMILY,
-	PODNET_SUBNET_A_PREFIX,
+	PODNET_SUBNET_A_PAD,
+	PODNET_SUBNET_A_PREFIX4,
+	PODNET_SUBNET_A_PREFIX6,
 	PODNET_SUBNET_A_PREFIXLEN,
-	PODNET_SUBNET_A_NODE,
+	PODNET_SUBNET_A_NODE4,
+	PODNET_SUBNET_A_NODE6,
 	PODNET_SUBNET_A_LLADDR,
 	PODNET_SUBNET_A_FLAGS,
 	PODNET_SUBNET_A_STATS,
@@ -282,16 +307,16 @@ enum podnet_miss {
 };
 
 enum podnet_subnet_flags {
-	PODNET_SUBNET_F_LLADDR_DERIVED = 1U << 0,
+	PODNET_SUBNET_FLAGS_LLADDR_DERIVED = 1U << 0,
 };
 
 enum podnet_subnet_stats_attr {
 	PODNET_SUBNET_STATS_A_UNSPEC,
+	PODNET_SUBNET_STATS_A_PAD,
 	PODNET_SUBNET_STATS_A_TX_PACKETS,
 	PODNET_SUBNET_STATS_A_TX_BYTES,
 	PODNET_SUBNET_STATS_A_RX_PACKETS,
 	PODNET_SUBNET_STATS_A_RX_BYTES,
-	PODNET_SUBNET_STATS_A_PAD,
 	__PODNET_SUBNET_STATS_A_MAX
 };
 
@@ -327,6 +352,7 @@ enum podnet_subnet_stats_attr {
  */
 enum podnet_stats_attr {
 	PODNET_STATS_A_UNSPEC,
+	PODNET_STATS_A_PAD,
 	PODNET_STATS_A_NO_ROUTE,
 	PODNET_STATS_A_NOT_IP,
 	PODNET_STATS_A_PMTU,
@@ -337,7 +363,6 @@ enum podnet_stats_attr {
 	PODNET_STATS_A_ARP_REPLY,
 	PODNET_STATS_A_ARP_MISS,
 	PODNET_STATS_A_BCAST,
-	PODNET_STATS_A_PAD,
 	PODNET_STATS_A_UNKNOWN_NODE,
 	PODNET_STATS_A_NO_UNDERLAY,
 	__PODNET_STATS_A_MAX
