@@ -30,15 +30,40 @@ unchanged()
 	check_err $? "the table changed after: $1"
 }
 
-# raw ERRNO MESSAGE_PATTERN CMD ATTRS...: a raw request that must fail.
+# raw ERRNO MESSAGE_PATTERN CMD ATTRS...: queue a raw request that must
+# fail; raw_run sends those queued in one pnl.py and checks each answer,
+# and that the table is as it was.
+RAW_REQS=()
+RAW_WANT=()
 raw()
 {
-	local errno=$1 msg=$2 out
+	local want="^error $1: .*$2"
 
 	shift 2
-	out=$(pnl "$@" 2>&1)
-	expect_match "$out" "^error $errno: .*$msg" "request $*"
-	unchanged "$*"
+	RAW_REQS+=("$(printf '%q ' "$@")")
+	RAW_WANT+=("$want")
+}
+
+raw_run()
+{
+	local answers=() answer= line i
+
+	while IFS= read -r line; do
+		if [ "$line" = -- ]; then
+			answers+=("$answer")
+			answer=
+		else
+			answer+="$line"$'\n'
+		fi
+	done < <(printf '%s\n' "${RAW_REQS[@]}" | pnl -batch 2>&1)
+	[ "${#answers[@]}" -eq "${#RAW_REQS[@]}" ]
+	check_err $? "${#RAW_REQS[@]} raw requests sent, ${#answers[@]} answered"
+	for i in "${!RAW_REQS[@]}"; do
+		expect_match "${answers[i]}" "${RAW_WANT[i]}" "request ${RAW_REQS[i]}"
+	done
+	unchanged "the requests: ${RAW_REQS[*]}"
+	RAW_REQS=()
+	RAW_WANT=()
 }
 
 P='prefix4=ip:10.244.9.0;plen=u8:24'
@@ -126,6 +151,7 @@ test_raw_netlink()
 	raw EINVAL "twice" new ifname=str:pn0 "$GOOD" "$GOOD"
 	raw ENOENT "no such subnet" del ifname=str:pn0 "$(sub 10.244.1.0/24)" "subnet=nest[$P]"
 	raw ENOENT "" change ifname=str:pn0 "$(sub 10.244.1.0/24 node4=ip:192.168.0.7)" "$GOOD"
+	raw_run
 
 	# ... and the good ones together do apply.
 	out=$(pnl new ifname=str:pn0 "$GOOD" "$(sub 10.244.10.0/24 "$N")")

@@ -7,6 +7,7 @@ the tool never would (bad lengths, unknown attributes, wrong nesting), and
 prints the kernel's answer: "ok", or "error ERRNO: extack message".
 
   pnl.py CMD [FLAGS] ATTR...
+  pnl.py -batch       (requests from stdin, one per line; see batch())
 
 CMD is getdev, new, replace, change, del, get, flush or a number, or "link
 NAME" to send RTM_NEWLINK creating (or, with FLAGS "set", changing) a
@@ -39,6 +40,7 @@ and a dump ends with "ok N messages", N the number of its messages, and
 
 import errno
 import os
+import shlex
 import socket
 import struct
 import sys
@@ -317,5 +319,23 @@ def main(argv):
     return report(recv_all(sock, 2), flags, fam)
 
 
+def batch():
+    """pnl.py -batch: one request per line of stdin, its words quoted as
+    a shell quotes them, each answer followed by a line "--". One process
+    for many requests: a Python start costs seconds in an emulated
+    guest."""
+    for line in sys.stdin:
+        words = shlex.split(line)
+        if not words:
+            continue
+        try:
+            main(["pnl.py"] + words)
+        except SystemExit as e:
+            if e.code not in (None, 0):
+                print(e.code)
+        print("--", flush=True)
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(batch() if sys.argv[1:] == ["-batch"] else main(sys.argv))
