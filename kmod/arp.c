@@ -107,7 +107,7 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	why = PN_STAT_ARP_MISS;
 	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!n) {
-		pn_nl_miss(pn, tip, PODNET_MISS_ARP);
+		pn_nl_miss(pn, AF_INET, &tip, PODNET_MISS_ARP);
 		goto drop;
 	}
 	if (!READ_ONCE(pn->cfg.arpsuppress))

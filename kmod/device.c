@@ -10,6 +10,7 @@
 #include <linux/inetdevice.h>
 #include <linux/module.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
@@ -29,6 +30,11 @@ const char pn_stat_names[PN_STAT_COUNT][ETH_GSTRING_LEN] = {
 	[PN_STAT_BCAST] = "bcast",
 	[PN_STAT_UNKNOWN_NODE] = "unknown_node",
 	[PN_STAT_NO_UNDERLAY] = "no_underlay",
+	[PN_STAT_ND_REPLY] = "nd_reply",
+	[PN_STAT_ND_MISS] = "nd_miss",
+	[PN_STAT_DAD] = "dad",
+	[PN_STAT_RS] = "rs",
+	[PN_STAT_MLD] = "mld",
 };
 
 static struct rtnl_link_ops pn_link_ops;
@@ -343,6 +349,7 @@ static void pn_setup(struct net_device *dev)
 		.arpsuppress = true,
 		.max_subnets = PODNET_DEFAULT_MAX_SUBNETS,
 		.df = PODNET_DF_INHERIT,
+		.gateway6 = PN_DEFAULT_GATEWAY6,
 	};
 	/* A budget for miss events, not for log lines: it logs nothing. */
 	ratelimit_state_init(&pn->miss_rs, HZ, 10);
@@ -401,11 +408,18 @@ static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 	if (!data)
 		return 0;
 
-	a = data[IFLA_PODNET_LOCAL6] ?: data[IFLA_PODNET_GATEWAY6];
+	a = data[IFLA_PODNET_LOCAL6];
 	if (a) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "IPv6 local and gateway addresses are not supported yet");
+				    "IPv6 local addresses are not supported yet");
 		return -EAFNOSUPPORT;
+	}
+	a = data[IFLA_PODNET_GATEWAY6];
+	if (a && (ipv6_addr_is_multicast(nla_data(a)) ||
+		  ipv6_addr_loopback(nla_data(a)))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "IPv6 gateway must be a unicast IPv6 address");
+		return -EINVAL;
 	}
 
 	a = data[IFLA_PODNET_MODE];
@@ -467,6 +481,7 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		static const int vxlan_only[] = {
 			IFLA_PODNET_VNI, IFLA_PODNET_PORT,
 			IFLA_PODNET_GATEWAY, IFLA_PODNET_ARPSUPPRESS,
+			IFLA_PODNET_GATEWAY6,
 		};
 		int i;
 
@@ -518,6 +533,8 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		cfg->srccheck = nla_get_u8(data[IFLA_PODNET_SRCCHECK]);
 	if (data[IFLA_PODNET_GATEWAY])
 		cfg->gateway = nla_get_in_addr(data[IFLA_PODNET_GATEWAY]);
+	if (data[IFLA_PODNET_GATEWAY6])
+		cfg->gateway6 = nla_get_in6_addr(data[IFLA_PODNET_GATEWAY6]);
 	if (data[IFLA_PODNET_ARPSUPPRESS])
 		cfg->arpsuppress = nla_get_u8(data[IFLA_PODNET_ARPSUPPRESS]);
 
@@ -612,6 +629,7 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 	struct pn_cfg *cur = &pn->cfg;
 	struct net_device *dev = pn->dev;
 	bool reroute;
+	int i;
 
 	reroute = cfg->local != cur->local || cfg->link != cur->link ||
 		  cfg->tos != cur->tos || cfg->port != cur->port;
@@ -637,6 +655,8 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 	WRITE_ONCE(cur->arpsuppress, cfg->arpsuppress);
 	WRITE_ONCE(cur->max_subnets, cfg->max_subnets);
 	WRITE_ONCE(cur->df, cfg->df);
+	for (i = 0; i < 4; i++)
+		WRITE_ONCE(cur->gateway6.s6_addr32[i], cfg->gateway6.s6_addr32[i]);
 	if (reroute && dev->reg_state == NETREG_REGISTERED)
 		pn_routes_reset(pn);
 	pn_underlay_update(pn);
@@ -731,6 +751,7 @@ static size_t pn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_SRCCHECK */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_DF */
 	       nla_total_size(sizeof(__be32)) +	/* IFLA_PODNET_GATEWAY */
+	       nla_total_size(sizeof(struct in6_addr)) + /* IFLA_PODNET_GATEWAY6 */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_ARPSUPPRESS */
 	       nla_total_size(sizeof(u32));	/* IFLA_PODNET_MAX_SUBNETS */
 }
@@ -754,6 +775,7 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	if (nla_put_u32(skb, IFLA_PODNET_VNI, cfg->vni) ||
 	    nla_put_be16(skb, IFLA_PODNET_PORT, cfg->port) ||
 	    nla_put_in_addr(skb, IFLA_PODNET_GATEWAY, cfg->gateway) ||
+	    nla_put_in6_addr(skb, IFLA_PODNET_GATEWAY6, &cfg->gateway6) ||
 	    nla_put_u8(skb, IFLA_PODNET_ARPSUPPRESS, cfg->arpsuppress))
 		return -EMSGSIZE;
 	return 0;

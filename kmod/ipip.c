@@ -205,10 +205,10 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
-	df = pn_tunnel_df(pn, iph);
+	df = pn_tunnel_df(pn, skb);
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
-	if (pn_tunnel_too_big(skb, rt, df, PN_IPIP_OVERHEAD, 0))
+	if (pn_tunnel_too_big(skb, rt, &df, PN_IPIP_OVERHEAD, 0))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;

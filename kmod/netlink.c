@@ -9,6 +9,7 @@
 #include <linux/sort.h>
 #include <net/arp.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -119,8 +120,7 @@ static struct pn_dev *pn_nl_dev(struct net *net, struct nlattr **attrs,
 
 /* One subnet of a request, parsed. */
 struct pn_req {
-	u32 key;
-	u8 cidr;
+	struct pn_prefix pfx;
 	bool has_node;
 	bool has_lladdr;
 	bool has_flags;
@@ -161,7 +161,10 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[PODNET_SUBNET_A_MAX + 1];
-	struct nlattr *a;
+	struct pn_prefix *p = &req->pfx;
+	struct nlattr *a, *pa;
+	const __be32 *addr;
+	unsigned int w;
 	int ret;
 
 	ret = nla_parse_nested(tb, PODNET_SUBNET_A_MAX, attr, pn_subnet_policy,
@@ -170,32 +173,43 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 		return ret;
 
 	req->attr = attr;
-	a = tb[PODNET_SUBNET_A_PREFIX6] ?: tb[PODNET_SUBNET_A_NODE6];
+	a = tb[PODNET_SUBNET_A_NODE6];
 	if (a) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 subnets are not supported yet");
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "IPv6 node addresses are not supported yet");
 		return -EAFNOSUPPORT;
 	}
-	a = tb[PODNET_SUBNET_A_PREFIX4];
-	if (!a) {
+	pa = tb[PODNET_SUBNET_A_PREFIX4] ?: tb[PODNET_SUBNET_A_PREFIX6];
+	if (!pa) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no prefix");
 		return -EINVAL;
 	}
-	req->key = be32_to_cpu(nla_get_in_addr(a));
+	if (tb[PODNET_SUBNET_A_PREFIX4] && tb[PODNET_SUBNET_A_PREFIX6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PODNET_SUBNET_A_PREFIX6],
+				    "a subnet has one prefix, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	p->af = nla_type(pa) == PODNET_SUBNET_A_PREFIX6 ? PN_AF6 : PN_AF4;
+	addr = nla_data(pa);
+	for (w = 0; w < pn_af_words(p->af); w++)
+		p->key[w] = be32_to_cpu(addr[w]);
 
 	a = tb[PODNET_SUBNET_A_PREFIXLEN];
 	if (!a) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no prefix length");
 		return -EINVAL;
 	}
-	req->cidr = nla_get_u8(a);
-	if (req->cidr > 32) {
+	p->cidr = nla_get_u8(a);
+	if (p->cidr > pn_af_bits(p->af)) {
+		/* The policy bounds an IPv6 one. */
 		NL_SET_ERR_MSG_ATTR(extack, a, "IPv4 prefix length must be 0 to 32");
 		return -EINVAL;
 	}
-	if (req->cidr < 32 && (req->key & (~0U >> req->cidr))) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[PODNET_SUBNET_A_PREFIX4],
-				    "prefix has host bits set");
-		return -EINVAL;
+	for (w = 0; w < pn_af_words(p->af); w++) {
+		if (p->key[w] & ~pn_word_mask(p->cidr, w)) {
+			NL_SET_ERR_MSG_ATTR(extack, pa, "prefix has host bits set");
+			return -EINVAL;
+		}
 	}
 
 	a = tb[PODNET_SUBNET_A_NODE4];
@@ -246,10 +260,15 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 
 static int pn_req_cmp(const void *a, const void *b)
 {
-	const struct pn_req *x = a, *y = b;
+	const struct pn_prefix *x = &((const struct pn_req *)a)->pfx;
+	const struct pn_prefix *y = &((const struct pn_req *)b)->pfx;
+	unsigned int w;
 
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
+	if (x->af != y->af)
+		return x->af - y->af;
+	for (w = 0; w < pn_af_words(x->af); w++)
+		if (x->key[w] != y->key[w])
+			return x->key[w] < y->key[w] ? -1 : 1;
 	return x->cidr - y->cidr;
 }
 
@@ -312,13 +331,19 @@ static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
 {
 	struct pn_subnet_stats st;
 	struct nlattr *nest, *sn;
+	struct in6_addr prefix;
+	unsigned int w;
 
 	nest = nla_nest_start(skb, PODNET_A_SUBNET);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX4,
-			    cpu_to_be32(n->node.key)) ||
-	    nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, n->node.cidr) ||
+	for (w = 0; w < pn_af_words(n->node.af); w++)
+		prefix.s6_addr32[w] = cpu_to_be32(n->node.key[w]);
+	if (n->node.af == PN_AF6 ?
+	    nla_put_in6_addr(skb, PODNET_SUBNET_A_PREFIX6, &prefix) :
+	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX4, prefix.s6_addr32[0]))
+		goto cancel;
+	if (nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, n->node.cidr) ||
 	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE4, n->peer->addr))
 		goto cancel;
 	if (!pn_is_ipip(pn) &&
@@ -358,7 +383,7 @@ cancel:
 static size_t pn_nl_subnet_size(bool with_stats)
 {
 	size_t size = nla_total_size(0) +		/* the nest */
-		      nla_total_size(sizeof(__be32)) +	/* PREFIX4 */
+		      nla_total_size(sizeof(struct in6_addr)) + /* PREFIX */
 		      nla_total_size(sizeof(u8)) +	/* PREFIXLEN */
 		      nla_total_size(sizeof(__be32)) +	/* NODE4 */
 		      nla_total_size(ETH_ALEN) +	/* LLADDR */
@@ -412,37 +437,44 @@ err:
 /**
  * pn_nl_miss - announce that no subnet holds an address
  * @pn: the device
- * @addr: the address
+ * @family: AF_INET or AF_INET6
+ * @addr: the address, a __be32 or a struct in6_addr
  * @kind: what was looking for it
  *
  * Called from the transmit path, in softirq context. One address is
  * announced at most once a second, and a device at most as often as its
  * rate limit allows, so a storm cannot flood userspace.
  */
-void pn_nl_miss(struct pn_dev *pn, __be32 addr, enum podnet_miss kind)
+void pn_nl_miss(struct pn_dev *pn, int family, const void *addr,
+		enum podnet_miss kind)
 {
 	struct net *net = dev_net(pn->dev);
+	bool ip6 = family == AF_INET6;
 	struct sk_buff *skb;
 	void *hdr;
+	u32 key;
 
 	if (!genl_has_listeners(&pn_genl_family, net, PN_MCGRP_EVENTS))
 		return;
-	if (READ_ONCE(pn->last_miss) == addr &&
+	key = ip6 ? ipv6_addr_hash(addr) : (__force u32)*(const __be32 *)addr;
+	if (READ_ONCE(pn->last_miss) == key &&
 	    time_before(jiffies, READ_ONCE(pn->last_miss_time) + HZ))
 		return;
 	if (!__ratelimit(&pn->miss_rs))
 		return;
-	WRITE_ONCE(pn->last_miss, addr);
+	WRITE_ONCE(pn->last_miss, key);
 	WRITE_ONCE(pn->last_miss_time, jiffies);
 
 	skb = genlmsg_new(pn_nl_dev_size() + nla_total_size(sizeof(u8)) +
-			  nla_total_size(sizeof(__be32)), GFP_ATOMIC);
+			  nla_total_size(sizeof(struct in6_addr)), GFP_ATOMIC);
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &pn_genl_family, 0, PODNET_CMD_MISS_NTF);
 	if (!hdr || pn_nl_put_dev(skb, pn) ||
 	    nla_put_u8(skb, PODNET_A_MISS, kind) ||
-	    nla_put_in_addr(skb, PODNET_A_ADDRESS4, addr))
+	    (ip6 ? nla_put_in6_addr(skb, PODNET_A_ADDRESS6, addr) :
+		   nla_put_in_addr(skb, PODNET_A_ADDRESS4,
+				   *(const __be32 *)addr)))
 		goto err;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&pn_genl_family, net, skb, 0, PN_MCGRP_EVENTS,
@@ -506,6 +538,11 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 	for (i = 0; i < n; i++) {
 		struct pn_req *r = &reqs[i];
 
+		if (pn_is_ipip(pn) && r->pfx.af == PN_AF6) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr,
+					    "an ipip device carries no IPv6 subnets yet");
+			return -EAFNOSUPPORT;
+		}
 		if (pn_is_ipip(pn) && r->has_lladdr) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "an ipip device's subnets have no lladdr");
@@ -516,7 +553,7 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 					    "node address is an address of this node: the subnet would loop");
 			return -EINVAL;
 		}
-		old = pn_table_find(t, r->key, r->cidr);
+		old = pn_table_find(t, &r->pfx);
 		if (!old && how == PN_WRITE_CHANGE) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "no such subnet to replace");
@@ -535,12 +572,12 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 		    ether_addr_equal(old->lladdr, r->lladdr) &&
 		    old->lladdr_derived == r->lladdr_derived)
 			continue;
-		r->new = pn_subnet_alloc();
+		r->new = pn_subnet_alloc(r->pfx.af);
 		if (!r->new)
 			return -ENOMEM;
 		/* Only an addition can need a branch. */
 		if (!old) {
-			r->spare = pn_branch_alloc();
+			r->spare = pn_branch_alloc(r->pfx.af);
 			if (!r->spare)
 				return -ENOMEM;
 		}
@@ -623,8 +660,9 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 		if (!new)
 			continue;
 		replaced |= !r->spare;
-		new->node.key = r->key;
-		new->node.cidr = r->cidr;
+		memcpy(new->node.key, r->pfx.key,
+		       pn_af_words(r->pfx.af) * sizeof(u32));
+		new->node.cidr = r->pfx.cidr;
 		new->peer = r->peer;
 		new->lladdr_derived = r->lladdr_derived;
 		ether_addr_copy(new->lladdr, r->lladdr);
@@ -684,8 +722,7 @@ static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
 	int i;
 
 	for (i = 0; i < n; i++) {
-		const struct pn_subnet *old = pn_table_find(t, reqs[i].key,
-							    reqs[i].cidr);
+		const struct pn_subnet *old = pn_table_find(t, &reqs[i].pfx);
 
 		if (!old) {
 			NL_SET_ERR_MSG_ATTR(info->extack, reqs[i].attr,
@@ -697,19 +734,18 @@ static int pn_nl_del(struct pn_dev *pn, struct pn_req *reqs, int n,
 					    "the subnet has another node, lladdr or flags");
 			return -ENOENT;
 		}
-		reqs[i].spare = pn_branch_alloc();
+		reqs[i].spare = pn_branch_alloc(reqs[i].pfx.af);
 		if (!reqs[i].spare)
 			return -ENOMEM;
 	}
 
 	notify = pn_nl_listening(pn);
 	for (i = 0; i < n; i++) {
-		struct pn_subnet *old = pn_table_find(t, reqs[i].key,
-						      reqs[i].cidr);
+		struct pn_subnet *old = pn_table_find(t, &reqs[i].pfx);
 
 		if (notify)
 			pn_nl_notify(pn, PODNET_CMD_SUBNET_DEL_NTF, old);
-		pn_table_remove(t, reqs[i].key, reqs[i].cidr, &reqs[i].spare);
+		pn_table_remove(t, &reqs[i].pfx, &reqs[i].spare);
 	}
 	return 0;
 }
@@ -787,20 +823,18 @@ static int pn_nl_flush_subnets(struct sk_buff *skb, struct genl_info *info)
 /* GET_SUBNET without NLM_F_DUMP: the subnet that carries an address. */
 static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *a = info->attrs[PODNET_A_ADDRESS4];
+	struct nlattr *a4 = info->attrs[PODNET_A_ADDRESS4];
+	struct nlattr *a6 = info->attrs[PODNET_A_ADDRESS6];
+	struct nlattr *a = a4 ?: a6;
 	struct pn_subnet *n;
 	struct sk_buff *msg;
 	struct pn_dev *pn;
 	void *hdr;
 	int ret;
 
-	if (info->attrs[PODNET_A_ADDRESS6]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PODNET_A_ADDRESS6],
-				    "IPv6 subnets are not supported yet");
-		return -EAFNOSUPPORT;
-	}
-	if (!a) {
-		NL_SET_ERR_MSG(info->extack, "PODNET_A_ADDRESS4 is required");
+	if (!a4 == !a6) {
+		NL_SET_ERR_MSG(info->extack,
+			       "exactly one of PODNET_A_ADDRESS4 and PODNET_A_ADDRESS6 is required");
 		return -EINVAL;
 	}
 	pn = pn_nl_dev(genl_info_net(info), info->attrs, info->extack);
@@ -817,7 +851,13 @@ static int pn_nl_get_subnet(struct sk_buff *skb, struct genl_info *info)
 		goto out_msg;
 
 	rcu_read_lock_bh();
-	n = pn_table_lookup(&pn->table, nla_get_in_addr(a));
+	if (a4) {
+		n = pn_table_lookup(&pn->table, nla_get_in_addr(a4));
+	} else {
+		struct in6_addr addr = nla_get_in6_addr(a6);
+
+		n = pn_table_lookup6(&pn->table, &addr);
+	}
 	ret = n ? pn_nl_put_subnet(msg, pn, n, true) : -ENOENT;
 	rcu_read_unlock_bh();
 	if (ret == -ENOENT)
@@ -854,10 +894,26 @@ static int pn_nl_dump_check(struct nlattr **attrs, int first, int last,
 	return 0;
 }
 
-/*
- * Dump state in cb->args: [0] ifindex, [1] a position is set, [2] its key,
- * [3] its length, [4] the walk has ended.
+/**
+ * struct pn_dump_state - where a dump of subnets is, in cb->ctx
+ * @ifindex: the device
+ * @has_pos: @pos is set: the last subnet an earlier message held
+ * @done: the walk has ended
+ * @pos: see @has_pos
  */
+struct pn_dump_state {
+	int ifindex;
+	bool has_pos;
+	bool done;
+	struct pn_prefix pos;
+};
+
+static struct pn_dump_state *pn_dump_state(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct pn_dump_state) > sizeof(cb->ctx));
+	return (struct pn_dump_state *)cb->ctx;
+}
+
 static int pn_nl_dump_subnets_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = pn_compat_dump_attrs(cb);
@@ -871,7 +927,8 @@ static int pn_nl_dump_subnets_start(struct netlink_callback *cb)
 	pn = pn_nl_dev(sock_net(cb->skb->sk), attrs, cb->extack);
 	if (IS_ERR(pn))
 		return PTR_ERR(pn);
-	cb->args[0] = pn->dev->ifindex;
+	memset(cb->ctx, 0, sizeof(cb->ctx));
+	pn_dump_state(cb)->ifindex = pn->dev->ifindex;
 	dev_put(pn->dev);
 	return 0;
 }
@@ -879,7 +936,7 @@ static int pn_nl_dump_subnets_start(struct netlink_callback *cb)
 struct pn_dump_ctx {
 	struct sk_buff *skb;
 	const struct pn_dev *pn;
-	struct pn_pos pos;
+	struct pn_prefix pos;
 	int count;
 };
 
@@ -889,23 +946,25 @@ static int pn_nl_dump_one(struct pn_subnet *n, void *arg)
 
 	if (pn_nl_put_subnet(ctx->skb, ctx->pn, n, true))
 		return -EMSGSIZE;
-	ctx->pos.key = n->node.key;
+	ctx->pos.af = n->node.af;
 	ctx->pos.cidr = n->node.cidr;
+	memcpy(ctx->pos.key, n->node.key, pn_af_words(n->node.af) * sizeof(u32));
 	ctx->count++;
 	return 0;
 }
 
 static int pn_nl_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct pn_dump_state *st = pn_dump_state(cb);
 	struct pn_dump_ctx ctx = { .skb = skb };
 	struct net_device *dev;
 	struct pn_dev *pn;
 	void *hdr;
 	int ret;
 
-	if (cb->args[4])
+	if (st->done)
 		return 0;
-	dev = dev_get_by_index(sock_net(skb->sk), cb->args[0]);
+	dev = dev_get_by_index(sock_net(skb->sk), st->ifindex);
 	if (!dev || !pn_is_podnet(dev)) {
 		dev_put(dev);
 		NL_SET_ERR_MSG(cb->extack, "the device went away");
@@ -920,12 +979,10 @@ static int pn_nl_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!hdr || pn_nl_put_dev(skb, pn))
 		goto out;
 
-	ctx.pos.key = cb->args[2];
-	ctx.pos.cidr = cb->args[3];
 	rcu_read_lock_bh();
 	cb->seq = READ_ONCE(pn->table.generation);
 	genl_dump_check_consistent(cb, hdr);
-	ret = pn_table_walk(&pn->table, cb->args[1] ? &ctx.pos : NULL,
+	ret = pn_table_walk(&pn->table, st->has_pos ? &st->pos : NULL,
 			    pn_nl_dump_one, &ctx);
 	rcu_read_unlock_bh();
 
@@ -936,11 +993,10 @@ static int pn_nl_dump_subnets(struct sk_buff *skb, struct netlink_callback *cb)
 		return ret;
 	}
 	if (!ret)
-		cb->args[4] = 1;
+		st->done = true;
 	genlmsg_end(skb, hdr);
-	cb->args[1] = 1;
-	cb->args[2] = ctx.pos.key;
-	cb->args[3] = ctx.pos.cidr;
+	st->has_pos = true;
+	st->pos = ctx.pos;
 	dev_put(dev);
 	return skb->len;
 
@@ -965,6 +1021,11 @@ static const u16 pn_stat_attrs[PN_STAT_COUNT] = {
 	[PN_STAT_BCAST] = PODNET_STATS_A_BCAST,
 	[PN_STAT_UNKNOWN_NODE] = PODNET_STATS_A_UNKNOWN_NODE,
 	[PN_STAT_NO_UNDERLAY] = PODNET_STATS_A_NO_UNDERLAY,
+	[PN_STAT_ND_REPLY] = PODNET_STATS_A_ND_REPLY,
+	[PN_STAT_ND_MISS] = PODNET_STATS_A_ND_MISS,
+	[PN_STAT_DAD] = PODNET_STATS_A_DAD,
+	[PN_STAT_RS] = PODNET_STATS_A_RS,
+	[PN_STAT_MLD] = PODNET_STATS_A_MLD,
 };
 
 static int pn_nl_put_device(struct sk_buff *skb, struct pn_dev *pn,

@@ -7,6 +7,7 @@
 
 #include <linux/ethtool.h>
 #include <linux/if_ether.h>
+#include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
@@ -26,6 +27,9 @@
 #define PN_IPIP_OVERHEAD 20
 #define PN_VNI_MAX 0xffffff
 #define PN_DEFAULT_GATEWAY 0xa9fe0101	/* 169.254.1.1 */
+/* fe80::1 */
+#define PN_DEFAULT_GATEWAY6 \
+	{ { { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
 #define PN_DEFAULT_MTU (ETH_DATA_LEN - PN_VXLAN_OVERHEAD)
 
 /**
@@ -39,6 +43,8 @@
  * @tos: outer TOS, 1 to inherit from the inner packet
  * @srccheck: accept only packets whose inner source belongs to the sender
  * @gateway: the virtual gateway address answered with our MAC, or 0
+ * @gateway6: the virtual IPv6 gateway, answered in neighbour discovery with
+ *	our MAC, or :: for none; read with pn_cfg_is_gateway6()
  * @arpsuppress: answer ARP from the table instead of sending it on
  * @max_subnets: the most subnets the table may hold
  * @df: enum podnet_df, the outer DF bit
@@ -59,7 +65,28 @@ struct pn_cfg {
 	bool arpsuppress;
 	u32 max_subnets;
 	u8 df;
+	struct in6_addr gateway6;
 };
+
+/*
+ * Whether @addr is the device's IPv6 gateway. The data path reads it a word
+ * at a time, as pn_cfg_apply() writes it: a packet that meets a change may
+ * match neither the old gateway nor the new one.
+ */
+static inline bool pn_cfg_is_gateway6(const struct pn_cfg *cfg,
+				      const struct in6_addr *addr)
+{
+	u32 any = 0, w;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		w = (__force u32)READ_ONCE(cfg->gateway6.s6_addr32[i]);
+		if (w != (__force u32)addr->s6_addr32[i])
+			return false;
+		any |= w;
+	}
+	return any;
+}
 
 /* The named counters of a device, in enum podnet_stats_attr order. */
 enum pn_stat {
@@ -75,6 +102,11 @@ enum pn_stat {
 	PN_STAT_BCAST,
 	PN_STAT_UNKNOWN_NODE,
 	PN_STAT_NO_UNDERLAY,
+	PN_STAT_ND_REPLY,
+	PN_STAT_ND_MISS,
+	PN_STAT_DAD,
+	PN_STAT_RS,
+	PN_STAT_MLD,
 	PN_STAT_COUNT,
 	/* A drop that no named counter explains. */
 	PN_STAT_NONE = PN_STAT_COUNT
@@ -143,43 +175,87 @@ enum pn_trie_kind {
 	PN_TRIE_SUBNET,
 };
 
+/* The address families of the table: each has a trie of its own. */
+enum pn_af {
+	PN_AF4,
+	PN_AF6,
+	PN_AF_COUNT
+};
+
+/* The 32-bit words of a key, and its bits. */
+static __always_inline unsigned int pn_af_words(u8 af)
+{
+	return af == PN_AF6 ? 4 : 1;
+}
+
+static __always_inline u8 pn_af_bits(u8 af)
+{
+	return 32 * pn_af_words(af);
+}
+
+/* The bits of word @w of a key that a prefix of length @cidr covers. */
+static __always_inline u32 pn_word_mask(u8 cidr, unsigned int w)
+{
+	int b = cidr - 32 * (int)w;
+
+	if (b <= 0)
+		return 0;
+	return b >= 32 ? ~0U : ~0U << (32 - b);
+}
+
 /**
  * struct pn_trie_node - a node of the table's trie
  * @bit: the subtrees whose next bit after the prefix is 0 and 1
- * @key: the prefix, host byte order, host bits clear
  * @cidr: the prefix length
- * @kind: a bare branch, which only joins two subtrees, or the first member
+ * @kind: a bare branch, which only joins two subtrees, or the last member
  *	of a &struct pn_subnet; set before the node is published
+ * @af: enum pn_af, the trie the node is in, which sizes @key
+ * @key: the prefix in host-order 32-bit words, most significant first,
+ *	host bits clear: one word for IPv4, four for IPv6
  *
  * Nodes carry no rcu_head: the table frees what readers may still hold
  * in batches, after one grace period for each (see subnets.c).
  */
 struct pn_trie_node {
 	struct pn_trie_node __rcu *bit[2];
-	u32 key;
 	u8 cidr;
 	u8 kind;
+	u8 af;
+	u32 key[];
 };
 
 /**
- * struct pn_subnet - a subnet of the table: its trie node and what it
- *	carries
- * @node: its place in the trie, at the subnet's prefix
+ * struct pn_prefix - a prefix as requests and dumps name it
+ * @af: enum pn_af
+ * @cidr: the prefix length
+ * @key: as in &struct pn_trie_node, the unused words zero
+ */
+struct pn_prefix {
+	u8 af;
+	u8 cidr;
+	u32 key[4];
+};
+
+/**
+ * struct pn_subnet - a subnet of the table: what it carries and its trie
+ *	node
  * @peer: the node that owns it
  * @stats: per-CPU traffic counters, made when first needed
  * @lladdr: the owning node's VTEP MAC address
  * @lladdr_derived: @lladdr was derived from the node's address
+ * @node: its place in the trie, at the subnet's prefix; last, since its
+ *	key's size depends on the family
  *
  * A subnet is never changed once published: a changed subnet is a new
  * one swapped in for the old. A subnet that never carries a packet holds
  * no per-CPU memory.
  */
 struct pn_subnet {
-	struct pn_trie_node node;
 	struct pn_peer *peer;
 	struct pn_subnet_stats __percpu *stats;
 	u8 lladdr[ETH_ALEN];
 	bool lladdr_derived;
+	struct pn_trie_node node;
 };
 
 static inline struct pn_subnet *pn_trie_subnet(struct pn_trie_node *n)
@@ -188,28 +264,28 @@ static inline struct pn_subnet *pn_trie_subnet(struct pn_trie_node *n)
 	       container_of(n, struct pn_subnet, node) : NULL;
 }
 
-/* A path holds at most 33 nodes (lengths 0 to 32); a depth-first walk's
+/* A path holds at most 129 nodes (lengths 0 to 128); a depth-first walk's
  * stack one more.
  */
-#define PN_TRIE_DEPTH 34
+#define PN_TRIE_DEPTH 130
 
 /**
  * struct pn_table - a device's subnets
- * @root: the trie
+ * @root: the tries, one per enum pn_af
  * @peers: the nodes that own the subnets, by address
  * @cache_work: makes the route caches that peers asked for
  * @grave: what this writer took out of the table, to free after a grace
  *	period; under @lock
  * @lock: serializes writers and protects the trie's structure and @peers;
  *	taken with pn_table_lock()
- * @count: number of subnets
+ * @count: number of subnets, of both families
  * @generation: changes with every change, for dumps
  * @dead: the device is going away; no more changes
  */
 struct pn_grave;
 
 struct pn_table {
-	struct pn_trie_node __rcu *root;
+	struct pn_trie_node __rcu *root[PN_AF_COUNT];
 	struct rhashtable peers;
 	struct work_struct cache_work;
 	struct pn_grave *grave;
@@ -219,16 +295,11 @@ struct pn_table {
 	bool dead;
 };
 
-struct pn_pos {
-	u32 key;
-	u8 cidr;
-};
-
 int pn_subnets_init(void);
 void pn_subnets_uninit(void);
-struct pn_subnet *pn_subnet_alloc(void);
+struct pn_subnet *pn_subnet_alloc(u8 af);
 void pn_subnet_free(struct pn_subnet *s);
-struct pn_trie_node *pn_branch_alloc(void);
+struct pn_trie_node *pn_branch_alloc(u8 af);
 void pn_branch_free(struct pn_trie_node *b);
 void pn_subnet_stats_read(const struct pn_subnet *n,
 			  struct pn_subnet_stats *sum);
@@ -243,13 +314,15 @@ struct pn_dev;
 void pn_routes_reset(struct pn_dev *pn);
 void pn_peer_want_cache(struct pn_table *t, struct pn_peer *p);
 struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr);
-struct pn_subnet *pn_table_find(struct pn_table *t, u32 key, u8 cidr);
+struct pn_subnet *pn_table_lookup6(struct pn_table *t,
+				   const struct in6_addr *addr);
+struct pn_subnet *pn_table_find(struct pn_table *t, const struct pn_prefix *p);
 void pn_table_insert(struct pn_table *t, struct pn_subnet *new,
 		     struct pn_trie_node **spare);
-int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
+int pn_table_remove(struct pn_table *t, const struct pn_prefix *p,
 		    struct pn_trie_node **spare);
 void pn_table_flush(struct pn_table *t);
-int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
+int pn_table_walk(struct pn_table *t, const struct pn_prefix *pos,
 		  int (*fn)(struct pn_subnet *s, void *arg), void *arg);
 
 /* 0a:58 followed by the IPv4 address, the convention of the CNI plugins. */
@@ -276,7 +349,8 @@ static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
  *	(VXLAN mode) or in the namespace's list of ipip devices
  * @gro_cells: receive queue after decapsulation
  * @miss_rs: bounds the rate of miss events
- * @last_miss: the address of the last miss event, against repeats
+ * @last_miss: the address of the last miss event (a hash of an IPv6 one),
+ *	against repeats
  * @last_miss_time: when it was sent, in jiffies
  */
 struct pn_dev {
@@ -293,7 +367,7 @@ struct pn_dev {
 	struct list_head rx_list;
 	struct gro_cells gro_cells;
 	struct ratelimit_state miss_rs;
-	__be32 last_miss;
+	u32 last_miss;
 	unsigned long last_miss_time;
 };
 
@@ -330,13 +404,15 @@ static inline bool pn_is_ipip(const struct pn_dev *pn)
 void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len);
 struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, bool cached, u8 proto, __be32 *saddr);
-__be16 pn_tunnel_df(const struct pn_dev *pn, const struct iphdr *iph);
-bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 df,
+__be16 pn_tunnel_df(const struct pn_dev *pn, const struct sk_buff *skb);
+bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 *df,
 		       int overhead, int hlen);
 void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
 		enum skb_drop_reason reason);
 struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,
 			       __be32 daddr);
+struct pn_subnet *pn_tx_lookup6(struct pn_dev *pn, struct sk_buff *skb,
+				const struct in6_addr *daddr);
 
 /* receive.c */
 void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
@@ -348,11 +424,24 @@ void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb, __be32 osaddr,
 /* netlink.c */
 int pn_genl_init(void);
 void pn_genl_uninit(void);
-void pn_nl_miss(struct pn_dev *pn, __be32 addr, enum podnet_miss kind);
+void pn_nl_miss(struct pn_dev *pn, int family, const void *addr,
+		enum podnet_miss kind);
 
 /* arp.c */
 __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb);
 bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb, __be32 node);
+
+/* ndisc.c */
+
+/* What pn_nd_xmit() did with a frame. */
+enum pn_nd_verdict {
+	PN_ND_PASS,	/* not neighbour discovery: send it as any packet */
+	PN_ND_DONE,	/* answered or dropped */
+	PN_ND_FORWARD,	/* a solicitation for the node that owns the target */
+};
+
+enum pn_nd_verdict pn_nd_xmit(struct pn_dev *pn, struct sk_buff *skb,
+			      struct in6_addr *target);
 
 /* vxlan.c */
 

@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <net/inet_ecn.h>
 
 #include "compat.h"
@@ -46,9 +47,12 @@ static bool pn_rcv_src_ok(const struct pn_dev *pn, const struct pn_subnet *n,
 }
 
 /* RFC 6040: the outer ECN field carried into the inner header. */
-static bool pn_rcv_ecn_ok(struct pn_dev *pn, struct sk_buff *skb, u8 otos)
+static bool pn_rcv_ecn_ok(struct pn_dev *pn, struct sk_buff *skb, u8 otos,
+			  bool ip6)
 {
-	if (INET_ECN_decapsulate(skb, otos, ip_hdr(skb)->tos) <= 1)
+	u8 itos = ip6 ? ipv6_get_dsfield(ipv6_hdr(skb)) : ip_hdr(skb)->tos;
+
+	if (INET_ECN_decapsulate(skb, otos, itos) <= 1)
 		return true;
 	pn_link_inc(pn, PN_LINK_RX_FRAME_ERRORS);
 	pn_rx_drop(pn, skb, PN_STAT_NONE, SKB_DROP_REASON_IP_TUNNEL_ECN);
@@ -56,10 +60,11 @@ static bool pn_rcv_ecn_ok(struct pn_dev *pn, struct sk_buff *skb, u8 otos)
 }
 
 /**
- * pn_rcv_finish - deliver a decapsulated IPv4 packet, or drop it
+ * pn_rcv_finish - deliver a decapsulated IP packet, or drop it
  * @pn: the device that took it
- * @skb: the packet, network header at the inner IPv4 header, which is
- *	pulled; skb->dev and skb->pkt_type set for @pn
+ * @skb: the packet, network header at the inner IPv4 or IPv6 header (as
+ *	skb->protocol says), which is pulled; skb->dev and skb->pkt_type set
+ *	for @pn
  * @osaddr: the outer source address, the node that sent it
  * @otos: the outer TOS
  *
@@ -72,15 +77,19 @@ static bool pn_rcv_ecn_ok(struct pn_dev *pn, struct sk_buff *skb, u8 otos)
 void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb, __be32 osaddr,
 		   u8 otos)
 {
+	bool ip6 = skb->protocol == htons(ETH_P_IPV6);
 	struct pn_subnet *n;
 
-	n = pn_table_lookup(&pn->table, ip_hdr(skb)->saddr);
+	if (ip6)
+		n = pn_table_lookup6(&pn->table, &ipv6_hdr(skb)->saddr);
+	else
+		n = pn_table_lookup(&pn->table, ip_hdr(skb)->saddr);
 	if (!pn_rcv_src_ok(pn, n, osaddr)) {
 		pn_rx_drop(pn, skb, PN_STAT_SRC_CHECK,
 			   SKB_DROP_REASON_IP_RPFILTER);
 		return;
 	}
-	if (!pn_rcv_ecn_ok(pn, skb, otos))
+	if (!pn_rcv_ecn_ok(pn, skb, otos, ip6))
 		return;
 	if (n)
 		pn_subnet_count(n, false, skb->len);

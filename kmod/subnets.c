@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * podnet: the peer-subnet table, a longest-prefix-match binary trie of IPv4
- * prefixes with path compression, and the nodes that own the subnets.
+ * podnet: the peer-subnet table, longest-prefix-match binary tries with path
+ * compression, one of IPv4 and one of IPv6 prefixes, and the nodes that own
+ * the subnets.
  *
- * A trie node is a subnet's (struct pn_subnet begins with one) or a bare
+ * A trie node is a subnet's (struct pn_subnet ends with one) or a bare
  * branch that only joins two subtrees; a branch always has both children.
+ * Keys are host-order 32-bit words, one for IPv4 and four for IPv6, and a
+ * node holds only its family's: an IPv4 subnet is as small as it was before
+ * there were IPv6 ones. The code is the same for both families; lookups are
+ * inlined per family, so that the IPv4 one compares one word.
  * Readers walk the trie under rcu_read_lock_bh() without locks. Writers hold
  * the table's mutex and never change a trie node a reader may see, except
  * for its child pointers: a changed subnet is a new one swapped into its
@@ -38,8 +43,8 @@
 
 #include "podnet_private.h"
 
-static struct kmem_cache *pn_branch_cache __ro_after_init;
-static struct kmem_cache *pn_subnet_cache __ro_after_init;
+static struct kmem_cache *pn_branch_cache[PN_AF_COUNT] __ro_after_init;
+static struct kmem_cache *pn_subnet_cache[PN_AF_COUNT] __ro_after_init;
 static struct kmem_cache *pn_peer_cache __ro_after_init;
 
 /**
@@ -64,20 +69,54 @@ static const struct rhashtable_params pn_peer_params = {
 	.automatic_shrinking = true,
 };
 
-static inline u32 pn_mask(u8 cidr)
-{
-	return cidr ? ~0U << (32 - cidr) : 0;
-}
-
 /* Bit @i of @key, counted from the most significant. */
-static inline unsigned int pn_bit(u32 key, u8 i)
+static __always_inline unsigned int pn_bit(const u32 *key, u8 i)
 {
-	return (key >> (31 - i)) & 1;
+	return (key[i / 32] >> (31 - i % 32)) & 1;
 }
 
-static inline bool pn_covers(const struct pn_trie_node *n, u32 key)
+static __always_inline bool pn_covers(const struct pn_trie_node *n,
+				      const u32 *key, unsigned int words)
 {
-	return !((key ^ n->key) & pn_mask(n->cidr));
+	unsigned int w;
+
+	for (w = 0; w < words; w++)
+		if ((key[w] ^ n->key[w]) & pn_word_mask(n->cidr, w))
+			return false;
+	return true;
+}
+
+/* The first bit at which two keys differ, or their length. */
+static u8 pn_diff_bit(const u32 *a, const u32 *b, unsigned int words)
+{
+	unsigned int w;
+
+	for (w = 0; w < words; w++)
+		if (a[w] != b[w])
+			return 32 * w + __builtin_clz(a[w] ^ b[w]);
+	return 32 * words;
+}
+
+static int pn_key_cmp(const u32 *a, const u32 *b, unsigned int words)
+{
+	unsigned int w;
+
+	for (w = 0; w < words; w++)
+		if (a[w] != b[w])
+			return a[w] < b[w] ? -1 : 1;
+	return 0;
+}
+
+static size_t pn_subnet_size(u8 af)
+{
+	return offsetof(struct pn_subnet, node.key) +
+	       pn_af_words(af) * sizeof(u32);
+}
+
+static size_t pn_branch_size(u8 af)
+{
+	return offsetof(struct pn_trie_node, key) +
+	       pn_af_words(af) * sizeof(u32);
 }
 
 #define pn_deref(t, p) \
@@ -85,19 +124,22 @@ static inline bool pn_covers(const struct pn_trie_node *n, u32 key)
 
 /**
  * pn_subnet_alloc - allocate a subnet
+ * @af: its family, enum pn_af
  *
  * The caller sets its prefix, peer and lladdr before inserting it.
  * Counters wait for the first packet: see tunnel.c.
  *
  * Return: the zeroed subnet, or NULL.
  */
-struct pn_subnet *pn_subnet_alloc(void)
+struct pn_subnet *pn_subnet_alloc(u8 af)
 {
 	struct pn_subnet *s;
 
-	s = kmem_cache_zalloc(pn_subnet_cache, GFP_KERNEL);
-	if (s)
+	s = kmem_cache_zalloc(pn_subnet_cache[af], GFP_KERNEL);
+	if (s) {
 		s->node.kind = PN_TRIE_SUBNET;
+		s->node.af = af;
+	}
 	return s;
 }
 
@@ -107,20 +149,30 @@ void pn_subnet_free(struct pn_subnet *s)
 	if (!s)
 		return;
 	free_percpu(s->stats);
-	kmem_cache_free(pn_subnet_cache, s);
+	kmem_cache_free(pn_subnet_cache[s->node.af], s);
 }
 
-/* Return: a zeroed branch, or NULL. */
-struct pn_trie_node *pn_branch_alloc(void)
+/**
+ * pn_branch_alloc - allocate a branch
+ * @af: the family of the trie it is for
+ *
+ * Return: the zeroed branch, or NULL.
+ */
+struct pn_trie_node *pn_branch_alloc(u8 af)
 {
-	return kmem_cache_zalloc(pn_branch_cache, GFP_KERNEL);
+	struct pn_trie_node *b;
+
+	b = kmem_cache_zalloc(pn_branch_cache[af], GFP_KERNEL);
+	if (b)
+		b->af = af;
+	return b;
 }
 
 /* Free a branch that no reader can reach, or NULL. */
 void pn_branch_free(struct pn_trie_node *b)
 {
 	if (b)
-		kmem_cache_free(pn_branch_cache, b);
+		kmem_cache_free(pn_branch_cache[b->af], b);
 }
 
 static void pn_peer_free(struct pn_peer *p)
@@ -381,7 +433,8 @@ static void pn_peer_cache_work(struct work_struct *work)
  */
 int pn_table_init(struct pn_table *t)
 {
-	RCU_INIT_POINTER(t->root, NULL);
+	RCU_INIT_POINTER(t->root[PN_AF4], NULL);
+	RCU_INIT_POINTER(t->root[PN_AF6], NULL);
 	t->count = 0;
 	t->generation = 1;
 	t->dead = false;
@@ -403,10 +456,26 @@ void pn_table_destroy(struct pn_table *t)
 	rhashtable_destroy(&t->peers);
 }
 
+static __always_inline struct pn_subnet *
+pn_lookup(struct pn_table *t, const u32 *key, u8 af)
+{
+	struct pn_trie_node *n, *best = NULL;
+
+	n = rcu_dereference_bh(t->root[af]);
+	while (n && pn_covers(n, key, pn_af_words(af))) {
+		if (n->kind == PN_TRIE_SUBNET)
+			best = n;
+		if (n->cidr == pn_af_bits(af))
+			break;
+		n = rcu_dereference_bh(n->bit[pn_bit(key, n->cidr)]);
+	}
+	return best ? container_of(best, struct pn_subnet, node) : NULL;
+}
+
 /**
- * pn_table_lookup - the subnet that carries @addr
+ * pn_table_lookup - the subnet that carries an IPv4 address
  * @t: the table
- * @addr: an IPv4 address
+ * @addr: the address
  *
  * Called under rcu_read_lock_bh(). The cost is bounded by the prefix
  * length, not by the number of subnets.
@@ -415,37 +484,48 @@ void pn_table_destroy(struct pn_table *t)
  */
 struct pn_subnet *pn_table_lookup(struct pn_table *t, __be32 addr)
 {
-	struct pn_trie_node *n, *best = NULL;
 	u32 key = be32_to_cpu(addr);
 
-	n = rcu_dereference_bh(t->root);
-	while (n && pn_covers(n, key)) {
-		if (n->kind == PN_TRIE_SUBNET)
-			best = n;
-		if (n->cidr == 32)
-			break;
-		n = rcu_dereference_bh(n->bit[pn_bit(key, n->cidr)]);
-	}
-	return best ? container_of(best, struct pn_subnet, node) : NULL;
+	return pn_lookup(t, &key, PN_AF4);
+}
+
+/**
+ * pn_table_lookup6 - the subnet that carries an IPv6 address
+ * @t: the table
+ * @addr: the address
+ *
+ * As pn_table_lookup(), in the table's IPv6 trie.
+ *
+ * Return: the subnet with the longest prefix covering @addr, or NULL.
+ */
+struct pn_subnet *pn_table_lookup6(struct pn_table *t,
+				   const struct in6_addr *addr)
+{
+	u32 key[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		key[i] = be32_to_cpu(addr->s6_addr32[i]);
+	return pn_lookup(t, key, PN_AF6);
 }
 
 /**
  * pn_table_find - the subnet with exactly this prefix, under the lock
  * @t: the table
- * @key: the prefix, host order, host bits clear
- * @cidr: the prefix length
+ * @p: the prefix, host bits clear
  *
  * Return: the subnet, or NULL when there is none (a branch does not
  * count).
  */
-struct pn_subnet *pn_table_find(struct pn_table *t, u32 key, u8 cidr)
+struct pn_subnet *pn_table_find(struct pn_table *t, const struct pn_prefix *p)
 {
-	struct pn_trie_node *n = pn_deref(t, t->root);
+	struct pn_trie_node *n = pn_deref(t, t->root[p->af]);
+	unsigned int words = pn_af_words(p->af);
 
-	while (n && n->cidr <= cidr && pn_covers(n, key)) {
-		if (n->cidr == cidr)
+	while (n && n->cidr <= p->cidr && pn_covers(n, p->key, words)) {
+		if (n->cidr == p->cidr)
 			return pn_trie_subnet(n);
-		n = pn_deref(t, n->bit[pn_bit(key, n->cidr)]);
+		n = pn_deref(t, n->bit[pn_bit(p->key, n->cidr)]);
 	}
 	return NULL;
 }
@@ -461,7 +541,7 @@ static void pn_adopt_children(struct pn_table *t, struct pn_trie_node *to,
  * pn_table_insert - add or replace a subnet
  * @t: the table, locked
  * @ns: a subnet with its prefix, its peer and its lladdr set
- * @spare: a branch; set to NULL when used
+ * @spare: a branch of the subnet's family; set to NULL when used
  *
  * The subnet takes over the caller's reference to its peer (from
  * pn_peer_get()). A node already at the subnet's prefix, subnet or branch,
@@ -471,13 +551,16 @@ static void pn_adopt_children(struct pn_table *t, struct pn_trie_node *to,
 void pn_table_insert(struct pn_table *t, struct pn_subnet *ns,
 		     struct pn_trie_node **spare)
 {
-	struct pn_trie_node __rcu **slot = &t->root;
 	struct pn_trie_node *n, *b, *new = &ns->node;
+	unsigned int words = pn_af_words(new->af);
+	struct pn_trie_node __rcu **slot;
 	struct pn_subnet *old;
+	unsigned int w;
 	u8 c;
 
+	slot = &t->root[new->af];
 	n = pn_deref(t, *slot);
-	while (n && n->cidr <= new->cidr && pn_covers(n, new->key)) {
+	while (n && n->cidr <= new->cidr && pn_covers(n, new->key, words)) {
 		if (n->cidr == new->cidr) {
 			pn_adopt_children(t, new, n);
 			old = pn_trie_subnet(n);
@@ -508,8 +591,7 @@ void pn_table_insert(struct pn_table *t, struct pn_subnet *ns,
 	}
 
 	/* @n and @new part ways at bit c, or @new is a prefix of @n. */
-	c = min3(new->cidr, n->cidr, (u8)(n->key == new->key ? 32 :
-					  __builtin_clz(n->key ^ new->key)));
+	c = min3(new->cidr, n->cidr, pn_diff_bit(n->key, new->key, words));
 	if (c == new->cidr) {
 		RCU_INIT_POINTER(new->bit[pn_bit(n->key, c)], n);
 		rcu_assign_pointer(*slot, new);
@@ -518,7 +600,8 @@ void pn_table_insert(struct pn_table *t, struct pn_subnet *ns,
 
 	b = *spare;
 	*spare = NULL;
-	b->key = new->key & pn_mask(c);
+	for (w = 0; w < words; w++)
+		b->key[w] = new->key[w] & pn_word_mask(c, w);
 	b->cidr = c;
 	RCU_INIT_POINTER(b->bit[pn_bit(new->key, c)], new);
 	RCU_INIT_POINTER(b->bit[pn_bit(n->key, c)], n);
@@ -528,28 +611,28 @@ void pn_table_insert(struct pn_table *t, struct pn_subnet *ns,
 /**
  * pn_table_remove - delete the subnet at a prefix
  * @t: the table, locked
- * @key: the prefix, host order
- * @cidr: its length
- * @spare: a trie node, needed when the subnet's has two children; set to
- *	NULL when used
+ * @pfx: the prefix
+ * @spare: a branch of the prefix's family, needed when the subnet's node
+ *	has two children; set to NULL when used
  *
  * Return: 0, or -ENOENT when there is no such subnet.
  */
-int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
+int pn_table_remove(struct pn_table *t, const struct pn_prefix *pfx,
 		    struct pn_trie_node **spare)
 {
-	struct pn_trie_node __rcu **slot = &t->root, **pslot = NULL;
+	struct pn_trie_node __rcu **slot = &t->root[pfx->af], **pslot = NULL;
+	unsigned int words = pn_af_words(pfx->af);
 	struct pn_trie_node *n, *p = NULL, *l, *r, *b;
 	struct pn_subnet *old;
 
 	n = pn_deref(t, *slot);
-	while (n && n->cidr < cidr && pn_covers(n, key)) {
+	while (n && n->cidr < pfx->cidr && pn_covers(n, pfx->key, words)) {
 		p = n;
 		pslot = slot;
-		slot = &n->bit[pn_bit(key, n->cidr)];
+		slot = &n->bit[pn_bit(pfx->key, n->cidr)];
 		n = pn_deref(t, *slot);
 	}
-	if (!n || n->cidr != cidr || n->key != key)
+	if (!n || n->cidr != pfx->cidr || pn_key_cmp(n->key, pfx->key, words))
 		return -ENOENT;
 	old = pn_trie_subnet(n);
 	if (!old)
@@ -560,7 +643,7 @@ int pn_table_remove(struct pn_table *t, u32 key, u8 cidr,
 	if (l && r) {
 		b = *spare;
 		*spare = NULL;
-		b->key = n->key;
+		memcpy(b->key, n->key, words * sizeof(u32));
 		b->cidr = n->cidr;
 		pn_adopt_children(t, b, n);
 		rcu_assign_pointer(*slot, b);
@@ -588,58 +671,73 @@ void pn_table_flush(struct pn_table *t)
 {
 	struct pn_trie_node *stack[PN_TRIE_DEPTH], *n, *c;
 	struct pn_subnet *s;
-	int top = 0, i;
+	int top, i, af;
 
-	n = pn_deref(t, t->root);
-	if (!n)
+	/* An empty table stays as it is, generation and all. */
+	if (!t->count)
 		return;
-	RCU_INIT_POINTER(t->root, NULL);
-	stack[top++] = n;
-	while (top) {
-		n = stack[--top];
-		for (i = 0; i < 2; i++) {
-			c = pn_deref(t, n->bit[i]);
-			if (c)
-				stack[top++] = c;
+	for (af = 0; af < PN_AF_COUNT; af++) {
+		n = pn_deref(t, t->root[af]);
+		if (!n)
+			continue;
+		RCU_INIT_POINTER(t->root[af], NULL);
+		top = 0;
+		stack[top++] = n;
+		while (top) {
+			n = stack[--top];
+			for (i = 0; i < 2; i++) {
+				c = pn_deref(t, n->bit[i]);
+				if (c)
+					stack[top++] = c;
+			}
+			s = pn_trie_subnet(n);
+			if (s)
+				pn_peer_put(t, s->peer);
+			pn_node_retire(t, n);
 		}
-		s = pn_trie_subnet(n);
-		if (s)
-			pn_peer_put(t, s->peer);
-		pn_node_retire(t, n);
 	}
 	t->count = 0;
 	t->generation++;
 }
 
-/**
- * pn_table_walk - call @fn on every subnet after a position, in order
- * @t: the table; called under rcu_read_lock_bh()
- * @pos: resume after this (key, cidr); NULL to start at the beginning
- * @fn: the callback, given the subnet; a non-zero return stops the walk and
- *	is returned
- * @arg: passed to @fn
- *
- * The order is by prefix, then by length, which is the trie's pre-order.
- * Subtrees that end before @pos are skipped, so resuming costs the depth of
- * the trie, not the subnets already seen.
- */
-int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
-		  int (*fn)(struct pn_subnet *s, void *arg), void *arg)
+/* Whether every key a node covers comes before @pos: its subtree is done. */
+static bool pn_walk_before(const struct pn_trie_node *n,
+			   const struct pn_prefix *pos, unsigned int words)
+{
+	u32 last[4];
+	unsigned int w;
+
+	for (w = 0; w < words; w++)
+		last[w] = n->key[w] | ~pn_word_mask(n->cidr, w);
+	return pn_key_cmp(last, pos->key, words) < 0;
+}
+
+/* Whether a subnet comes after @pos in the walk's order. */
+static bool pn_walk_after(const struct pn_trie_node *n,
+			  const struct pn_prefix *pos, unsigned int words)
+{
+	int cmp = pn_key_cmp(n->key, pos->key, words);
+
+	return cmp > 0 || (!cmp && n->cidr > pos->cidr);
+}
+
+static int pn_walk_af(struct pn_table *t, u8 af, const struct pn_prefix *pos,
+		      int (*fn)(struct pn_subnet *s, void *arg), void *arg)
 {
 	struct pn_trie_node *stack[PN_TRIE_DEPTH], *n, *c;
+	unsigned int words = pn_af_words(af);
 	struct pn_subnet *s;
 	int top = 0, ret;
 
-	n = rcu_dereference_bh(t->root);
+	n = rcu_dereference_bh(t->root[af]);
 	if (n)
 		stack[top++] = n;
 	while (top) {
 		n = stack[--top];
-		if (pos && (n->key | ~pn_mask(n->cidr)) < pos->key)
+		if (pos && pn_walk_before(n, pos, words))
 			continue;
 		s = pn_trie_subnet(n);
-		if (s && (!pos || n->key > pos->key ||
-			  (n->key == pos->key && n->cidr > pos->cidr))) {
+		if (s && (!pos || pn_walk_after(n, pos, words))) {
 			ret = fn(s, arg);
 			if (ret)
 				return ret;
@@ -650,6 +748,33 @@ int pn_table_walk(struct pn_table *t, const struct pn_pos *pos,
 		c = rcu_dereference_bh(n->bit[0]);
 		if (c)
 			stack[top++] = c;
+	}
+	return 0;
+}
+
+/**
+ * pn_table_walk - call @fn on every subnet after a position, in order
+ * @t: the table; called under rcu_read_lock_bh()
+ * @pos: resume after this prefix; NULL to start at the beginning
+ * @fn: the callback, given the subnet; a non-zero return stops the walk and
+ *	is returned
+ * @arg: passed to @fn
+ *
+ * The order is IPv4 before IPv6, and in each by prefix, then by length,
+ * which is the trie's pre-order. Subtrees that end before @pos are
+ * skipped, so resuming costs the depth of the trie, not the subnets
+ * already seen.
+ */
+int pn_table_walk(struct pn_table *t, const struct pn_prefix *pos,
+		  int (*fn)(struct pn_subnet *s, void *arg), void *arg)
+{
+	int af, ret;
+
+	for (af = pos ? pos->af : 0; af < PN_AF_COUNT; af++) {
+		ret = pn_walk_af(t, af, pos && pos->af == af ? pos : NULL,
+				 fn, arg);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -684,29 +809,61 @@ void pn_subnet_stats_read(const struct pn_subnet *n,
 
 #ifdef PODNET_DEBUG
 /*
- * The trie checked against a plain list of prefixes: random prefixes are
- * inserted and removed, and random addresses must find the same longest
- * match in both.
+ * The tries checked against a plain list of prefixes: random prefixes of
+ * both families are inserted and removed, and random addresses must find
+ * the same longest match in both.
  */
 struct pn_ref {
-	u32 key;
-	u8 cidr;
+	struct pn_prefix p;
 	bool used;
 };
 
+static bool pn_ref_covers(const struct pn_prefix *p, const u32 *key)
+{
+	unsigned int w;
+
+	for (w = 0; w < pn_af_words(p->af); w++)
+		if ((key[w] ^ p->key[w]) & pn_word_mask(p->cidr, w))
+			return false;
+	return true;
+}
+
 static const struct pn_ref *pn_ref_lookup(const struct pn_ref *ref, int n,
-					  u32 key)
+					  u8 af, const u32 *key)
 {
 	const struct pn_ref *best = NULL;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (!ref[i].used || (key ^ ref[i].key) & pn_mask(ref[i].cidr))
+		if (!ref[i].used || ref[i].p.af != af ||
+		    !pn_ref_covers(&ref[i].p, key))
 			continue;
-		if (!best || ref[i].cidr > best->cidr)
+		if (!best || ref[i].p.cidr > best->p.cidr)
 			best = &ref[i];
 	}
 	return best;
+}
+
+static struct pn_subnet *pn_selftest_lookup(struct pn_table *t, u8 af,
+					    const u32 *key)
+{
+	struct in6_addr a6;
+	int i;
+
+	if (af == PN_AF4)
+		return pn_table_lookup(t, cpu_to_be32(key[0]));
+	for (i = 0; i < 4; i++)
+		a6.s6_addr32[i] = cpu_to_be32(key[i]);
+	return pn_table_lookup6(t, &a6);
+}
+
+static bool pn_selftest_same(const struct pn_subnet *got,
+			     const struct pn_ref *want)
+{
+	if (!got || !want)
+		return !got && !want;
+	return got->node.af == want->p.af && got->node.cidr == want->p.cidr &&
+	       !pn_key_cmp(got->node.key, want->p.key, pn_af_words(want->p.af));
 }
 
 static int pn_selftest_compare(struct pn_table *t, const struct pn_ref *ref,
@@ -714,27 +871,35 @@ static int pn_selftest_compare(struct pn_table *t, const struct pn_ref *ref,
 {
 	const struct pn_ref *want;
 	struct pn_subnet *got;
-	u32 key;
+	u32 key[4];
+	unsigned int w;
+	bool same;
 	int i;
+	u8 af;
 
 	for (i = 0; i < lookups; i++) {
 		/* Half the probes land inside a known prefix. */
-		key = get_random_u32();
+		af = i & 2 ? PN_AF6 : PN_AF4;
+		for (w = 0; w < 4; w++)
+			key[w] = get_random_u32();
 		if (i & 1) {
 			want = &ref[get_random_u32_below(nref)];
-			key = want->key | (key & ~pn_mask(want->cidr));
+			af = want->p.af;
+			for (w = 0; w < pn_af_words(af); w++)
+				key[w] = want->p.key[w] |
+					 (key[w] & ~pn_word_mask(want->p.cidr, w));
 		}
-		want = pn_ref_lookup(ref, nref, key);
+		want = pn_ref_lookup(ref, nref, af, key);
 		rcu_read_lock_bh();
-		got = pn_table_lookup(t, cpu_to_be32(key));
-		if (!!got != !!want || (got && (got->node.key != want->key ||
-						got->node.cidr != want->cidr))) {
-			rcu_read_unlock_bh();
-			pr_err("self-test: lookup of %pI4h disagrees with the reference\n",
-			       &key);
+		got = pn_selftest_lookup(t, af, key);
+		same = pn_selftest_same(got, want);
+		rcu_read_unlock_bh();
+		if (!same) {
+			pr_err("self-test: lookup of %08x:%08x:%08x:%08x (%s) disagrees with the reference\n",
+			       key[0], key[1], key[2], key[3],
+			       af == PN_AF6 ? "IPv6" : "IPv4");
 			return -EINVAL;
 		}
-		rcu_read_unlock_bh();
 	}
 	return 0;
 }
@@ -758,28 +923,47 @@ static int pn_selftest_peers(struct pn_table *t, int count)
 	return -EINVAL;
 }
 
+/*
+ * A random prefix. Most fall inside one /16 (IPv4) or /48 (IPv6) so that
+ * they nest deeply; short ones are rare so that they do not cover
+ * everything.
+ */
+static void pn_selftest_prefix(struct pn_prefix *p, u8 af)
+{
+	u8 bits = pn_af_bits(af);
+	unsigned int w;
+
+	p->af = af;
+	p->cidr = af == PN_AF6 ? 32 + get_random_u32_below(97) :
+				 8 + get_random_u32_below(25);
+	if (!get_random_u32_below(16))
+		p->cidr = get_random_u32_below(bits + 1);
+	for (w = 0; w < 4; w++)
+		p->key[w] = w < pn_af_words(af) ? get_random_u32() : 0;
+	if (get_random_u32_below(4)) {
+		if (af == PN_AF4) {
+			p->key[0] = 0x0af40000 | (p->key[0] & 0xffff);
+		} else {
+			p->key[0] = 0xfd000010;
+			p->key[1] = 0x02440000 | (p->key[1] & 0xffff);
+		}
+	}
+	for (w = 0; w < pn_af_words(af); w++)
+		p->key[w] &= pn_word_mask(p->cidr, w);
+}
+
 static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 {
-	struct pn_trie_node *spare = NULL;
+	struct pn_trie_node *spare[PN_AF_COUNT] = {};
 	int i, ret = -ENOMEM, count = 0;
 	struct pn_subnet *n;
 	struct pn_peer *p;
-	u32 key;
-	u8 cidr;
+	u8 af;
 
 	for (i = 0; i < nref; i++) {
-		/* Most prefixes fall inside one /16 so that they nest deeply;
-		 * short ones are rare so that they do not cover everything.
-		 */
-		cidr = 8 + get_random_u32_below(25);
-		if (!get_random_u32_below(16))
-			cidr = get_random_u32_below(33);
-		key = get_random_u32();
-		if (get_random_u32_below(4))
-			key = 0x0af40000 | (key & 0xffff);
-		ref[i].cidr = cidr;
-		ref[i].key = key & pn_mask(cidr);
-		ref[i].used = !pn_table_find(t, ref[i].key, cidr);
+		af = get_random_u32_below(2) ? PN_AF6 : PN_AF4;
+		pn_selftest_prefix(&ref[i].p, af);
+		ref[i].used = !pn_table_find(t, &ref[i].p);
 		if (!ref[i].used)
 			continue;
 		/* Eight nodes own all the subnets. */
@@ -788,18 +972,18 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 			ret = PTR_ERR(p);
 			goto out;
 		}
-		n = pn_subnet_alloc();
-		if (!spare)
-			spare = pn_branch_alloc();
-		if (!n || !spare) {
+		n = pn_subnet_alloc(af);
+		if (!spare[af])
+			spare[af] = pn_branch_alloc(af);
+		if (!n || !spare[af]) {
 			pn_subnet_free(n);
 			pn_peer_put(t, p);
 			goto out;
 		}
-		n->node.key = ref[i].key;
-		n->node.cidr = cidr;
+		memcpy(n->node.key, ref[i].p.key, pn_af_words(af) * sizeof(u32));
+		n->node.cidr = ref[i].p.cidr;
 		n->peer = p;
-		pn_table_insert(t, n, &spare);
+		pn_table_insert(t, n, &spare[af]);
 		count++;
 	}
 	ret = pn_selftest_peers(t, count);
@@ -812,12 +996,13 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 	for (i = 0; i < nref; i += 3) {
 		if (!ref[i].used)
 			continue;
-		if (!spare)
-			spare = pn_branch_alloc();
+		af = ref[i].p.af;
+		if (!spare[af])
+			spare[af] = pn_branch_alloc(af);
 		ret = -ENOMEM;
-		if (!spare)
+		if (!spare[af])
 			goto out;
-		ret = pn_table_remove(t, ref[i].key, ref[i].cidr, &spare);
+		ret = pn_table_remove(t, &ref[i].p, &spare[af]);
 		if (ret) {
 			pr_err("self-test: cannot remove a present prefix\n");
 			goto out;
@@ -829,7 +1014,8 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 	if (!ret)
 		ret = pn_selftest_compare(t, ref, nref, 20000);
 out:
-	pn_branch_free(spare);
+	pn_branch_free(spare[PN_AF4]);
+	pn_branch_free(spare[PN_AF6]);
 	pn_table_flush(t);
 	if (!ret && atomic_read(&t->peers.nelems)) {
 		pr_err("self-test: peers left after a flush\n");
@@ -869,35 +1055,51 @@ static inline int pn_subnets_selftest(void)
 }
 #endif
 
+static void pn_subnets_caches_destroy(void)
+{
+	int af;
+
+	kmem_cache_destroy(pn_peer_cache);
+	for (af = 0; af < PN_AF_COUNT; af++) {
+		kmem_cache_destroy(pn_subnet_cache[af]);
+		kmem_cache_destroy(pn_branch_cache[af]);
+	}
+}
+
 int __init pn_subnets_init(void)
 {
-	int ret = -ENOMEM;
+	static const char * const names[PN_AF_COUNT][2] = {
+		[PN_AF4] = { "pn_subnet4", "pn_branch4" },
+		[PN_AF6] = { "pn_subnet6", "pn_branch6" },
+	};
+	int af, ret;
 
-	pn_branch_cache = KMEM_CACHE(pn_trie_node, SLAB_ACCOUNT);
-	if (!pn_branch_cache)
-		return -ENOMEM;
-	pn_subnet_cache = KMEM_CACHE(pn_subnet, SLAB_ACCOUNT);
-	if (!pn_subnet_cache)
-		goto err_subnet;
+	for (af = 0; af < PN_AF_COUNT; af++) {
+		pn_subnet_cache[af] = kmem_cache_create(names[af][0],
+							pn_subnet_size(af), 0,
+							SLAB_ACCOUNT, NULL);
+		pn_branch_cache[af] = kmem_cache_create(names[af][1],
+							pn_branch_size(af), 0,
+							SLAB_ACCOUNT, NULL);
+		if (!pn_subnet_cache[af] || !pn_branch_cache[af])
+			goto err;
+	}
 	pn_peer_cache = KMEM_CACHE(pn_peer, SLAB_ACCOUNT);
 	if (!pn_peer_cache)
-		goto err_peer;
+		goto err;
 	ret = pn_subnets_selftest();
 	if (!ret)
 		return 0;
 	rcu_barrier();
-	kmem_cache_destroy(pn_peer_cache);
-err_peer:
-	kmem_cache_destroy(pn_subnet_cache);
-err_subnet:
-	kmem_cache_destroy(pn_branch_cache);
+	pn_subnets_caches_destroy();
 	return ret;
+err:
+	pn_subnets_caches_destroy();
+	return -ENOMEM;
 }
 
 void pn_subnets_uninit(void)
 {
 	rcu_barrier();
-	kmem_cache_destroy(pn_peer_cache);
-	kmem_cache_destroy(pn_subnet_cache);
-	kmem_cache_destroy(pn_branch_cache);
+	pn_subnets_caches_destroy();
 }

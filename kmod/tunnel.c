@@ -5,8 +5,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/icmpv6.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "compat.h"
@@ -114,17 +116,22 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 /**
  * pn_tunnel_df - the DF bit of the outer header
  * @pn: the device
- * @iph: the inner IPv4 header, or NULL for a frame that carries none
+ * @skb: the packet, network header at its IPv4 or IPv6 header, if any
+ *
+ * To inherit DF is to copy an inner IPv4 header's, and to set it for IPv6,
+ * which routers never fragment.
  *
  * Return: htons(IP_DF) or 0, as the device's df setting asks.
  */
-__be16 pn_tunnel_df(const struct pn_dev *pn, const struct iphdr *iph)
+__be16 pn_tunnel_df(const struct pn_dev *pn, const struct sk_buff *skb)
 {
 	switch (READ_ONCE(pn->cfg.df)) {
 	case PODNET_DF_SET:
 		return htons(IP_DF);
 	case PODNET_DF_INHERIT:
-		return iph ? iph->frag_off & htons(IP_DF) : 0;
+		if (skb->protocol == htons(ETH_P_IP))
+			return ip_hdr(skb)->frag_off & htons(IP_DF);
+		return skb->protocol == htons(ETH_P_IPV6) ? htons(IP_DF) : 0;
 	default:
 		return 0;
 	}
@@ -132,30 +139,43 @@ __be16 pn_tunnel_df(const struct pn_dev *pn, const struct iphdr *iph)
 
 /**
  * pn_tunnel_too_big - whether a packet, once encapsulated, is too big
- * @skb: the packet, IPv4
+ * @skb: the packet, IPv4 or IPv6
  * @rt: the outer route
- * @df: the outer DF bit
- * @overhead: the bytes encapsulation adds in front of the IPv4 header
- * @hlen: the link-layer header in front of the IPv4 header in @skb
+ * @df: the outer DF bit; cleared when the outer packet must be fragmented
+ * @overhead: the bytes encapsulation adds in front of the inner IP header
+ * @hlen: the link-layer header in front of the inner IP header in @skb
  *
- * An outer packet with DF that does not fit the outer route is refused,
- * and the sender learns the MTU it must use, as from a router on the path;
- * it would otherwise be dropped without a word here or at the next router.
- * Without DF, the outer packet is sent and fragmented instead, whatever the
- * inner DF bit: the inner packet itself arrives whole.
+ * An IPv4 packet whose outer packet has DF and does not fit the outer
+ * route is refused, and the sender learns the MTU it must use, as from a
+ * router on the path; it would otherwise be dropped without a word here or
+ * at the next router. Without DF, the outer packet is sent and fragmented
+ * instead, whatever the inner DF bit: the inner packet itself arrives
+ * whole. An IPv6 sender is told whatever the DF setting, as routers never
+ * fragment IPv6, unless the path is narrower than IPv6's minimum MTU: then
+ * the outer packet goes without DF and is fragmented.
  *
  * Return: true when @skb must be dropped.
  */
-bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 df,
+bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 *df,
 		       int overhead, int hlen)
 {
 	int mtu = dst_mtu(&rt->dst) - overhead;
+	bool ip6 = skb->protocol == htons(ETH_P_IPV6);
 
-	if (!df)
+	if (!*df && !ip6)
 		return false;
 	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
 			      skb->len - hlen <= mtu)
 		return false;
+	if (ip6) {
+		if (mtu < IPV6_MIN_MTU) {
+			*df = 0;
+			return false;
+		}
+		skb_dst_update_pmtu_no_confirm(skb, mtu);
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		return true;
+	}
 	mtu = max(mtu, IPV4_MIN_MTU);
 	skb_dst_update_pmtu_no_confirm(skb, mtu);
 	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
@@ -195,8 +215,30 @@ struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,
 
 	if (n)
 		return n;
-	pn_nl_miss(pn, daddr, PODNET_MISS_IP);
+	pn_nl_miss(pn, AF_INET, &daddr, PODNET_MISS_IP);
 	if (skb->protocol == htons(ETH_P_IP))
 		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+	return NULL;
+}
+
+/**
+ * pn_tx_lookup6 - the subnet that carries an IPv6 packet's destination
+ * @pn: the device
+ * @skb: the packet, IPv6
+ * @daddr: its destination
+ *
+ * As pn_tx_lookup(); the sender is told there is no route.
+ *
+ * Return: the subnet, or NULL; the caller drops the packet then.
+ */
+struct pn_subnet *pn_tx_lookup6(struct pn_dev *pn, struct sk_buff *skb,
+				const struct in6_addr *daddr)
+{
+	struct pn_subnet *n = pn_table_lookup6(&pn->table, daddr);
+
+	if (n)
+		return n;
+	pn_nl_miss(pn, AF_INET6, daddr, PODNET_MISS_IP);
+	icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOROUTE, 0);
 	return NULL;
 }

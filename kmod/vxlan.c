@@ -12,6 +12,7 @@
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
+#include <net/ipv6.h>
 #include <net/netns/generic.h>
 #include <net/route.h>
 #include <net/udp_tunnel.h>
@@ -39,7 +40,7 @@ static struct pn_dev *pn_sock_dev(struct pn_sock *ps, u32 vni)
  * @skb: the packet, data at the UDP header
  *
  * Called under rcu_read_lock() in softirq context. Packets with unexpected
- * flags, for another VNI, or that carry anything but IPv4 or ARP are
+ * flags, for another VNI, or that carry anything but IPv4, IPv6 or ARP are
  * dropped and counted on the device; the rest go on to pn_rcv_finish(),
  * ARP to the host when pn_arp_rcv_ok() lets it.
  *
@@ -95,11 +96,13 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	why = PN_STAT_NOT_IP;
 	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
-	if (skb->protocol != htons(ETH_P_IP))
+	if (skb->protocol != htons(ETH_P_IP) &&
+	    skb->protocol != htons(ETH_P_IPV6))
 		goto drop;
 	why = PN_STAT_BAD_HEADER;
 	reason = SKB_DROP_REASON_HDR_TRUNC;
-	if (!pskb_may_pull(skb, sizeof(struct iphdr)))
+	if (!pskb_may_pull(skb, skb->protocol == htons(ETH_P_IP) ?
+			   sizeof(struct iphdr) : sizeof(struct ipv6hdr)))
 		goto drop;
 
 	/* The table, not the inner MAC address, says whom a frame is for. */
@@ -166,6 +169,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 {
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
+	/* The inner IPv4 or IPv6 header, for the ip_tunnel helpers. */
 	const struct iphdr *iph = NULL;
 	enum skb_drop_reason reason;
 	__be16 sport, df;
@@ -179,7 +183,8 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	u8 tos, ttl;
 	bool inherit;
 
-	if (skb->protocol == htons(ETH_P_IP))
+	if (skb->protocol == htons(ETH_P_IP) ||
+	    skb->protocol == htons(ETH_P_IPV6))
 		iph = ip_hdr(skb);
 	why = PN_STAT_TX_ERRORS;
 	reason = SKB_DROP_REASON_DEV_READY;
@@ -197,10 +202,10 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
-	df = pn_tunnel_df(pn, iph);
+	df = pn_tunnel_df(pn, skb);
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
-	if (iph && pn_tunnel_too_big(skb, rt, df, PN_VXLAN_OVERHEAD, ETH_HLEN))
+	if (iph && pn_tunnel_too_big(skb, rt, &df, PN_VXLAN_OVERHEAD, ETH_HLEN))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
@@ -240,15 +245,64 @@ drop:
 	pn_tx_drop(pn, skb, why, reason);
 }
 
+/*
+ * Send an IPv6 frame to the node of its destination's subnet. Neighbour
+ * discovery is answered from the table (see ndisc.c), and multicast goes
+ * nowhere.
+ */
+static void pn_vxlan_xmit6(struct pn_dev *pn, struct sk_buff *skb)
+{
+	const struct in6_addr *daddr;
+	enum skb_drop_reason reason;
+	struct in6_addr target;
+	struct pn_subnet *n;
+	enum pn_stat why;
+
+	why = PN_STAT_NOT_IP;
+	reason = SKB_DROP_REASON_HDR_TRUNC;
+	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+		goto drop;
+	switch (pn_nd_xmit(pn, skb, &target)) {
+	case PN_ND_DONE:
+		return;
+	case PN_ND_FORWARD:
+		daddr = &target;
+		break;
+	default:
+		why = PN_STAT_BCAST;
+		reason = SKB_DROP_REASON_NO_TX_TARGET;
+		if (is_multicast_ether_addr(eth_hdr(skb)->h_dest))
+			goto drop;
+		daddr = &ipv6_hdr(skb)->daddr;
+		break;
+	}
+	why = PN_STAT_NO_UNDERLAY;
+	reason = SKB_DROP_REASON_DEV_READY;
+	if (unlikely(!netif_carrier_ok(pn->dev))) {
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
+		goto drop;
+	}
+	n = pn_tx_lookup6(pn, skb, daddr);
+	why = PN_STAT_NO_ROUTE;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
+	if (!n)
+		goto drop;
+	pn_vxlan_send(pn, skb, n);
+	return;
+
+drop:
+	pn_tx_drop(pn, skb, why, reason);
+}
+
 /**
  * pn_vxlan_xmit - send a frame to the node that owns its destination
  * @skb: an Ethernet frame
  * @dev: the podnet device
  *
- * Called with rcu_read_lock_bh() held. IPv4 goes to the node of the
- * subnet that holds its destination, ARP is answered here (see arp.c);
- * broadcast and anything else is dropped, since there is nothing to flood
- * to.
+ * Called with rcu_read_lock_bh() held. IPv4 and IPv6 go to the node of the
+ * subnet that holds their destination; ARP and neighbour discovery are
+ * answered here (see arp.c and ndisc.c); broadcast, multicast and anything
+ * else is dropped, since there is nothing to flood to.
  *
  * Return: NETDEV_TX_OK; the frame is sent or dropped and counted.
  */
@@ -260,6 +314,10 @@ netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 	enum pn_stat why;
 	__be32 daddr;
 
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		pn_vxlan_xmit6(pn, skb);
+		return NETDEV_TX_OK;
+	}
 	if (skb->protocol == htons(ETH_P_ARP)) {
 		daddr = pn_arp_xmit(pn, skb);
 		if (!daddr)

@@ -83,7 +83,9 @@ test_raw_netlink()
 	raw ERANGE "" new ifindex=u32:0 "$GOOD"
 	raw EINVAL "" new ifname=str:pn0
 	raw EINVAL "" new ifname=str:pn0 "subnet=nest[plen=u8:24;$N]"
-	raw EAFNOSUPPORT "" new ifname=str:pn0 "subnet=nest[prefix6=ip6:fd00:1::;plen=u8:64;$N]"
+	raw EINVAL "host bits" new ifname=str:pn0 "subnet=nest[prefix6=ip6:fd00:1::1;plen=u8:64;$N]"
+	raw EINVAL "one prefix" new ifname=str:pn0 "subnet=nest[prefix4=ip:10.244.9.0;prefix6=ip6:fd00:1::;plen=u8:24;$N]"
+	raw ERANGE "" new ifname=str:pn0 "subnet=nest[prefix6=hex:fd0000000000000000000000000000;plen=u8:64;$N]"
 	raw EINVAL "" new ifname=str:pn0 "subnet=nest[prefix4=hex:0af409;plen=u8:24;$N]"
 	raw EINVAL "" new ifname=str:pn0 "subnet=nest[prefix4=hex:0af40900ff;plen=u8:24;$N]"
 	raw EINVAL "0 to 32" new ifname=str:pn0 "$(sub 10.244.9.0/33 "$N")"
@@ -110,7 +112,8 @@ test_raw_netlink()
 	raw ENOENT "" del ifname=str:pn0 "$(sub 10.244.1.0/24 "$N")"
 	raw ENOENT "" del ifname=str:pn0 "$(sub 10.244.1.0/24 lladdr=mac:02:00:00:00:00:01)"
 	raw ENOENT "no subnet covers" get ifname=str:pn0 address4=ip:10.9.9.9
-	raw EAFNOSUPPORT "" get ifname=str:pn0 address6=ip6:2001:db8::1
+	raw ENOENT "no subnet covers" get ifname=str:pn0 address6=ip6:2001:db8::1
+	raw EINVAL "exactly one" get ifname=str:pn0 address4=ip:10.9.9.9 address6=ip6:2001:db8::1
 	raw EINVAL "" get ifname=str:pn0
 	raw EINVAL "" get ifname=str:pn0 address4=hex:0a0909
 
@@ -260,8 +263,8 @@ test_rtnetlink()
 	expect_match "$out" "^error ERANGE|^error EINVAL" "a 2-byte VNI"
 	out=$(pnl link pn5 local6=ip6:2001:db8::1)
 	expect_match "$out" "^error EAFNOSUPPORT: " "an IPv6 local address"
-	out=$(pnl link pn5 gateway6=ip6:fe80::1)
-	expect_match "$out" "^error EAFNOSUPPORT: " "an IPv6 gateway"
+	out=$(pnl link pn5 gateway6=ip6:ff02::1)
+	expect_match "$out" "^error EINVAL: IPv6 gateway must be a unicast" "a multicast IPv6 gateway"
 	out=$(pnl link pn5 local6=ip:192.0.2.1)
 	expect_match "$out" "^error ERANGE|^error EINVAL" "a 4-byte IPv6 local address"
 	out=$(pn link add pn5 dev nosuchdev 2>&1)

@@ -9,21 +9,22 @@ Runs in the network namespace of the devices under test (the --dev
 devices) and sends them, in batches, a random mix of
 
   * well-formed requests whose outcome a model of the tables predicts:
-    NEW_SUBNET, REPLACE_SUBNET, CHANGE_SUBNET and DEL_SUBNET (success, or
-    EEXIST or ENOENT as the command and the table say; a deletion naming
-    a node, lladdr or flags the entry does not have is ENOENT), the
-    subnets of a dump fed back to REPLACE_SUBNET (which changes nothing),
-    flushes, lookups, GET_DEVICE and dumps, whose answers are compared
-    with the model; the events group must announce exactly the changes
-    the model made, in order, and nothing for a replace by an identical
-    entry;
+    NEW_SUBNET, REPLACE_SUBNET, CHANGE_SUBNET and DEL_SUBNET of IPv4 and
+    IPv6 prefixes, nested ones among them (success, or EEXIST or ENOENT
+    as the command and the table say; a deletion naming a node, lladdr
+    or flags the entry does not have is ENOENT), the subnets of a dump
+    fed back to REPLACE_SUBNET (which changes nothing), flushes, lookups
+    of IPv4 and IPv6 addresses, GET_DEVICE and dumps, whose answers are
+    compared with the model; the events group must announce exactly the
+    changes the model made, in order, and nothing for a replace by an
+    identical entry;
   * malformed requests, each with one defect (a truncated, oversized,
     wrongly nested, unknown, missing or out-of-range attribute, one the
     command does not take, unknown subnet flags, a derived-lladdr flag
-    with another lladdr, an IPv6 prefix, node or address, a bad header,
-    command, nlmsg flag or reserved field, the layout of version 1 of the
-    family), which must fail with the errno the defect calls for and
-    change nothing;
+    with another lladdr, an IPv6 node, an IPv4 and an IPv6 prefix or
+    address together, a bad header, command, nlmsg flag or reserved
+    field, the layout of version 1 of the family), which must fail with
+    the errno the defect calls for and change nothing;
   * requests without NLM_F_REQUEST and netlink control messages, which
     must be acknowledged and not acted on, and headers the kernel cannot
     parse, which must not be answered at all.
@@ -103,7 +104,7 @@ S_PAD, S_PREFIX4, S_PREFIX6, S_PREFIXLEN, S_NODE4, S_NODE6, S_LLADDR, \
 S_MAX = 9
 SS_PAD, SS_MAX = 1, 5
 SS_COUNTERS = (2, 3, 4, 5)      # TX_PACKETS, TX_BYTES, RX_PACKETS, RX_BYTES
-DEV_STATS = range(2, 14)        # PODNET_STATS_A_NO_ROUTE .. _NO_UNDERLAY
+DEV_STATS = range(2, 19)        # PODNET_STATS_A_NO_ROUTE .. _MLD
 F_LLADDR_DERIVED = 1
 IFLA_PODNET_MAX = 14
 # Version 1 of the family, as an old tool still writes it.
@@ -142,12 +143,44 @@ def errnames(codes):
     return "|".join(sorted(ERRNAME.get(c, str(c)) for c in codes))
 
 
-def mask(plen):
-    return (0xffffffff << (32 - plen)) & 0xffffffff if plen else 0
+# The model holds an IPv6 prefix or address as its 128 bits plus V6, so
+# that the two families never meet and an IPv4 one sorts first, as the
+# kernel lists them.
+V6 = 1 << 128
+
+
+def width(key):
+    """The bits of key's family: 32 or 128."""
+    return 128 if key >= V6 else 32
+
+
+def mask(plen, bits=32):
+    """The bits a prefix of length plen covers, of an address of bits."""
+    return ((1 << plen) - 1) << (bits - plen)
+
+
+def trim(key, plen):
+    """key, of either family, cut to a prefix of length plen."""
+    return key & (V6 | mask(plen, width(key)))
+
+
+def addr_bytes(key):
+    """An address of either family as its attribute carries it."""
+    return be32(key) if key < V6 else (key - V6).to_bytes(16, "big")
+
+
+def prefix_type(key):
+    return S_PREFIX6 if key >= V6 else S_PREFIX4
 
 
 def fmt_ip(v):
     return socket.inet_ntoa(struct.pack("!I", v))
+
+
+def fmt_addr(key):
+    if key < V6:
+        return fmt_ip(key)
+    return socket.inet_ntop(socket.AF_INET6, addr_bytes(key))
 
 
 def fmt_mac(b):
@@ -164,8 +197,10 @@ def subnet_flags(derived):
 
 
 def overlaps(a, b):
+    if (a[0] >= V6) != (b[0] >= V6):
+        return False
     plen = min(a[1], b[1])
-    return (a[0] ^ b[0]) & mask(plen) == 0
+    return (a[0] ^ b[0]) & mask(plen, width(a[0])) == 0
 
 
 def u8(v):
@@ -505,7 +540,9 @@ def show_event(ev):
 
 class Table:
     """The model of one device's table: (prefix, length) -> entry, an entry
-    (node, lladdr, lladdr derived)."""
+    (node, lladdr, lladdr derived). A prefix is IPv4 or IPv6 (plus V6):
+    both families share the table, its count and its order, and a lookup
+    or prefix of one never meets the other."""
 
     def __init__(self, name, ifindex, entries, rng, pool=600):
         self.name, self.ifindex = name, ifindex
@@ -514,23 +551,65 @@ class Table:
         self.flushable = not self.kept
         self.changed = False
         self.generation = None
+        # Pairs of pool prefixes, IPv4 and IPv6, of the same bits and
+        # length: distinct subnets.
+        self.twins = []
         self.pool = self.make_pool(rng, pool)
         # The subnet nests the last dump showed: prefix -> (entry, payload
         # with the counters zeroed).
         self.dumped = {}
 
     def make_pool(self, rng, size):
-        """Prefixes to work with, nesting, and clear of kept ones."""
+        """Prefixes to work with, nesting, and clear of kept ones: three in
+        five IPv4, the others IPv6, among those ::/0, /128s, chains of
+        nested ones, and the twins of IPv4 ones."""
         bases = [(0x0a000000, 8), (0xac100000, 12), (0xc0a80000, 16),
                  (0x64400000, 10), (0, 0)]
-        pool = set()
+        bases6 = [(V6 | 0x20010db8 << 96, 32), (V6 | 0xfd << 120, 8),
+                  (V6 | 0x20010db800ab << 80, 48), (V6 | 0xffff << 32, 96),
+                  (V6, 0)]
+        pool, fours, sixes = set(), [], []
+
+        def clear(p):
+            return not any(overlaps(p, k) for k in self.kept)
+        pool |= {p for p in ((0, 0), (V6, 0)) if clear(p)}
+        if len(pool) == 2:
+            self.twins.append(((0, 0), (V6, 0)))
         while len(pool) < size:
-            base, blen = rng.choice(bases)
-            plen = min(32, max(blen, int(rng.triangular(blen, 33, 24))))
-            key = (base | (rng.getrandbits(32) & ~mask(blen))) & mask(plen)
+            x, twin = rng.random(), None
+            if x < 0.6:
+                base, blen = rng.choice(bases)
+                plen = min(32, max(blen, int(rng.triangular(blen, 33, 24))))
+                key = (base | (rng.getrandbits(32) & ~mask(blen))) & \
+                    mask(plen)
+            elif x < 0.64 and fours:
+                twin = rng.choice(fours)
+                key, plen = V6 | twin[0] << 96, twin[1]
+            elif x < 0.78 and sixes:
+                # Inside or around one already taken.
+                key, plen = rng.choice(sixes)
+                if plen < 128 and rng.random() < 0.6:
+                    key |= rng.getrandbits(128) & ~mask(plen, 128)
+                    plen = rng.randint(plen + 1, 128)
+                else:
+                    plen = rng.randint(0, plen)
+                key = trim(key, plen)
+            else:
+                base, blen = rng.choice(bases6)
+                plen = rng.choice([64, 128, 128, rng.randint(blen, 128)])
+                plen = max(blen, plen)
+                key = trim(base | rng.getrandbits(128) & ~mask(blen, 128),
+                           plen)
             p = (key, plen)
-            if not any(overlaps(p, k) for k in self.kept):
-                pool.add(p)
+            if p in pool or not clear(p):
+                continue
+            pool.add(p)
+            if key < V6:
+                fours.append(p)
+            else:
+                sixes.append(p)
+                if twin:
+                    self.twins.append((twin, p))
         return sorted(pool)
 
     @staticmethod
@@ -586,19 +665,22 @@ class Table:
         return events
 
     def lookup(self, addr):
-        for plen in range(32, -1, -1):
-            p = (addr & mask(plen), plen)
+        """The longest prefix of addr's family that holds it."""
+        bits, fam = (128, V6) if addr >= V6 else (32, 0)
+        for plen in range(bits, -1, -1):
+            p = (addr & (fam | mask(plen, bits)), plen)
             if p in self.entries:
                 return p
         return None
 
     def rows(self):
-        """The entries as a dump lists them: in prefix order."""
+        """The entries as a dump lists them: IPv4 ones, then IPv6 ones,
+        each in prefix order, which is the tries' pre-order."""
         return [(k, p) + self.entries[(k, p)]
                 for k, p in sorted(self.entries)]
 
     def json(self):
-        return [{"dst": f"{fmt_ip(k)}/{p}", "via": fmt_ip(node),
+        return [{"dst": f"{fmt_addr(k)}/{p}", "via": fmt_ip(node),
                  "lladdr": fmt_mac(mac), "lladdr_derived": derived,
                  "dev": self.name}
                 for k, p, node, mac, derived in self.rows()]
@@ -612,7 +694,13 @@ def parse_subnet(payload):
         flags = struct.unpack("I", a[S_FLAGS])[0] if S_FLAGS in a else 0
         if flags & ~F_LLADDR_DERIVED:
             raise ValueError
-        return (struct.unpack("!I", a[S_PREFIX4])[0], a[S_PREFIXLEN][0],
+        if S_PREFIX6 in a:
+            if S_PREFIX4 in a or len(a[S_PREFIX6]) != 16:
+                raise ValueError
+            key = V6 | int.from_bytes(a[S_PREFIX6], "big")
+        else:
+            key = struct.unpack("!I", a[S_PREFIX4])[0]
+        return (key, a[S_PREFIXLEN][0],
                 struct.unpack("!I", a[S_NODE4])[0], bytes(a[S_LLADDR]),
                 bool(flags))
     except (KeyError, struct.error, IndexError, ValueError):
@@ -635,7 +723,7 @@ def show_row(row):
     if len(row) != 5:
         return str(row)
     k, p, node, mac, derived = row
-    return (f"{fmt_ip(k)}/{p} via {fmt_ip(node)} lladdr {fmt_mac(mac)}"
+    return (f"{fmt_addr(k)}/{p} via {fmt_ip(node)} lladdr {fmt_mac(mac)}"
             f"{' (derived)' if derived else ''}")
 
 
@@ -963,7 +1051,8 @@ class Fuzzer:
     def parts(self, spec):
         """The attributes of a subnet nest, by type."""
         key, plen, node, lladdr, flags = spec
-        p = {S_PREFIX4: nla(S_PREFIX4, be32(key)),
+        a = prefix_type(key)
+        p = {a: nla(a, addr_bytes(key)),
              S_PREFIXLEN: nla(S_PREFIXLEN, u8(plen))}
         if node is not None:
             p[S_NODE4] = nla(S_NODE4, be32(node))
@@ -1069,8 +1158,13 @@ class Fuzzer:
         held = [p for p in t.entries if p not in t.kept]
         prefixes = rng.sample(held, min(n, len(held))) \
             if cmd == CMD_CHANGE and rng.random() < 0.6 else []
-        specs = [self.spec(t, p)
-                 for p in prefixes or rng.sample(t.pool, n)]
+        chosen = prefixes or rng.sample(t.pool, n)
+        if t.twins and rng.random() < 0.05:
+            # An IPv4 and an IPv6 prefix of the same bits and length: not
+            # the same subnet.
+            twins = rng.choice(t.twins)
+            chosen = [p for p in chosen if p not in twins] + list(twins)
+        specs = [self.spec(t, p) for p in chosen]
         err, events = t.change(cmd, specs)
         parts = self.with_dev(t, [self.subnet(self.parts(s)) for s in specs])
         flags = REQ_ACK | (NLM_F_ECHO if rng.random() < 0.05 else 0)
@@ -1086,7 +1180,7 @@ class Fuzzer:
         if seen and seen[0] == e:
             return nla(A_SUBNET, seen[1], True)
         node, mac, derived = e
-        return nest(A_SUBNET, nla(S_PREFIX4, be32(p[0])),
+        return nest(A_SUBNET, nla(prefix_type(p[0]), addr_bytes(p[0])),
                     nla(S_PREFIXLEN, u8(p[1])), nla(S_NODE4, be32(node)),
                     nla(S_LLADDR, mac),
                     nla(S_FLAGS, u32(subnet_flags(derived))),
@@ -1125,19 +1219,25 @@ class Fuzzer:
     def valid_get(self):
         rng = self.rng
         t = rng.choice(self.tables)
+        # An address in a subnet held, in one of the pool, or anywhere.
         if t.entries and rng.random() < 0.7:
             key, plen = rng.choice(list(t.entries))
-            addr = key | (rng.getrandbits(32) & ~mask(plen) & 0xffffffff)
+        elif rng.random() < 0.5:
+            key, plen = rng.choice(t.pool)
         else:
-            addr = rng.getrandbits(32)
+            key, plen = rng.choice([(0, 0), (V6, 0)])
+        bits = width(key)
+        addr = key | rng.getrandbits(bits) & ~mask(plen, bits)
         hit = t.lookup(addr)
         want = [hit + t.entries[hit]] if hit else None
-        parts = self.with_dev(t, [nla(A_ADDRESS4, be32(addr))])
+        parts = self.with_dev(t, [nla(A_ADDRESS6, addr_bytes(addr))
+                                  if addr >= V6 else
+                                  nla(A_ADDRESS4, be32(addr))])
 
         def check(msgs):
             got = subnets_of(msgs, self.fam, t.ifindex)
             if got != want:
-                return (f"GET {fmt_ip(addr)} answered "
+                return (f"GET {fmt_addr(addr)} answered "
                         f"{got and show_row(got[0])}, the model says "
                         f"{show_row(want[0])}")
             return None
@@ -1261,7 +1361,9 @@ class Fuzzer:
             parts = [self.subnet(self.parts(self.role_spec(t, role, p)))
                      for p in rng.sample(t.pool, rng.randint(1, 3))]
         elif cmd == CMD_GET and not dump:
-            parts = [nla(A_ADDRESS4, be32(rng.getrandbits(32)))]
+            parts = [nla(A_ADDRESS4, be32(rng.getrandbits(32)))
+                     if rng.random() < 0.5 else
+                     nla(A_ADDRESS6, rng.randbytes(16))]
         if TAKES[cmd, dump]:
             parts = self.with_dev(t, parts)
         return parts, REQ_ACK | (NLM_F_DUMP if dump else 0)
@@ -1429,11 +1531,12 @@ class Fuzzer:
         f = rng.randrange(13)
         if f == 0:
             label, err = "prefix4 not 4 bytes", EINVAL
+            p.pop(S_PREFIX6, None)
             p[S_PREFIX4] = nla(S_PREFIX4, rng.randbytes(
                 rng.choice([0, 1, 2, 3, 5, 8, 16])))
         elif f == 1:
             label, err = "prefix6 not 16 bytes", BAD_LEN16
-            del p[S_PREFIX4]
+            p.pop(S_PREFIX4, None)
             p[S_PREFIX6] = nla(S_PREFIX6, rng.randbytes(
                 rng.choice([0, 4, 15, 17, 32])))
         elif f == 2:
@@ -1546,24 +1649,34 @@ class Fuzzer:
         spec = self.role_spec(t, role)
         p = self.parts(spec)
         f = rng.randrange(16)
+        key = spec[0]
         if f == 0:
             label, err = "no prefix", EINVAL
-            del p[S_PREFIX4]
+            del p[prefix_type(key)]
         elif f == 1:
-            label, err = "an IPv6 prefix", EAFNOSUPPORT
-            del p[S_PREFIX4]
-            p[S_PREFIX6] = nla(S_PREFIX6, rng.choice(IPV6))
+            label, err = "an IPv4 and an IPv6 prefix", EINVAL
+            if key >= V6:
+                p[S_PREFIX4] = nla(S_PREFIX4, be32(rng.getrandbits(32)))
+            else:
+                p[S_PREFIX6] = nla(S_PREFIX6, rng.choice(IPV6))
         elif f == 2:
             label, err = "no prefix length", EINVAL
             del p[S_PREFIXLEN]
         elif f == 3:
-            label, err = "prefix length 33 to 128", EINVAL
+            label, err = "IPv4 prefix length 33 to 128", EINVAL
+            if key >= V6:
+                del p[S_PREFIX6]
+                p[S_PREFIX4] = nla(S_PREFIX4, be32(rng.getrandbits(32)))
             p[S_PREFIXLEN] = nla(S_PREFIXLEN, u8(rng.randint(33, 128)))
         elif f == 4:
-            label, err = "host bits set", EINVAL
-            plen = rng.randrange(32)
-            host = rng.getrandbits(32) & ~mask(plen) & 0xffffffff or 1
-            p[S_PREFIX4] = nla(S_PREFIX4, be32(spec[0] & mask(plen) | host))
+            bits = width(key)
+            label, err = f"IPv{4 if bits == 32 else 6} host bits set", EINVAL
+            plen = rng.randrange(bits)
+            host = rng.getrandbits(bits) & ~mask(plen, bits) or 1
+            if rng.random() < 0.3:
+                host = 1 << (bits - 1 - plen)       # the first one alone
+            p[prefix_type(key)] = nla(prefix_type(key),
+                                      addr_bytes(trim(key, plen) | host))
             p[S_PREFIXLEN] = nla(S_PREFIXLEN, u8(plen))
         elif f == 5:
             label, err = "an empty subnet nest", EINVAL
@@ -1600,6 +1713,16 @@ class Fuzzer:
             for a in (S_NODE4, S_LLADDR, S_FLAGS):
                 p.pop(a, None)
             p[S_NODE6] = nla(S_NODE6, rng.choice(IPV6))
+            x = rng.random()
+            if x < 0.15:
+                # The node is looked at before the prefix.
+                p.pop(S_PREFIX4, None)
+                p.pop(S_PREFIX6, None)
+                return "an IPv6 node and no prefix", EAFNOSUPPORT
+            if x < 0.3:
+                p[S_PREFIX4] = nla(S_PREFIX4, be32(rng.getrandbits(32)))
+                p[S_PREFIX6] = nla(S_PREFIX6, rng.choice(IPV6))
+                return "an IPv6 node and two prefixes", EAFNOSUPPORT
             return "an IPv6 node", EAFNOSUPPORT
         if f == 2:
             p[S_NODE4] = nla(S_NODE4, be32(rng.choice([
@@ -1643,13 +1766,16 @@ class Fuzzer:
                         self.with_dev(t, elems), REQ_ACK, {errno.ENOENT})
 
     def bad_address(self, t):
-        if self.rng.random() < 0.5:
+        """A GET of no address, or of an IPv4 and an IPv6 one."""
+        rng = self.rng
+        if rng.random() < 0.5:
             return self.req("malformed: GET without an address", CMD_GET,
                             [self.dev_sel(t)], REQ_ACK, EINVAL)
-        return self.req("malformed: GET of an IPv6 address", CMD_GET,
-                        self.with_dev(t, [nla(A_ADDRESS6,
-                                              self.rng.choice(IPV6))]),
-                        REQ_ACK, EAFNOSUPPORT)
+        both = [nla(A_ADDRESS4, be32(rng.getrandbits(32))),
+                nla(A_ADDRESS6, rng.choice(IPV6))]
+        rng.shuffle(both)
+        return self.req("malformed: GET of an IPv4 and an IPv6 address",
+                        CMD_GET, self.with_dev(t, both), REQ_ACK, EINVAL)
 
     def bad_subnets_request(self, t, cmd, role):
         rng = self.rng
@@ -1718,7 +1844,8 @@ class Fuzzer:
     def v1_subnet(self, spec, role):
         """A subnet nest's payload as version 1 wrote it, its family first."""
         key, plen, node, lladdr, _ = spec
-        out = [nla(V1_S_FAMILY, u16(AF_INET)), nla(V1_S_PREFIX, be32(key))]
+        out = [nla(V1_S_FAMILY, u16(AF_INET6 if key >= V6 else AF_INET)),
+               nla(V1_S_PREFIX, addr_bytes(key))]
         if role != "address":
             out.append(nla(V1_S_PREFIXLEN, u8(plen)))
         if role == "entry":

@@ -291,7 +291,93 @@ test_monitor()
 	log_test "monitor: one line per change, -j, filtered by device"
 }
 
+# IPv6 prefixes share the device's table with IPv4 ones: longest match in
+# each family, the dump IPv4 first and resumed across message boundaries
+# in both, and one request of both families.
+test_lpm6()
+{
+	local out i
+
+	pn subnet flush dev pn0
+	pn subnet add ::/0 via 192.168.6.1 dev pn0 &&
+	pn subnet add fd00::/8 via 192.168.6.8 dev pn0 &&
+	pn subnet add fd00:10:244::/48 via 192.168.6.48 dev pn0 &&
+	pn subnet add fd00:10:244:2::/64 via 192.168.6.64 dev pn0 &&
+	pn subnet add fd00:10:244:2::8000:0/97 via 192.168.6.97 dev pn0 &&
+	pn subnet add fd00:10:244:2::1/128 via 192.168.6.128 dev pn0 &&
+	pn subnet add 10.0.0.0/8 via 192.168.4.8 dev pn0
+	check_err $? "adding overlapping IPv6 prefixes failed"
+
+	[ "$(via_of fd00:10:244:2::1)" = 192.168.6.128 ] &&
+	[ "$(via_of fd00:10:244:2::2)" = 192.168.6.64 ] &&
+	[ "$(via_of fd00:10:244:2::8000:5)" = 192.168.6.97 ] &&
+	[ "$(via_of fd00:10:244:3::1)" = 192.168.6.48 ] &&
+	[ "$(via_of fd00:1::1)" = 192.168.6.8 ] &&
+	[ "$(via_of 2001:db8::1)" = 192.168.6.1 ] &&
+	[ "$(via_of 10.1.2.3)" = 192.168.4.8 ]
+	check_err $? "an IPv6 lookup did not pick the longest prefix"
+	# ::/0 covers no IPv4 address, 0.0.0.0/0 no IPv6 one.
+	pn subnet get 11.0.0.1 dev pn0 >/dev/null 2>&1
+	[ $? -eq 2 ]
+	check_err $? "an IPv6 default route covered an IPv4 address"
+
+	out=$(pn subnet show dev pn0 | cut -d' ' -f1 | tr '\n' ' ')
+	[ "$out" = "10.0.0.0/8 ::/0 fd00::/8 fd00:10:244::/48 fd00:10:244:2::/64 fd00:10:244:2::1/128 fd00:10:244:2::8000:0/97 " ]
+	check_err $? "the dump is not IPv4 first, then by prefix and length: $out"
+
+	pn subnet del fd00:10:244:2::/64 dev pn0
+	[ "$(via_of fd00:10:244:2::2)" = 192.168.6.48 ] &&
+	[ "$(via_of fd00:10:244:2::1)" = 192.168.6.128 ]
+	check_err $? "after deleting the /64, IPv6 lookups are wrong"
+
+	out=$(pn subnet add fd00:10:244:2::1/64 via 192.168.6.1 dev pn0 2>&1)
+	[ $? -eq 1 ] && expect_match "$out" "host bits set" "IPv6 host bits"
+	check_err $? "an IPv6 prefix with host bits set was not refused by the tool: $out"
+	out=$(ns_exec "$A" python3 "$SELFTESTS/pnl.py" new ifname=str:pn0 \
+		"subnet=nest[prefix6=ip6:fd00:10:244:2::1;plen=u8:64;node4=ip:192.168.6.1]" 2>&1)
+	expect_match "$out" "^error EINVAL: prefix has host bits set" "the kernel took IPv6 host bits: $out"
+	out=$(ns_exec "$A" python3 "$SELFTESTS/pnl.py" new ifname=str:pn0 \
+		"subnet=nest[prefix6=ip6:fd00::;plen=u8:129;node4=ip:192.168.6.1]" 2>&1)
+	expect_match "$out" "^error ERANGE: " "the kernel took an IPv6 /129: $out"
+	out=$(ns_exec "$A" python3 "$SELFTESTS/pnl.py" new ifname=str:pn0 \
+		"subnet=nest[prefix4=ip:10.9.0.0;prefix6=ip6:fd00::;plen=u8:16;node4=ip:192.168.6.1]" 2>&1)
+	expect_match "$out" "^error EINVAL: a subnet has one prefix" "a subnet with two prefixes: $out"
+
+	# 5,000 of each family, added in one batch, dumped over many
+	# messages, deleted again.
+	for ((i = 0; i < 5000; i++)); do
+		echo "subnet add 10.$((i / 256)).$((i % 256)).0/24 via 192.168.7.$((i % 200 + 1)) dev pn0"
+		echo "subnet add fd00:10:244:$(printf %x $((i + 1)))::/64 via 192.168.7.$((i % 200 + 1)) dev pn0"
+	done >"$TMP/mixed"
+	pn subnet flush dev pn0
+	pn -batch "$TMP/mixed"
+	check_err $? "-batch of 10,000 subnets of both families failed"
+	pn subnet show dev pn0 >"$TMP/show6"
+	[ "$(wc -l <"$TMP/show6")" -eq 10000 ] &&
+	[ "$(grep -c '^fd00:' "$TMP/show6")" -eq 5000 ] &&
+	[ "$(cut -d' ' -f1 "$TMP/show6" | sort -u | wc -l)" -eq 10000 ]
+	check_err $? "the mixed dump is not 10,000 distinct subnets, half IPv6"
+	diff <(sed 's/^subnet add //' "$TMP/mixed" | cut -d' ' -f1,3 | sort) \
+	     <(cut -d' ' -f1,3 "$TMP/show6" | sort) >/dev/null
+	check_err $? "the mixed dump differs from what was added"
+	[ "$(via_of fd00:10:244:1387::42)" = 192.168.7.$((0x1386 % 200 + 1)) ]
+	check_err $? "a lookup in the 5,000 IPv6 subnets is wrong"
+	sed 's/^subnet add \([^ ]*\) .*/subnet del \1 dev pn0/' "$TMP/mixed" >"$TMP/mixed-del"
+	pn -batch "$TMP/mixed-del"
+	check_err $? "-batch of 10,000 deletes of both families failed"
+	[ "$(pn subnet show dev pn0 | wc -l)" -eq 0 ]
+	check_err $? "subnets left after deleting both families"
+
+	# For now the node of a subnet is an IPv4 address.
+	out=$(pn subnet add fd00:10:244:9::/64 via 2001:db8::9 dev pn0 2>&1)
+	[ $? -eq 2 ]
+	check_err $? "an IPv6 node did not exit 2"
+	expect_match "$out" "IPv6 node addresses are not supported yet" "IPv6 node: $out"
+	log_test "IPv6 prefixes: longest match, both families in one table and one dump"
+}
+
 test_lpm
+test_lpm6
 test_monitor
 test_add_replace_del
 test_batch_node_handover

@@ -204,23 +204,27 @@ test_injection()
 	log_test "injection: non-peer, foreign subnet, VNI, flags dropped and counted"
 
 	# Malformed from the right node: a VXLAN header cut short, an inner
-	# frame shorter than Ethernet, an inner IPv4 header cut short, and
-	# an inner IPv6 packet.
-	local vx=0800000000000100 eth=0a58c0a800010a58c0a80002 ni
+	# frame shorter than Ethernet, an inner IPv4 header cut short, an
+	# inner IPv6 packet from no subnet (::), and an inner frame that is
+	# neither IPv4 nor IPv6.
+	local vx=0800000000000100 eth=0a58c0a800010a58c0a80002 ni sc
 	bh=$(pn_stat "$N1" bad_header)
 	ni=$(pn_stat "$N1" not_ip)
+	sc=$(pn_stat "$N1" src_check)
 	pod_rx=$(pn_pod_echos "$P1")
 	inject_raw "$N2" 192.168.0.2 08000000
 	inject_raw "$N2" 192.168.0.2 "${vx}0a58c0a80001"
 	inject_raw "$N2" 192.168.0.2 "${vx}${eth}08004500003c"
 	inject_raw "$N2" 192.168.0.2 "${vx}${eth}86dd6000000000003a40$(printf '%064d' 0)"
+	inject_raw "$N2" 192.168.0.2 "${vx}${eth}88cc$(printf '%064d' 0)"
 	sleep 0.5
 	expect_stat "$N1" bad_header $((bh + 3))
+	expect_stat "$N1" src_check $((sc + 1))
 	[ "$(pn_stat "$N1" not_ip)" -ge $((ni + 1)) ]
 	check_err $? "not_ip: $(pn_stat "$N1" not_ip), expected $((ni + 1))"
 	[ "$(pn_pod_echos "$P1")" -eq "$pod_rx" ]
 	check_err $? "a malformed packet reached the pod"
-	log_test "injection: truncated VXLAN, Ethernet, IPv4; inner IPv6 counted"
+	log_test "injection: truncated VXLAN, Ethernet, IPv4; IPv6 from no subnet; not IP"
 }
 
 TRACE=/sys/kernel/tracing

@@ -29,7 +29,8 @@ void link_usage(FILE *f)
 	      "where  OPTIONS := [local ADDR] [dev IFNAME] [vni VNI] [port PORT]\n"
 	      "                  [ttl { TTL | auto }] [tos { TOS | inherit }]\n"
 	      "                  [mtu MTU] [address LLADDR] [srccheck { on | off }]\n"
-	      "                  [gateway { ADDR | none }] [arpsuppress { on | off }]\n"
+	      "                  [gateway { ADDR | none }] [gateway6 { ADDR6 | none }]\n"
+	      "                  [arpsuppress { on | off }]\n"
 	      "                  [df { unset | set | inherit }] [maxsubnets N]\n"
 	      "                  [up | down]\n",
 	      f);
@@ -38,7 +39,7 @@ void link_usage(FILE *f)
 enum {
 	LK_MODE, LK_LOCAL, LK_DEV, LK_VNI, LK_PORT, LK_TTL, LK_TOS, LK_MTU,
 	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_DF,
-	LK_MAXSUBNETS, LK_UP, LK_DOWN,
+	LK_MAXSUBNETS, LK_UP, LK_DOWN, LK_GATEWAY6,
 };
 
 static const struct keyword link_keywords[] = {
@@ -53,6 +54,7 @@ static const struct keyword link_keywords[] = {
 	{ "address", LK_ADDRESS },
 	{ "srccheck", LK_SRCCHECK },
 	{ "gateway", LK_GATEWAY },
+	{ "gateway6", LK_GATEWAY6 },
 	{ "arpsuppress", LK_ARPSUPPRESS },
 	{ "maxsubnets", LK_MAXSUBNETS },
 	{ "df", LK_DF },
@@ -90,6 +92,7 @@ struct link_opts {
 	uint32_t maxsubnets;
 	uint32_t df;
 	struct in_addr local, gateway;
+	struct in6_addr gateway6;
 	uint8_t address[ETH_ALEN];
 	bool up;
 };
@@ -98,7 +101,7 @@ struct link_opts {
 	(1u << LK_MODE | 1u << LK_LOCAL | 1u << LK_DEV | 1u << LK_VNI |     \
 	 1u << LK_PORT | 1u << LK_TTL | 1u << LK_TOS | 1u << LK_SRCCHECK | \
 	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS | 1u << LK_DF |        \
-	 1u << LK_MAXSUBNETS)
+	 1u << LK_MAXSUBNETS | 1u << LK_GATEWAY6)
 
 static int parse_word_or_u32(const char *what, const char *arg,
 			     const struct keyword *words, uint32_t max,
@@ -203,6 +206,11 @@ static int link_opts_parse(int argc, char **argv, struct link_opts *o)
 			if (strcmp(val, "none") && parse_ipv4(val, &o->gateway))
 				return EXIT_USAGE;
 			break;
+		case LK_GATEWAY6:
+			if (strcmp(val, "none") &&
+			    inet_pton(AF_INET6, val, &o->gateway6) != 1)
+				return pn_err("invalid IPv6 address \"%s\"", val);
+			break;
 		case LK_ARPSUPPRESS:
 			if (parse_choice("arpsuppress", val, onoff_words,
 					 &o->arpsuppress))
@@ -248,6 +256,9 @@ static void link_put_data(struct nlmsghdr *nlh, const struct link_opts *o)
 	if (SEEN(o, GATEWAY))
 		mnl_attr_put(nlh, IFLA_PODNET_GATEWAY, sizeof(o->gateway),
 			     &o->gateway);
+	if (SEEN(o, GATEWAY6))
+		mnl_attr_put(nlh, IFLA_PODNET_GATEWAY6, sizeof(o->gateway6),
+			     &o->gateway6);
 	if (SEEN(o, ARPSUPPRESS))
 		mnl_attr_put_u8(nlh, IFLA_PODNET_ARPSUPPRESS, o->arpsuppress);
 	if (SEEN(o, MAXSUBNETS))
@@ -311,6 +322,7 @@ struct link_info {
 	uint32_t vni, link, maxsubnets;
 	uint16_t port;
 	struct in_addr local, gateway;
+	struct in6_addr gateway6;
 	bool has_mtu, has_operstate, has_stats64;
 	uint32_t mtu;
 	uint8_t operstate;
@@ -348,6 +360,8 @@ static void link_parse_data(const struct nlattr *nest, struct link_info *l)
 	GET(TOS, tos, 1, mnl_attr_get_u8(a));
 	GET(SRCCHECK, srccheck, 1, mnl_attr_get_u8(a));
 	GET(GATEWAY, gateway.s_addr, 4, mnl_attr_get_u32(a));
+	GET(GATEWAY6, gateway6, 16,
+	    *(const struct in6_addr *)mnl_attr_get_payload(a));
 	GET(ARPSUPPRESS, arpsuppress, 1, mnl_attr_get_u8(a));
 	GET(MAX_SUBNETS, maxsubnets, 4, mnl_attr_get_u32(a));
 	GET(DF, df, 1, mnl_attr_get_u8(a));
@@ -565,6 +579,11 @@ static const char *const stat_names[] = {
 	[PODNET_STATS_A_BCAST] = "bcast",
 	[PODNET_STATS_A_UNKNOWN_NODE] = "unknown_node",
 	[PODNET_STATS_A_NO_UNDERLAY] = "no_underlay",
+	[PODNET_STATS_A_ND_REPLY] = "nd_reply",
+	[PODNET_STATS_A_ND_MISS] = "nd_miss",
+	[PODNET_STATS_A_DAD] = "dad",
+	[PODNET_STATS_A_RS] = "rs",
+	[PODNET_STATS_A_MLD] = "mld",
 };
 
 static const char *const operstates[] = {
@@ -658,6 +677,10 @@ static void link_print(const struct link_info *l, const struct dev_info *d)
 	if (HAS(GATEWAY) && !ipip)
 		print_str("gateway", " gateway %s", l->gateway.s_addr ?
 			  fmt_addr(AF_INET, &l->gateway, buf) : "none");
+	if (HAS(GATEWAY6) && !ipip)
+		print_str("gateway6", " gateway6 %s",
+			  IN6_IS_ADDR_UNSPECIFIED(&l->gateway6) ? "none" :
+			  fmt_addr(AF_INET6, &l->gateway6, buf));
 	if (HAS(ARPSUPPRESS) && !ipip)
 		print_bool("arpsuppress", " arpsuppress %s", l->arpsuppress);
 	if (HAS(MAX_SUBNETS))

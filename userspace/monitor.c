@@ -37,11 +37,21 @@ static void print_miss(const struct nlattr *const *tb, const char *dev)
 	char buf[ADDR_BUF] = "?";
 	const char *kind = "ip";
 
-	if (attr_ok(tb[PODNET_A_MISS], 1) &&
-	    mnl_attr_get_u8(tb[PODNET_A_MISS]) == PODNET_MISS_ARP)
-		kind = "arp";
+	if (attr_ok(tb[PODNET_A_MISS], 1)) {
+		switch (mnl_attr_get_u8(tb[PODNET_A_MISS])) {
+		case PODNET_MISS_ARP:
+			kind = "arp";
+			break;
+		case PODNET_MISS_ND:
+			kind = "nd";
+			break;
+		}
+	}
 	if (attr_ok(tb[PODNET_A_ADDRESS4], 4))
 		fmt_addr(AF_INET, mnl_attr_get_payload(tb[PODNET_A_ADDRESS4]),
+			 buf);
+	else if (attr_ok(tb[PODNET_A_ADDRESS6], 16))
+		fmt_addr(AF_INET6, mnl_attr_get_payload(tb[PODNET_A_ADDRESS6]),
 			 buf);
 	print_open(NULL);
 	print_str("event", "%s", "miss");

@@ -71,6 +71,7 @@ void *array_grow(void *v, size_t *cap, size_t size);
 int parse_u32(const char *what, const char *arg, uint32_t min, uint32_t max,
 	      uint32_t *val);
 int parse_ipv4(const char *arg, struct in_addr *addr);
+int parse_addr(const char *arg, uint8_t addr[16], uint16_t *family);
 int parse_lladdr(const char *what, const char *arg, uint8_t mac[ETH_ALEN]);
 int parse_ifname(const char *arg);
 int parse_dev_arg(int argc, char **argv, const char **dev, bool required);

@@ -51,35 +51,44 @@ struct subnet *subnet_list_add(struct subnet_list *l)
 	return &l->v[l->n++];
 }
 
-/* ADDR or ADDR/LEN, IPv4, no host bits set. */
+/* ADDR or ADDR/LEN, IPv4 or IPv6, no host bits set. */
 static int parse_prefix(const char *arg, struct subnet *s)
 {
 	const char *slash = strchr(arg, '/');
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN];
 	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
-	uint32_t plen = 32, mask;
-	struct in_addr a;
+	unsigned int plen, max, i;
+	uint8_t a[16];
+	int family;
 	char *end;
 
 	if (len >= sizeof(addr))
 		goto bad;
 	memcpy(addr, arg, len);
 	addr[len] = '\0';
-	if (inet_pton(AF_INET, addr, &a) != 1)
+	family = memchr(addr, ':', len) ? AF_INET6 : AF_INET;
+	if (inet_pton(family, addr, a) != 1)
 		goto bad;
+	max = family == AF_INET6 ? 128 : 32;
+	plen = max;
 	if (slash) {
 		if (slash[1] < '0' || slash[1] > '9')
 			goto bad;
 		plen = strtoul(slash + 1, &end, 10);
-		if (*end || plen > 32 || end - slash > 3)
+		if (*end || plen > max || end - slash > 4)
 			goto bad;
 	}
-	mask = plen ? htonl(~0u << (32 - plen)) : 0;
-	if (a.s_addr & ~mask)
-		return pn_err("invalid prefix \"%s\" (has host bits set)", arg);
-	s->family = AF_INET;
+	for (i = 0; i < max / 8; i++) {
+		unsigned int bits = plen > 8 * i ? plen - 8 * i : 0;
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+
+		if (a[i] & ~mask)
+			return pn_err("invalid prefix \"%s\" (has host bits set)",
+				      arg);
+	}
+	s->family = family;
 	s->prefixlen = plen;
-	memcpy(s->prefix, &a, sizeof(a));
+	memcpy(s->prefix, a, max / 8);
 	return 0;
 bad:
 	return pn_err("invalid prefix \"%s\"", arg);
@@ -103,7 +112,6 @@ int subnet_args(int argc, char **argv, struct subnet *s, bool key_only,
 {
 	bool have_prefix = false;
 	unsigned int seen = 0;
-	struct in_addr node;
 	const char *name;
 	int kw;
 
@@ -134,10 +142,8 @@ int subnet_args(int argc, char **argv, struct subnet *s, bool key_only,
 
 		switch (kw) {
 		case SK_VIA:
-			if (parse_ipv4(argv[0], &node))
+			if (parse_addr(argv[0], s->node, &s->node_family))
 				return EXIT_USAGE;
-			memcpy(s->node, &node, sizeof(node));
-			s->node_family = AF_INET;
 			break;
 		case SK_LLADDR:
 			if (parse_lladdr("lladdr", argv[0], s->lladdr))
@@ -582,15 +588,16 @@ static int subnet_get(int argc, char **argv)
 {
 	struct subnet_list l = { NULL, 0, 0 };
 	struct nlmsghdr *nlh;
-	struct in_addr addr;
 	unsigned int ifindex;
+	uint16_t family;
+	uint8_t addr[16];
 	const char *dev;
 	size_t i;
 	int ret;
 
 	if (argc < 1)
 		return pn_err("missing ADDR");
-	if (parse_ipv4(argv[0], &addr) ||
+	if (parse_addr(argv[0], addr, &family) ||
 	    parse_dev_arg(argc - 1, argv + 1, &dev, true) ||
 	    dev_lookup(dev, &ifindex))
 		return EXIT_USAGE;
@@ -598,7 +605,9 @@ static int subnet_get(int argc, char **argv)
 	if (ret)
 		return ret;
 	nlh = genl_msg(nl_txbuf, PODNET_CMD_GET_SUBNET, NLM_F_ACK, ifindex);
-	mnl_attr_put(nlh, PODNET_A_ADDRESS4, sizeof(addr), &addr);
+	mnl_attr_put(nlh, addr_attr(family, PODNET_A_ADDRESS4,
+				    PODNET_A_ADDRESS6),
+		     addr_len(family), addr);
 	if (nl_talk(&genl, nlh, subnet_list_cb, &l)) {
 		ret = nl_perror(NULL);
 		goto out;

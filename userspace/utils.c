@@ -213,6 +213,15 @@ int parse_ipv4(const char *arg, struct in_addr *addr)
 	return 0;
 }
 
+/* An IPv4 or IPv6 address into addr (4 or 16 bytes), and its family. */
+int parse_addr(const char *arg, uint8_t addr[16], uint16_t *family)
+{
+	*family = strchr(arg, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(*family, arg, addr) != 1)
+		return pn_err("invalid address \"%s\"", arg);
+	return 0;
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -57,9 +57,14 @@
  *        the outer route's MTU is refused with ICMP "fragmentation needed";
  *        with UNSET it is sent and the outer packet fragmented. Can change
  *        on a live device.
- *    IFLA_PODNET_LOCAL6, IFLA_PODNET_GATEWAY6: 16 bytes each, the IPv6
- *        local address and virtual gateway; reserved, rejected with
- *        EAFNOSUPPORT until the device carries IPv6.
+ *    IFLA_PODNET_GATEWAY6: 16 bytes, the device's virtual IPv6 gateway,
+ *        answered in neighbour discovery with the device's own MAC
+ *        address (and the router flag); :: for none; not multicast
+ *        [fe80::1]. Neighbour solicitations for addresses in an IPv6
+ *        subnet follow IFLA_PODNET_ARPSUPPRESS as ARP requests do. VXLAN
+ *        devices only.
+ *    IFLA_PODNET_LOCAL6: 16 bytes, the IPv6 local address; reserved,
+ *        rejected with EAFNOSUPPORT until the device has an IPv6 underlay.
  *
  * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
  * address and the underlay device are fixed while the device is up:
@@ -114,13 +119,16 @@
  *
  *    PODNET_SUBNET_A_PREFIX4: NLA_BE32, an IPv4 prefix; host bits must be
  *        zero
- *    PODNET_SUBNET_A_PREFIX6: 16 bytes, an IPv6 prefix (reserved: rejected
- *        with EAFNOSUPPORT until the device carries IPv6 pods)
- *    PODNET_SUBNET_A_PREFIXLEN: NLA_U8, 0 .. 32 for an IPv4 prefix
+ *    PODNET_SUBNET_A_PREFIX6: 16 bytes, an IPv6 prefix; host bits must be
+ *        zero. VXLAN devices only: an ipip device refuses it with
+ *        EAFNOSUPPORT.
+ *    PODNET_SUBNET_A_PREFIXLEN: NLA_U8, 0 .. 32 for an IPv4 prefix,
+ *        0 .. 128 for an IPv6 one
  *    PODNET_SUBNET_A_NODE4: NLA_BE32, the owning node's underlay IPv4
  *        address, unicast and not an address of this node
- *    PODNET_SUBNET_A_NODE6: 16 bytes, an IPv6 node address (reserved, as
- *        PREFIX6)
+ *    PODNET_SUBNET_A_NODE6: 16 bytes, an IPv6 node address (reserved:
+ *        rejected with EAFNOSUPPORT until the device has an IPv6
+ *        underlay); the node of an IPv6 prefix is NODE4 for now
  *    PODNET_SUBNET_A_LLADDR: ETH_ALEN bytes, the VTEP MAC the owning node's
  *        device answers to (VXLAN devices only). When absent, the kernel
  *        derives 0a:58:<the four bytes of the node address> and says so
@@ -156,14 +164,16 @@
  *    All or nothing; ENOENT if one of them is not held.
  *
  * PODNET_CMD_GET_SUBNET
- *    With NLM_F_DUMP: every subnet of the device, in prefix order, several
+ *    With NLM_F_DUMP: every subnet of the device, the IPv4 ones first,
+ *    then the IPv6 ones, each family in prefix order, several
  *    per message, each in a PODNET_A_SUBNET. A dump spans many messages;
  *    when the table changes between two of them, the next message carries
  *    NLM_F_DUMP_INTR and the reader should start again.
  *    Without NLM_F_DUMP: PODNET_A_ADDRESS4 (NLA_BE32) selects the subnet
  *    that would carry that address (the longest matching prefix); the
  *    reply holds it in PODNET_A_SUBNET, or the request fails with ENOENT.
- *    PODNET_A_ADDRESS6 (16 bytes) is reserved.
+ *    PODNET_A_ADDRESS6 (16 bytes) does the same for an IPv6 address;
+ *    exactly one of the two is given.
  *
  * PODNET_CMD_FLUSH_SUBNETS
  *    Deletes every subnet of the device.
@@ -190,8 +200,9 @@
  *
  *    It also receives PODNET_CMD_MISS_NTF when the device had to drop a
  *    packet (PODNET_A_MISS = PODNET_MISS_IP) or could not answer an ARP
- *    request (PODNET_MISS_ARP) because no subnet holds the address, given
- *    in PODNET_A_ADDRESS4. Misses are rate limited: one address is
+ *    request (PODNET_MISS_ARP) or neighbour solicitation (PODNET_MISS_ND)
+ *    because no subnet holds the address, given in PODNET_A_ADDRESS4 or
+ *    PODNET_A_ADDRESS6. Misses are rate limited: one address is
  *    announced at most once a second, and a device announces at most 10
  *    misses a second. A control plane may install subnets lazily from
  *    them.
@@ -304,6 +315,7 @@ enum podnet_subnet_attr {
 enum podnet_miss {
 	PODNET_MISS_IP = 1,
 	PODNET_MISS_ARP,
+	PODNET_MISS_ND,
 };
 
 enum podnet_subnet_flags {
@@ -327,7 +339,8 @@ enum podnet_subnet_stats_attr {
  * in `ethtool -S`:
  *
  *    NO_ROUTE      transmitted packets with no subnet for their destination
- *    NOT_IP        frames sent or received that do not carry IPv4
+ *    NOT_IP        frames sent or received that carry neither IPv4 nor
+ *                  IPv6, and malformed neighbour discovery
  *    PMTU          transmitted packets too big for the path, sender told
  *    TX_ERRORS     packets not sent: no outer route, a route back into
  *                  the device, the device down, no memory
@@ -346,6 +359,12 @@ enum podnet_subnet_stats_attr {
  *    BCAST         broadcast and multicast frames, gratuitous ARP and ARP
  *                  probes sent into the device (dropped: there is nothing
  *                  to flood to)
+ *    ND_REPLY      neighbour solicitations answered by the device
+ *    ND_MISS       neighbour solicitations for addresses in no subnet
+ *                  (dropped)
+ *    DAD           duplicate address detection probes (dropped)
+ *    RS            router solicitations (dropped)
+ *    MLD           multicast listener reports and queries (dropped)
  *
  * Received frames are accepted whatever their inner destination MAC
  * address: the table, not the MAC address, decides where a packet goes.
@@ -365,6 +384,11 @@ enum podnet_stats_attr {
 	PODNET_STATS_A_BCAST,
 	PODNET_STATS_A_UNKNOWN_NODE,
 	PODNET_STATS_A_NO_UNDERLAY,
+	PODNET_STATS_A_ND_REPLY,
+	PODNET_STATS_A_ND_MISS,
+	PODNET_STATS_A_DAD,
+	PODNET_STATS_A_RS,
+	PODNET_STATS_A_MLD,
 	__PODNET_STATS_A_MAX
 };
 
