@@ -262,14 +262,11 @@ static int pn_req_cmp(const void *a, const void *b)
 {
 	const struct pn_prefix *x = &((const struct pn_req *)a)->pfx;
 	const struct pn_prefix *y = &((const struct pn_req *)b)->pfx;
-	unsigned int w;
 
 	if (x->af != y->af)
 		return x->af - y->af;
-	for (w = 0; w < pn_af_words(x->af); w++)
-		if (x->key[w] != y->key[w])
-			return x->key[w] < y->key[w] ? -1 : 1;
-	return x->cidr - y->cidr;
+	return pn_key_cmp(x->key, y->key, pn_af_words(x->af)) ?:
+	       x->cidr - y->cidr;
 }
 
 /**

@@ -203,6 +203,17 @@ static __always_inline u32 pn_word_mask(u8 cidr, unsigned int w)
 	return b >= 32 ? ~0U : ~0U << (32 - b);
 }
 
+/* Keys in their order: by word, most significant first. */
+static inline int pn_key_cmp(const u32 *a, const u32 *b, unsigned int words)
+{
+	unsigned int w;
+
+	for (w = 0; w < words; w++)
+		if (a[w] != b[w])
+			return a[w] < b[w] ? -1 : 1;
+	return 0;
+}
+
 /**
  * struct pn_trie_node - a node of the table's trie
  * @bit: the subtrees whose next bit after the prefix is 0 and 1

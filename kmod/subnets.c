@@ -97,16 +97,6 @@ static u8 pn_diff_bit(const u32 *a, const u32 *b, unsigned int words)
 	return 32 * words;
 }
 
-static int pn_key_cmp(const u32 *a, const u32 *b, unsigned int words)
-{
-	unsigned int w;
-
-	for (w = 0; w < words; w++)
-		if (a[w] != b[w])
-			return a[w] < b[w] ? -1 : 1;
-	return 0;
-}
-
 static size_t pn_subnet_size(u8 af)
 {
 	return offsetof(struct pn_subnet, node.key) +

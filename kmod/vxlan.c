@@ -246,52 +246,39 @@ drop:
 }
 
 /*
- * Send an IPv6 frame to the node of its destination's subnet. Neighbour
- * discovery is answered from the table (see ndisc.c), and multicast goes
- * nowhere.
+ * The destination of an IPv6 frame, or NULL when it was answered or
+ * dropped here: neighbour discovery is answered from the table (see
+ * ndisc.c), and multicast goes nowhere. A forwarded solicitation goes to
+ * the node of its target, kept in @target.
  */
-static void pn_vxlan_xmit6(struct pn_dev *pn, struct sk_buff *skb)
+static const struct in6_addr *pn_vxlan_dst6(struct pn_dev *pn,
+					    struct sk_buff *skb,
+					    struct in6_addr *target)
 {
-	const struct in6_addr *daddr;
 	enum skb_drop_reason reason;
-	struct in6_addr target;
-	struct pn_subnet *n;
 	enum pn_stat why;
 
 	why = PN_STAT_NOT_IP;
 	reason = SKB_DROP_REASON_HDR_TRUNC;
 	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
 		goto drop;
-	switch (pn_nd_xmit(pn, skb, &target)) {
+	switch (pn_nd_xmit(pn, skb, target)) {
 	case PN_ND_DONE:
-		return;
+		return NULL;
 	case PN_ND_FORWARD:
-		daddr = &target;
-		break;
+		return target;
 	default:
-		why = PN_STAT_BCAST;
-		reason = SKB_DROP_REASON_NO_TX_TARGET;
-		if (is_multicast_ether_addr(eth_hdr(skb)->h_dest))
-			goto drop;
-		daddr = &ipv6_hdr(skb)->daddr;
 		break;
 	}
-	why = PN_STAT_NO_UNDERLAY;
-	reason = SKB_DROP_REASON_DEV_READY;
-	if (unlikely(!netif_carrier_ok(pn->dev))) {
-		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
-		goto drop;
-	}
-	n = pn_tx_lookup6(pn, skb, daddr);
-	why = PN_STAT_NO_ROUTE;
+	why = PN_STAT_BCAST;
 	reason = SKB_DROP_REASON_NO_TX_TARGET;
-	if (!n)
+	if (is_multicast_ether_addr(eth_hdr(skb)->h_dest))
 		goto drop;
-	pn_vxlan_send(pn, skb, n);
-	return;
+	return &ipv6_hdr(skb)->daddr;
 
 drop:
 	pn_tx_drop(pn, skb, why, reason);
+	return NULL;
 }
 
 /**
@@ -308,17 +295,19 @@ drop:
  */
 netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 {
+	const struct in6_addr *daddr6 = NULL;
 	struct pn_dev *pn = netdev_priv(dev);
 	enum skb_drop_reason reason;
+	struct in6_addr target;
 	struct pn_subnet *n;
 	enum pn_stat why;
 	__be32 daddr;
 
 	if (skb->protocol == htons(ETH_P_IPV6)) {
-		pn_vxlan_xmit6(pn, skb);
-		return NETDEV_TX_OK;
-	}
-	if (skb->protocol == htons(ETH_P_ARP)) {
+		daddr6 = pn_vxlan_dst6(pn, skb, &target);
+		if (!daddr6)
+			return NETDEV_TX_OK;
+	} else if (skb->protocol == htons(ETH_P_ARP)) {
 		daddr = pn_arp_xmit(pn, skb);
 		if (!daddr)
 			return NETDEV_TX_OK;
@@ -343,7 +332,8 @@ netdev_tx_t pn_vxlan_xmit(struct sk_buff *skb, struct net_device *dev)
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
-	n = pn_tx_lookup(pn, skb, daddr);
+	n = daddr6 ? pn_tx_lookup6(pn, skb, daddr6) :
+		     pn_tx_lookup(pn, skb, daddr);
 	why = PN_STAT_NO_ROUTE;
 	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!n)
