@@ -134,7 +134,8 @@ drop:
  *
  * Return: true to deliver it.
  */
-bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb, __be32 node)
+bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb,
+		   const struct pn_addr *node)
 {
 	struct pn_subnet *n;
 	__be32 sip, tip;
@@ -144,5 +145,5 @@ bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb, __be32 node)
 	if (!READ_ONCE(pn->cfg.srccheck))
 		return true;
 	n = pn_table_lookup(&pn->table, sip);
-	return n && n->peer->addr == node;
+	return n && pn_peer_is(n->peer, node);
 }

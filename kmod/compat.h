@@ -134,6 +134,25 @@ static inline void pn_compat_udp_tunnel_xmit_skb(struct rtable *rt,
 #endif
 }
 
+/* The IPv6 one takes the flags since 6.17 too. */
+static inline void pn_compat_udp_tunnel6_xmit_skb(struct dst_entry *dst,
+						  struct sock *sk,
+						  struct sk_buff *skb,
+						  struct net_device *dev,
+						  struct in6_addr *saddr,
+						  struct in6_addr *daddr,
+						  u8 prio, u8 ttl,
+						  __be16 sport, __be16 dport)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl, 0,
+			     sport, dport, false, 0);
+#else
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl, 0,
+			     sport, dport, false);
+#endif
+}
+
 /* The UDP tunnel socket helpers take the struct sock since 6.19. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
 static inline void pn_compat_setup_udp_tunnel_sock(struct net *net,

@@ -9,6 +9,7 @@
 #include <linux/if_arp.h>
 #include <linux/inetdevice.h>
 #include <linux/module.h>
+#include <net/addrconf.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/netns/generic.h>
@@ -189,10 +190,13 @@ static int pn_set_mac_address(struct net_device *dev, void *p)
 	return ret;
 }
 
+/* What encapsulation adds: over an IPv6 underlay, when the device has one. */
 static unsigned int pn_overhead(const struct pn_cfg *cfg)
 {
-	return cfg->mode == PODNET_MODE_IPIP ? PN_IPIP_OVERHEAD :
-					       PN_VXLAN_OVERHEAD;
+	if (cfg->mode == PODNET_MODE_IPIP)
+		return PN_IPIP_OVERHEAD;
+	return ipv6_addr_any(&cfg->local6) ? PN_VXLAN_OVERHEAD :
+					     PN_VXLAN6_OVERHEAD;
 }
 
 /*
@@ -205,6 +209,8 @@ static struct net_device *pn_lower(struct net *net, const struct pn_cfg *cfg)
 		return __dev_get_by_index(net, cfg->link);
 	if (cfg->local)
 		return __ip_dev_find(net, cfg->local, false);
+	if (!ipv6_addr_any(&cfg->local6))
+		return ipv6_dev_find(net, &cfg->local6, NULL);
 	return NULL;
 }
 
@@ -409,10 +415,13 @@ static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 		return 0;
 
 	a = data[IFLA_PODNET_LOCAL6];
-	if (a) {
+	if (a && !ipv6_addr_any(nla_data(a)) &&
+	    (ipv6_addr_type(nla_data(a)) & (IPV6_ADDR_MULTICAST |
+					    IPV6_ADDR_LOOPBACK |
+					    IPV6_ADDR_MAPPED))) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "IPv6 local addresses are not supported yet");
-		return -EAFNOSUPPORT;
+				    "IPv6 local address must be a unicast IPv6 address");
+		return -EINVAL;
 	}
 	a = data[IFLA_PODNET_GATEWAY6];
 	if (a && (ipv6_addr_is_multicast(nla_data(a)) ||
@@ -464,6 +473,7 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 			bool changing, struct netlink_ext_ack *extack)
 {
 	bool running = changing && netif_running(dev);
+	struct pn_dev *pn = netdev_priv(dev);
 	struct nlattr *a;
 
 	if (!data)
@@ -506,6 +516,24 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		goto busy;
 	if (a)
 		cfg->local = nla_get_in_addr(a);
+
+	a = data[IFLA_PODNET_LOCAL6];
+	if (a && cfg->mode == PODNET_MODE_IPIP) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "an ipip device has no IPv6 underlay yet");
+		return -EAFNOSUPPORT;
+	}
+	if (a && running && !ipv6_addr_equal(nla_data(a), &cfg->local6))
+		goto busy;
+	if (a && changing && ipv6_addr_any(nla_data(a)) &&
+	    !ipv6_addr_any(&cfg->local6) &&
+	    pn_table_has_nodes(&pn->table, PN_AF6)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "the table has IPv6 nodes, which need the IPv6 local address");
+		return -EBUSY;
+	}
+	if (a)
+		cfg->local6 = nla_get_in6_addr(a);
 
 	a = data[IFLA_PODNET_LINK];
 	if (a && running && nla_get_u32(a) != cfg->link)
@@ -572,8 +600,12 @@ static bool pn_underlay_ok(const struct pn_dev *pn,
 		return false;
 	if (cfg->local && !__ip_dev_find(pn->net, cfg->local, false))
 		return false;
+	/* A tentative address counts: it is the node's while DAD runs. */
+	if (!ipv6_addr_any(&cfg->local6) &&
+	    !ipv6_chk_addr_and_flags(pn->net, &cfg->local6, NULL, true, 0, 0))
+		return false;
 	if (!lower)
-		return !cfg->link && !cfg->local;
+		return !cfg->link && !cfg->local && ipv6_addr_any(&cfg->local6);
 	return netif_running(lower) && netif_carrier_ok(lower);
 }
 
@@ -632,11 +664,17 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 	int i;
 
 	reroute = cfg->local != cur->local || cfg->link != cur->link ||
-		  cfg->tos != cur->tos || cfg->port != cur->port;
-	if (pn->mac_derived && cfg->local && cfg->mode != PODNET_MODE_IPIP) {
+		  cfg->tos != cur->tos || cfg->port != cur->port ||
+		  !ipv6_addr_equal(&cfg->local6, &cur->local6);
+	if (pn->mac_derived && cfg->mode != PODNET_MODE_IPIP &&
+	    (cfg->local || !ipv6_addr_any(&cfg->local6))) {
+		struct pn_addr a = { .af = cfg->local ? PN_AF4 : PN_AF6 };
 		u8 mac[ETH_ALEN];
 
-		pn_mac_from_addr(mac, cfg->local);
+		a.ip = cfg->local;
+		if (!cfg->local)
+			a.ip6 = cfg->local6;
+		pn_mac_from_addr(mac, &a);
 		eth_hw_addr_set(dev, mac);
 	}
 	if (cfg->link != cur->link)
@@ -655,8 +693,10 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 	WRITE_ONCE(cur->arpsuppress, cfg->arpsuppress);
 	WRITE_ONCE(cur->max_subnets, cfg->max_subnets);
 	WRITE_ONCE(cur->df, cfg->df);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		WRITE_ONCE(cur->gateway6.s6_addr32[i], cfg->gateway6.s6_addr32[i]);
+		WRITE_ONCE(cur->local6.s6_addr32[i], cfg->local6.s6_addr32[i]);
+	}
 	if (reroute && dev->reg_state == NETREG_REGISTERED)
 		pn_routes_reset(pn);
 	pn_underlay_update(pn);
@@ -752,6 +792,7 @@ static size_t pn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_DF */
 	       nla_total_size(sizeof(__be32)) +	/* IFLA_PODNET_GATEWAY */
 	       nla_total_size(sizeof(struct in6_addr)) + /* IFLA_PODNET_GATEWAY6 */
+	       nla_total_size(sizeof(struct in6_addr)) + /* IFLA_PODNET_LOCAL6 */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_ARPSUPPRESS */
 	       nla_total_size(sizeof(u32));	/* IFLA_PODNET_MAX_SUBNETS */
 }
@@ -776,6 +817,7 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_be16(skb, IFLA_PODNET_PORT, cfg->port) ||
 	    nla_put_in_addr(skb, IFLA_PODNET_GATEWAY, cfg->gateway) ||
 	    nla_put_in6_addr(skb, IFLA_PODNET_GATEWAY6, &cfg->gateway6) ||
+	    nla_put_in6_addr(skb, IFLA_PODNET_LOCAL6, &cfg->local6) ||
 	    nla_put_u8(skb, IFLA_PODNET_ARPSUPPRESS, cfg->arpsuppress))
 		return -EMSGSIZE;
 	return 0;
@@ -902,12 +944,49 @@ static int pn_inetaddr_event(struct notifier_block *nb, unsigned long event,
 	return NOTIFY_DONE;
 }
 
+/**
+ * pn_addr6_work - follow the IPv6 local addresses of a namespace's devices
+ * @work: the namespace's &struct pn_net addr6_work
+ *
+ * IPv6 address events come in atomic context, some (addresses configured
+ * from router advertisements) without RTNL, so they only queue this.
+ */
+void pn_addr6_work(struct work_struct *work)
+{
+	struct pn_net *pnn = container_of(work, struct pn_net, addr6_work);
+	struct pn_dev *pn;
+
+	rtnl_lock();
+	list_for_each_entry(pn, &pnn->devices, list)
+		if (!ipv6_addr_any(&pn->cfg.local6) &&
+		    pn->dev->reg_state == NETREG_REGISTERED)
+			pn_underlay_update(pn);
+	rtnl_unlock();
+}
+
+static int pn_inet6addr_event(struct notifier_block *nb, unsigned long event,
+			      void *ptr)
+{
+	const struct inet6_ifaddr *ifa = ptr;
+	struct pn_net *pnn;
+
+	if (event != NETDEV_UP && event != NETDEV_DOWN)
+		return NOTIFY_DONE;
+	pnn = net_generic(dev_net(ifa->idev->dev), pn_net_id);
+	schedule_work(&pnn->addr6_work);
+	return NOTIFY_DONE;
+}
+
 static struct notifier_block pn_netdev_notifier = {
 	.notifier_call = pn_netdev_event,
 };
 
 static struct notifier_block pn_inetaddr_notifier = {
 	.notifier_call = pn_inetaddr_event,
+};
+
+static struct notifier_block pn_inet6addr_notifier = {
+	.notifier_call = pn_inet6addr_event,
 };
 
 int pn_device_init(void)
@@ -920,6 +999,9 @@ int pn_device_init(void)
 	ret = register_inetaddr_notifier(&pn_inetaddr_notifier);
 	if (ret)
 		goto err_inetaddr;
+	ret = register_inet6addr_notifier(&pn_inet6addr_notifier);
+	if (ret)
+		goto err_inet6addr;
 	pn_compat_set_newlink(&pn_link_ops);
 	ret = rtnl_link_register(&pn_link_ops);
 	if (ret)
@@ -927,6 +1009,8 @@ int pn_device_init(void)
 	return 0;
 
 err_link:
+	unregister_inet6addr_notifier(&pn_inet6addr_notifier);
+err_inet6addr:
 	unregister_inetaddr_notifier(&pn_inetaddr_notifier);
 err_inetaddr:
 	unregister_netdevice_notifier(&pn_netdev_notifier);
@@ -936,6 +1020,7 @@ err_inetaddr:
 void pn_device_uninit(void)
 {
 	rtnl_link_unregister(&pn_link_ops);
+	unregister_inet6addr_notifier(&pn_inet6addr_notifier);
 	unregister_inetaddr_notifier(&pn_inetaddr_notifier);
 	unregister_netdevice_notifier(&pn_netdev_notifier);
 }

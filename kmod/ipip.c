@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * podnet: IPv4-in-IPv4 encapsulation, what Calico's tunl0 and flannel's
- * ipip backend put on the wire, and its receive side.
+ * ipip backend put on the wire, IPv6-in-IPv4 (protocol 41, RFC 4213) as
+ * the kernel's sit tunnels send it, and their receive side.
  *
  * Received protocol-4 packets reach every tunnel4 handler in the order of
  * their priority until one takes the packet; no two handlers may share a
@@ -12,12 +13,14 @@
  * point-to-point ipip tunnels keep what is theirs. Its second handler runs
  * after every other one: a packet nobody took, in a namespace with an
  * ipip device up, is dropped and counted as coming from an unknown node.
- * Both are registered when the first ipip device comes up.
+ * Both are registered when the first ipip device comes up, and a pair
+ * like them for protocol 41, before and after sit's handler (priority 1).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/icmp.h>
 #include <net/icmp.h>
+#include <net/ipv6.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/netns/generic.h>
@@ -50,18 +53,27 @@ static struct pn_dev *pn_ipip_find(struct net *net, __be32 saddr,
 	return NULL;
 }
 
-/* Whether the inner header of a decapsulated packet is IPv4 and whole. */
-static bool pn_ipip_hdr_ok(const struct sk_buff *skb)
+/*
+ * Whether the inner header of a decapsulated packet is whole and of the
+ * family its outer protocol says.
+ */
+static bool pn_ipip_hdr_ok(struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return pskb_may_pull(skb, sizeof(struct ipv6hdr)) &&
+		       ipv6_hdr(skb)->version == 6 &&
+		       sizeof(struct ipv6hdr) +
+		       ntohs(ipv6_hdr(skb)->payload_len) <= skb->len;
 	return iph->version == 4 && iph->ihl >= 5 &&
 	       ntohs(iph->tot_len) <= skb->len;
 }
 
 /**
  * pn_ipip_rcv - take an IP-in-IP packet from a peer node
- * @skb: the packet, data at the inner IPv4 header, already pulled
+ * @skb: the packet, data at the inner IPv4 or IPv6 header (protocol 4 or
+ *	41), the outer header already pulled
  *
  * Called under rcu_read_lock() in softirq context. A packet from a peer
  * node goes on to pn_rcv_finish() unless its inner header is bad.
@@ -71,24 +83,27 @@ static bool pn_ipip_hdr_ok(const struct sk_buff *skb)
  */
 static int pn_ipip_rcv(struct sk_buff *skb)
 {
+	struct pn_addr osaddr = { .af = PN_AF4 };
 	const struct iphdr *oiph = ip_hdr(skb);
 	enum skb_drop_reason reason;
 	struct pn_dev *pn;
-	__be32 osaddr;
+	__be16 proto;
 	u8 otos;
 
 	pn = pn_ipip_find(dev_net(skb->dev), oiph->saddr, oiph->daddr);
 	if (!pn)
 		return -EINVAL;
-	osaddr = oiph->saddr;
+	osaddr.ip = oiph->saddr;
 	otos = oiph->tos;
+	proto = oiph->protocol == IPPROTO_IPV6 ? htons(ETH_P_IPV6) :
+						 htons(ETH_P_IP);
 
 	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb)) {
 		pn_rx_drop(pn, skb, PN_STAT_NONE, SKB_DROP_REASON_XFRM_POLICY);
 		return 0;
 	}
 	reason = SKB_DROP_REASON_NOMEM;
-	if (iptunnel_pull_header(skb, 0, htons(ETH_P_IP),
+	if (iptunnel_pull_header(skb, 0, proto,
 				 !net_eq(pn->net, dev_net(pn->dev))))
 		goto drop;
 	skb_reset_network_header(skb);
@@ -99,7 +114,7 @@ static int pn_ipip_rcv(struct sk_buff *skb)
 
 	skb->dev = pn->dev;
 	skb->pkt_type = PACKET_HOST;
-	pn_rcv_finish(pn, skb, osaddr, otos);
+	pn_rcv_finish(pn, skb, &osaddr, otos);
 	return 0;
 
 drop:
@@ -126,9 +141,9 @@ static int pn_ipip_err(struct sk_buff *skb, u32 info)
 	 */
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
 		ipv4_update_pmtu(skb, net, info, READ_ONCE(pn->cfg.link),
-				 IPPROTO_IPIP);
+				 iph->protocol);
 	else if (type == ICMP_REDIRECT)
-		ipv4_redirect(skb, net, READ_ONCE(pn->cfg.link), IPPROTO_IPIP);
+		ipv4_redirect(skb, net, READ_ONCE(pn->cfg.link), iph->protocol);
 	return 0;
 }
 
@@ -175,10 +190,24 @@ static struct xfrm_tunnel pn_ipip_unclaimed __read_mostly = {
 	.priority = PN_IPIP_PRIO_UNCLAIMED,
 };
 
+/* The same for protocol 41. */
+static struct xfrm_tunnel pn_sit_peers __read_mostly = {
+	.handler = pn_ipip_rcv,
+	.err_handler = pn_ipip_err,
+	.priority = PN_IPIP_PRIO_PEERS,
+};
+
+static struct xfrm_tunnel pn_sit_unclaimed __read_mostly = {
+	.handler = pn_ipip_rcv_unclaimed,
+	.err_handler = pn_ipip_err_unclaimed,
+	.priority = PN_IPIP_PRIO_UNCLAIMED,
+};
+
 /*
  * Encapsulate @skb to the node of @n and send it, as the kernel's ipip
- * tunnels do: outer DF as the device's df setting says (by default copied
- * from the inner header), ECN set by RFC 6040.
+ * and sit tunnels do: protocol 4 for IPv4, 41 for IPv6, outer DF as the
+ * device's df setting says (by default copied from an inner IPv4 header,
+ * set for IPv6), ECN set by RFC 6040.
  */
 static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 			 struct pn_subnet *n)
@@ -191,14 +220,17 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	struct rtable *rt;
 	__be32 saddr;
 	u8 tos, ttl;
-	__be16 df;
 	bool inherit;
+	__be16 df;
+	u8 proto;
 
+	proto = skb->protocol == htons(ETH_P_IPV6) ? IPPROTO_IPV6 :
+						     IPPROTO_IPIP;
 	tos = READ_ONCE(cfg->tos);
 	inherit = tos == 1;
 	if (inherit)
-		tos = ipv4_get_dsfield(iph);
-	rt = pn_tunnel_route(pn, n, tos, !inherit, IPPROTO_IPIP, &saddr);
+		tos = ip_tunnel_get_dsfield(iph, skb);
+	rt = pn_tunnel_route(pn, n, tos, !inherit, proto, &saddr);
 	why = PN_STAT_TX_ERRORS;
 	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
 	if (IS_ERR(rt)) {
@@ -208,7 +240,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	df = pn_tunnel_df(pn, skb);
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
-	if (pn_tunnel_too_big(skb, rt, &df, PN_IPIP_OVERHEAD, 0))
+	if (pn_tunnel_too_big(skb, &rt->dst, &df, PN_IPIP_OVERHEAD, 0))
 		goto drop_rt;
 
 	why = PN_STAT_TX_ERRORS;
@@ -223,10 +255,10 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	reason = SKB_DROP_REASON_NOT_SPECIFIED;
 	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))
 		goto drop_rt;
-	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+	skb_set_inner_ipproto(skb, proto);
 
 	pn_subnet_count(n, true, skb->len);
-	pn_compat_iptunnel_xmit(rt, skb, saddr, n->peer->addr, IPPROTO_IPIP,
+	pn_compat_iptunnel_xmit(rt, skb, saddr, n->peer->addr, proto,
 				tos, ttl, df, !net_eq(pn->net, dev_net(dev)));
 	return;
 
@@ -236,9 +268,30 @@ drop:
 	pn_tx_drop(pn, skb, why, reason);
 }
 
+/* The subnet of an IPv6 packet's destination, or NULL when it is dropped. */
+static struct pn_subnet *pn_ipip_dst6(struct pn_dev *pn, struct sk_buff *skb)
+{
+	enum skb_drop_reason reason;
+	enum pn_stat why;
+
+	why = PN_STAT_NOT_IP;
+	reason = SKB_DROP_REASON_HDR_TRUNC;
+	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+		goto drop;
+	why = PN_STAT_BCAST;
+	reason = SKB_DROP_REASON_NO_TX_TARGET;
+	if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr))
+		goto drop;
+	return pn_tx_lookup6(pn, skb, &ipv6_hdr(skb)->daddr);
+
+drop:
+	pn_tx_drop(pn, skb, why, reason);
+	return ERR_PTR(-EINVAL);
+}
+
 /**
- * pn_ipip_xmit - send an IPv4 packet to the node that owns its destination
- * @skb: the packet, data at its IPv4 header
+ * pn_ipip_xmit - send an IP packet to the node that owns its destination
+ * @skb: the packet, data at its IPv4 or IPv6 header
  * @dev: the podnet device
  *
  * Called with rcu_read_lock_bh() held.
@@ -253,6 +306,18 @@ netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev)
 	enum pn_stat why;
 	__be32 daddr;
 
+	why = PN_STAT_NO_UNDERLAY;
+	reason = SKB_DROP_REASON_DEV_READY;
+	if (unlikely(!netif_carrier_ok(dev))) {
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
+		goto drop;
+	}
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		n = pn_ipip_dst6(pn, skb);
+		if (IS_ERR(n))
+			return NETDEV_TX_OK;
+		goto found;
+	}
 	why = PN_STAT_NOT_IP;
 	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
 	if (skb->protocol != htons(ETH_P_IP))
@@ -265,14 +330,8 @@ netdev_tx_t pn_ipip_xmit(struct sk_buff *skb, struct net_device *dev)
 	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
 		goto drop;
-
-	why = PN_STAT_NO_UNDERLAY;
-	reason = SKB_DROP_REASON_DEV_READY;
-	if (unlikely(!netif_carrier_ok(dev))) {
-		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
-		goto drop;
-	}
 	n = pn_tx_lookup(pn, skb, daddr);
+found:
 	why = PN_STAT_NO_ROUTE;
 	reason = SKB_DROP_REASON_NO_TX_TARGET;
 	if (!n)
@@ -296,12 +355,23 @@ static int pn_ipip_register(void)
 	if (ret)
 		goto err;
 	ret = xfrm4_tunnel_register(&pn_ipip_unclaimed, AF_INET);
-	if (ret) {
-		xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
-		goto err;
-	}
+	if (ret)
+		goto err_unclaimed;
+	ret = xfrm4_tunnel_register(&pn_sit_peers, AF_INET6);
+	if (ret)
+		goto err_sit;
+	ret = xfrm4_tunnel_register(&pn_sit_unclaimed, AF_INET6);
+	if (ret)
+		goto err_sit_unclaimed;
 	pn_ipip_registered = true;
 	return 0;
+
+err_sit_unclaimed:
+	xfrm4_tunnel_deregister(&pn_sit_peers, AF_INET6);
+err_sit:
+	xfrm4_tunnel_deregister(&pn_ipip_unclaimed, AF_INET);
+err_unclaimed:
+	xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
 err:
 	pr_err("cannot register the IP-in-IP handlers: %d\n", ret);
 	return ret;
@@ -348,6 +418,8 @@ void pn_ipip_uninit(void)
 {
 	if (!pn_ipip_registered)
 		return;
+	xfrm4_tunnel_deregister(&pn_sit_unclaimed, AF_INET6);
+	xfrm4_tunnel_deregister(&pn_sit_peers, AF_INET6);
 	xfrm4_tunnel_deregister(&pn_ipip_unclaimed, AF_INET);
 	xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
 	pn_ipip_registered = false;

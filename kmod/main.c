@@ -22,11 +22,24 @@ static int __net_init pn_net_init(struct net *net)
 	INIT_LIST_HEAD(&pnn->devices);
 	INIT_LIST_HEAD(&pnn->socks);
 	INIT_LIST_HEAD(&pnn->ipip_devs);
+	INIT_WORK(&pnn->addr6_work, pn_addr6_work);
 	return 0;
+}
+
+/*
+ * After the devices of the namespace are gone, and with them the address
+ * events that queue the work.
+ */
+static void __net_exit pn_net_exit(struct net *net)
+{
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+
+	cancel_work_sync(&pnn->addr6_work);
 }
 
 static struct pernet_operations pn_net_ops = {
 	.init = pn_net_init,
+	.exit = pn_net_exit,
 	.id = &pn_net_id,
 	.size = sizeof(struct pn_net),
 };

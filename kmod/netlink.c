@@ -7,6 +7,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/sort.h>
+#include <net/addrconf.h>
 #include <net/arp.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
@@ -125,7 +126,7 @@ struct pn_req {
 	bool has_lladdr;
 	bool has_flags;
 	bool lladdr_derived;
-	__be32 node;
+	struct pn_addr node;
 	u8 lladdr[ETH_ALEN];
 	const struct nlattr *attr;
 	struct pn_subnet *new;
@@ -144,6 +145,19 @@ static bool pn_nl_unicast(__be32 addr)
 {
 	return (addr & htonl(0xff000000)) && !ipv4_is_multicast(addr) &&
 	       !ipv4_is_lbcast(addr) && !ipv4_is_loopback(addr);
+}
+
+/*
+ * An IPv6 node is reached by its global or unique local address: not
+ * ::, a multicast, loopback, link-local or IPv4-mapped one.
+ */
+static bool pn_nl_unicast6(const struct in6_addr *addr)
+{
+	int type = ipv6_addr_type(addr);
+
+	return (type & IPV6_ADDR_UNICAST) &&
+	       !(type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_LINKLOCAL |
+			 IPV6_ADDR_MAPPED));
 }
 
 /**
@@ -173,12 +187,6 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 		return ret;
 
 	req->attr = attr;
-	a = tb[PODNET_SUBNET_A_NODE6];
-	if (a) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "IPv6 node addresses are not supported yet");
-		return -EAFNOSUPPORT;
-	}
 	pa = tb[PODNET_SUBNET_A_PREFIX4] ?: tb[PODNET_SUBNET_A_PREFIX6];
 	if (!pa) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no prefix");
@@ -212,20 +220,34 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 		}
 	}
 
-	a = tb[PODNET_SUBNET_A_NODE4];
+	a = tb[PODNET_SUBNET_A_NODE4] ?: tb[PODNET_SUBNET_A_NODE6];
 	if (!a && what == PN_PARSE_ENTRY) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "subnet has no node address");
 		return -EINVAL;
 	}
-	if (a) {
-		req->node = nla_get_in_addr(a);
-		req->has_node = true;
-		if (!pn_nl_unicast(req->node)) {
+	if (tb[PODNET_SUBNET_A_NODE4] && tb[PODNET_SUBNET_A_NODE6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PODNET_SUBNET_A_NODE6],
+				    "a subnet has one node address, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	if (a && nla_type(a) == PODNET_SUBNET_A_NODE4) {
+		req->node.af = PN_AF4;
+		req->node.ip = nla_get_in_addr(a);
+		if (!pn_nl_unicast(req->node.ip)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "node address must be a unicast IPv4 address");
 			return -EINVAL;
 		}
+	} else if (a) {
+		req->node.af = PN_AF6;
+		req->node.ip6 = nla_get_in6_addr(a);
+		if (!pn_nl_unicast6(&req->node.ip6)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "node address must be a global unicast IPv6 address");
+			return -EINVAL;
+		}
 	}
+	req->has_node = a;
 
 	a = tb[PODNET_SUBNET_A_FLAGS];
 	req->has_flags = a;
@@ -244,7 +266,7 @@ static int pn_nl_parse_subnet(const struct nlattr *attr, struct pn_req *req,
 	if (req->has_node && (req->lladdr_derived || !a)) {
 		u8 derived[ETH_ALEN];
 
-		pn_mac_from_addr(derived, req->node);
+		pn_mac_from_addr(derived, &req->node);
 		if (a && !ether_addr_equal(derived, req->lladdr)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "lladdr is not the one derived from the node address");
@@ -341,7 +363,9 @@ static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
 	    nla_put_in_addr(skb, PODNET_SUBNET_A_PREFIX4, prefix.s6_addr32[0]))
 		goto cancel;
 	if (nla_put_u8(skb, PODNET_SUBNET_A_PREFIXLEN, n->node.cidr) ||
-	    nla_put_in_addr(skb, PODNET_SUBNET_A_NODE4, n->peer->addr))
+	    (pn_peer_is6(n->peer) ?
+	     nla_put_in6_addr(skb, PODNET_SUBNET_A_NODE6, n->peer->addr6) :
+	     nla_put_in_addr(skb, PODNET_SUBNET_A_NODE4, n->peer->addr)))
 		goto cancel;
 	if (!pn_is_ipip(pn) &&
 	    (nla_put(skb, PODNET_SUBNET_A_LLADDR, ETH_ALEN, n->lladdr) ||
@@ -382,7 +406,7 @@ static size_t pn_nl_subnet_size(bool with_stats)
 	size_t size = nla_total_size(0) +		/* the nest */
 		      nla_total_size(sizeof(struct in6_addr)) + /* PREFIX */
 		      nla_total_size(sizeof(u8)) +	/* PREFIXLEN */
-		      nla_total_size(sizeof(__be32)) +	/* NODE4 */
+		      nla_total_size(sizeof(struct in6_addr)) + /* NODE */
 		      nla_total_size(ETH_ALEN) +	/* LLADDR */
 		      nla_total_size(sizeof(u32));	/* FLAGS */
 
@@ -503,10 +527,23 @@ static void pn_reqs_free(struct pn_req *reqs, int n)
  * us until their TTL runs out: the device's local address, or any other
  * address of its namespace.
  */
-static bool pn_nl_node_is_self(struct pn_dev *pn, __be32 node)
+static bool pn_nl_node_is_self(struct pn_dev *pn, const struct pn_addr *node)
 {
-	return node == READ_ONCE(pn->cfg.local) ||
-	       inet_addr_type(pn->net, node) == RTN_LOCAL;
+	if (node->af == PN_AF6)
+		return ipv6_chk_addr_and_flags(pn->net, &node->ip6, NULL, true,
+					       0, 0);
+	return node->ip == READ_ONCE(pn->cfg.local) ||
+	       inet_addr_type(pn->net, node->ip) == RTN_LOCAL;
+}
+
+static bool pn_nl_no_local6(struct pn_dev *pn)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (READ_ONCE(pn->cfg.local6.s6_addr32[i]))
+			return false;
+	return true;
 }
 
 /* What a request that writes subnets asks for each of them. */
@@ -535,17 +572,22 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 	for (i = 0; i < n; i++) {
 		struct pn_req *r = &reqs[i];
 
-		if (pn_is_ipip(pn) && r->pfx.af == PN_AF6) {
-			NL_SET_ERR_MSG_ATTR(extack, r->attr,
-					    "an ipip device carries no IPv6 subnets yet");
-			return -EAFNOSUPPORT;
-		}
 		if (pn_is_ipip(pn) && r->has_lladdr) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "an ipip device's subnets have no lladdr");
 			return -EINVAL;
 		}
-		if (pn_nl_node_is_self(pn, r->node)) {
+		if (r->node.af == PN_AF6 && pn_is_ipip(pn)) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr,
+					    "an ipip device has no IPv6 underlay yet");
+			return -EAFNOSUPPORT;
+		}
+		if (r->node.af == PN_AF6 && pn_nl_no_local6(pn)) {
+			NL_SET_ERR_MSG_ATTR(extack, r->attr,
+					    "an IPv6 node needs an IPv6 local address on the device (local6)");
+			return -EADDRNOTAVAIL;
+		}
+		if (pn_nl_node_is_self(pn, &r->node)) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "node address is an address of this node: the subnet would loop");
 			return -EINVAL;
@@ -565,7 +607,7 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 			NL_SET_ERR_MSG_ATTR(extack, r->attr, "subnet exists");
 			return -EEXIST;
 		}
-		if (old && old->peer->addr == r->node &&
+		if (old && pn_peer_is(old->peer, &r->node) &&
 		    ether_addr_equal(old->lladdr, r->lladdr) &&
 		    old->lladdr_derived == r->lladdr_derived)
 			continue;
@@ -578,7 +620,7 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 			if (!r->spare)
 				return -ENOMEM;
 		}
-		peer = pn_peer_get(t, r->node);
+		peer = pn_peer_get(t, &r->node);
 		if (IS_ERR(peer))
 			return PTR_ERR(peer);
 		r->peer = peer;
@@ -706,7 +748,7 @@ static int pn_nl_write(struct pn_dev *pn, struct pn_req *reqs, int n,
 static bool pn_nl_del_matches(const struct pn_req *r,
 			      const struct pn_subnet *old)
 {
-	return (!r->has_node || r->node == old->peer->addr) &&
+	return (!r->has_node || pn_peer_is(old->peer, &r->node)) &&
 	       (!r->has_lladdr || ether_addr_equal(r->lladdr, old->lladdr)) &&
 	       (!r->has_flags || r->lladdr_derived == old->lladdr_derived);
 }

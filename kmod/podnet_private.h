@@ -16,6 +16,7 @@
 #include <linux/rhashtable-types.h>
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include <linux/podnet.h>
 
@@ -23,6 +24,8 @@
 
 /* Outer headers added in VXLAN mode: IPv4 + UDP + VXLAN + inner Ethernet. */
 #define PN_VXLAN_OVERHEAD 50
+/* And over an IPv6 underlay: IPv6 + UDP + VXLAN + inner Ethernet. */
+#define PN_VXLAN6_OVERHEAD 70
 /* And in IP-in-IP mode: the outer IPv4 header. */
 #define PN_IPIP_OVERHEAD 20
 #define PN_VNI_MAX 0xffffff
@@ -32,9 +35,21 @@
 	{ { { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
 #define PN_DEFAULT_MTU (ETH_DATA_LEN - PN_VXLAN_OVERHEAD)
 
+/*
+ * The address families of the table and of the underlay: the table has a
+ * trie and a hash of peers for each.
+ */
+enum pn_af {
+	PN_AF4,
+	PN_AF6,
+	PN_AF_COUNT
+};
+
 /**
  * struct pn_cfg - a device's configuration, as set over rtnetlink
  * @local: outer source address, or 0 to let the route choose
+ * @local6: outer IPv6 source address, or :: for no IPv6 underlay (VXLAN
+ *	mode); fixed while the device is up
  * @vni: VXLAN network identifier, host order
  * @link: underlay ifindex, or 0
  * @port: UDP port, network order
@@ -66,6 +81,21 @@ struct pn_cfg {
 	u32 max_subnets;
 	u8 df;
 	struct in6_addr gateway6;
+	struct in6_addr local6;
+};
+
+/**
+ * struct pn_addr - a node's underlay address, of either family
+ * @af: enum pn_af
+ * @ip: the IPv4 address
+ * @ip6: the IPv6 address
+ */
+struct pn_addr {
+	u8 af;
+	union {
+		__be32 ip;
+		struct in6_addr ip6;
+	};
 };
 
 /*
@@ -139,12 +169,15 @@ struct pn_subnet_stats {
 
 /**
  * struct pn_peer - a node that owns subnets, shared by all of them
- * @hnode: entry in the table's hash of peers, keyed by @addr
- * @addr: the node's underlay address
+ * @hnode: entry in the table's hash of peers of its family, keyed by
+ *	@addr or @addr6
+ * @addr: the node's underlay IPv4 address, or 0 for an IPv6 node
  * @state: the number of subnets in the table that the node owns (changed
- *	under the table's lock), and %PN_PEER_WANTS_CACHE once a packet found
- *	@dst_cache not made yet and asked for it
- * @dst_cache: the outer route to @addr, made by the table's worker
+ *	under the table's lock), %PN_PEER_WANTS_CACHE once a packet found
+ *	@dst_cache not made yet and asked for it, and %PN_PEER_IPV6 for an
+ *	IPv6 node, set when it is made
+ * @dst_cache: the outer route to the node, made by the table's worker
+ * @addr6: an IPv6 node's address; an IPv4 node is allocated without it
  *
  * A peer is made when the first subnet of its node is added, and freed
  * when the last one goes: a node that owns several subnets has one route
@@ -159,27 +192,45 @@ struct pn_peer {
 	__be32 addr;
 	atomic_t state;
 	struct dst_cache dst_cache;
+	struct in6_addr addr6[];
 };
 
 #define PN_PEER_WANTS_CACHE	BIT(31)
-#define PN_PEER_REFS		(PN_PEER_WANTS_CACHE - 1)
+#define PN_PEER_IPV6		BIT(30)
+#define PN_PEER_REFS		(PN_PEER_IPV6 - 1)
 
 static inline u32 pn_peer_refs(const struct pn_peer *p)
 {
 	return atomic_read(&p->state) & PN_PEER_REFS;
 }
 
+static inline bool pn_peer_is6(const struct pn_peer *p)
+{
+	return atomic_read(&p->state) & PN_PEER_IPV6;
+}
+
+/* Whether @p is the node at @a. */
+static inline bool pn_peer_is(const struct pn_peer *p, const struct pn_addr *a)
+{
+	if (a->af == PN_AF4)
+		return !pn_peer_is6(p) && p->addr == a->ip;
+	return pn_peer_is6(p) && ipv6_addr_equal(p->addr6, &a->ip6);
+}
+
+/* The address of @p. */
+static inline void pn_peer_addr(const struct pn_peer *p, struct pn_addr *a)
+{
+	a->af = pn_peer_is6(p) ? PN_AF6 : PN_AF4;
+	if (a->af == PN_AF6)
+		a->ip6 = *p->addr6;
+	else
+		a->ip = p->addr;
+}
+
 /* What a trie node is. */
 enum pn_trie_kind {
 	PN_TRIE_BRANCH,
 	PN_TRIE_SUBNET,
-};
-
-/* The address families of the table: each has a trie of its own. */
-enum pn_af {
-	PN_AF4,
-	PN_AF6,
-	PN_AF_COUNT
 };
 
 /* The 32-bit words of a key, and its bits. */
@@ -283,7 +334,7 @@ static inline struct pn_subnet *pn_trie_subnet(struct pn_trie_node *n)
 /**
  * struct pn_table - a device's subnets
  * @root: the tries, one per enum pn_af
- * @peers: the nodes that own the subnets, by address
+ * @peers: the nodes that own the subnets, by address, one hash per family
  * @cache_work: makes the route caches that peers asked for
  * @grave: what this writer took out of the table, to free after a grace
  *	period; under @lock
@@ -297,7 +348,7 @@ struct pn_grave;
 
 struct pn_table {
 	struct pn_trie_node __rcu *root[PN_AF_COUNT];
-	struct rhashtable peers;
+	struct rhashtable peers[PN_AF_COUNT];
 	struct work_struct cache_work;
 	struct pn_grave *grave;
 	struct mutex lock; /* writers; see subnets.c */
@@ -318,9 +369,18 @@ int pn_table_init(struct pn_table *t);
 void pn_table_destroy(struct pn_table *t);
 void pn_table_lock(struct pn_table *t);
 void pn_table_unlock(struct pn_table *t);
-struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr);
+struct pn_peer *pn_peer_get(struct pn_table *t, const struct pn_addr *addr);
 void pn_peer_put(struct pn_table *t, struct pn_peer *p);
 struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr);
+struct pn_peer *pn_peer_lookup6(struct pn_table *t,
+				const struct in6_addr *addr);
+
+/* Whether the table holds nodes of family @af. */
+static inline bool pn_table_has_nodes(struct pn_table *t, u8 af)
+{
+	return atomic_read(&t->peers[af].nelems);
+}
+
 struct pn_dev;
 void pn_routes_reset(struct pn_dev *pn);
 void pn_peer_want_cache(struct pn_table *t, struct pn_peer *p);
@@ -336,12 +396,18 @@ void pn_table_flush(struct pn_table *t);
 int pn_table_walk(struct pn_table *t, const struct pn_prefix *pos,
 		  int (*fn)(struct pn_subnet *s, void *arg), void *arg);
 
-/* 0a:58 followed by the IPv4 address, the convention of the CNI plugins. */
-static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
+/*
+ * 0a:58 followed by the IPv4 address, the convention of the CNI plugins;
+ * for an IPv6 address, its last four bytes.
+ */
+static inline void pn_mac_from_addr(u8 *mac, const struct pn_addr *addr)
 {
 	mac[0] = 0x0a;
 	mac[1] = 0x58;
-	memcpy(mac + 2, &addr, sizeof(addr));
+	if (addr->af == PN_AF6)
+		memcpy(mac + 2, &addr->ip6.s6_addr32[3], sizeof(__be32));
+	else
+		memcpy(mac + 2, &addr->ip, sizeof(__be32));
 }
 
 /**
@@ -356,8 +422,11 @@ static inline void pn_mac_from_addr(u8 *mac, __be32 addr)
  * @stats: the named counters
  * @table: the subnets and the nodes that own them
  * @sock: the UDP socket while the device is up (VXLAN mode)
+ * @sock6: the UDP/IPv6 socket while the device is up with an IPv6 local
+ *	address (VXLAN mode)
  * @rx_list: while the device is up, entry in @sock's list of devices
  *	(VXLAN mode) or in the namespace's list of ipip devices
+ * @rx_list6: entry in @sock6's list of devices
  * @gro_cells: receive queue after decapsulation
  * @miss_rs: bounds the rate of miss events
  * @last_miss: the address of the last miss event (a hash of an IPv6 one),
@@ -375,7 +444,9 @@ struct pn_dev {
 	struct pn_pcpu_stats __percpu *stats;
 	struct pn_table table;
 	struct pn_sock __rcu *sock;
+	struct pn_sock __rcu *sock6;
 	struct list_head rx_list;
+	struct list_head rx_list6;
 	struct gro_cells gro_cells;
 	struct ratelimit_state miss_rs;
 	u32 last_miss;
@@ -390,17 +461,21 @@ extern unsigned int pn_net_id;
  * @devices: podnet devices created in this namespace, under RTNL
  * @socks: the UDP sockets of this namespace, under RTNL
  * @ipip_devs: the ipip devices that are up, found on receive (RCU)
+ * @addr6_work: follows the IPv6 addresses of the namespace coming and
+ *	going, for the devices' IPv6 local addresses
  */
 struct pn_net {
 	struct list_head devices;
 	struct list_head socks;
 	struct list_head ipip_devs;
+	struct work_struct addr6_work;
 };
 
 /* device.c */
 int pn_device_init(void);
 void pn_device_uninit(void);
 bool pn_is_podnet(const struct net_device *dev);
+void pn_addr6_work(struct work_struct *work);
 void pn_stats_inc(struct pn_dev *pn, enum pn_stat stat);
 void pn_link_inc(struct pn_dev *pn, enum pn_link_stat stat);
 u64 pn_stats_read(const struct pn_dev *pn, enum pn_stat stat);
@@ -415,8 +490,11 @@ static inline bool pn_is_ipip(const struct pn_dev *pn)
 void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len);
 struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, bool cached, u8 proto, __be32 *saddr);
+struct dst_entry *pn_tunnel_route6(struct pn_dev *pn, struct pn_subnet *n,
+				   struct sock *sk, u8 tos, bool cached,
+				   u8 proto, struct in6_addr *saddr);
 __be16 pn_tunnel_df(const struct pn_dev *pn, const struct sk_buff *skb);
-bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 *df,
+bool pn_tunnel_too_big(struct sk_buff *skb, struct dst_entry *dst, __be16 *df,
 		       int overhead, int hlen);
 void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
 		enum skb_drop_reason reason);
@@ -429,8 +507,8 @@ struct pn_subnet *pn_tx_lookup6(struct pn_dev *pn, struct sk_buff *skb,
 void pn_rx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
 		enum skb_drop_reason reason);
 void pn_rcv_deliver(struct pn_dev *pn, struct sk_buff *skb);
-void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb, __be32 osaddr,
-		   u8 otos);
+void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb,
+		   const struct pn_addr *osaddr, u8 otos);
 
 /* netlink.c */
 int pn_genl_init(void);
@@ -440,7 +518,8 @@ void pn_nl_miss(struct pn_dev *pn, int family, const void *addr,
 
 /* arp.c */
 __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb);
-bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb, __be32 node);
+bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb,
+		   const struct pn_addr *node);
 
 /* ndisc.c */
 
@@ -462,6 +541,7 @@ enum pn_nd_verdict pn_nd_xmit(struct pn_dev *pn, struct sk_buff *skb,
  * @sock: the socket
  * @devs: devices using it, found by VNI on receive (RCU)
  * @port: the UDP port, network order
+ * @family: AF_INET, or AF_INET6 for an IPv6-only socket
  * @refs: number of devices using it, under RTNL
  */
 struct pn_sock {
@@ -469,6 +549,7 @@ struct pn_sock {
 	struct socket *sock;
 	struct list_head devs;
 	__be16 port;
+	u8 family;
 	unsigned int refs;
 };
 

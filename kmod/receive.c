@@ -41,9 +41,10 @@ void pn_rcv_deliver(struct pn_dev *pn, struct sk_buff *skb)
 
 /* With the source check on, only a subnet's own node may send from it. */
 static bool pn_rcv_src_ok(const struct pn_dev *pn, const struct pn_subnet *n,
-			  __be32 osaddr)
+			  const struct pn_addr *osaddr)
 {
-	return !READ_ONCE(pn->cfg.srccheck) || (n && n->peer->addr == osaddr);
+	return !READ_ONCE(pn->cfg.srccheck) ||
+	       (n && pn_peer_is(n->peer, osaddr));
 }
 
 /* RFC 6040: the outer ECN field carried into the inner header. */
@@ -65,8 +66,8 @@ static bool pn_rcv_ecn_ok(struct pn_dev *pn, struct sk_buff *skb, u8 otos,
  * @skb: the packet, network header at the inner IPv4 or IPv6 header (as
  *	skb->protocol says), which is pulled; skb->dev and skb->pkt_type set
  *	for @pn
- * @osaddr: the outer source address, the node that sent it
- * @otos: the outer TOS
+ * @osaddr: the outer source address, IPv4 or IPv6, the node that sent it
+ * @otos: the outer TOS or traffic class
  *
  * The tail of receive in both modes, in softirq context under
  * rcu_read_lock(). The inner source must lie in a subnet of @osaddr (when
@@ -74,8 +75,8 @@ static bool pn_rcv_ecn_ok(struct pn_dev *pn, struct sk_buff *skb, u8 otos,
  * the inner one; then the packet is counted on its subnet and the device
  * and handed to GRO. A packet that fails is dropped and counted.
  */
-void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb, __be32 osaddr,
-		   u8 otos)
+void pn_rcv_finish(struct pn_dev *pn, struct sk_buff *skb,
+		   const struct pn_addr *osaddr, u8 otos)
 {
 	bool ip6 = skb->protocol == htons(ETH_P_IPV6);
 	struct pn_subnet *n;

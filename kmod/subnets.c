@@ -26,7 +26,8 @@
  * caches are destroyed, while rcu_barrier() waits for the grave's.
  *
  * Each subnet points at the peer, the node that owns it. Peers are kept in
- * a hash by address, counted by the subnets that point at them and by the
+ * a hash by address, one per family (an IPv4 peer is allocated without
+ * room for an IPv6 address), counted by the subnets that point at them and by the
  * requests about to add one; a peer is made before its first subnet is
  * added, so that adding cannot fail, and freed after a grace period once
  * its last reference has gone.
@@ -45,7 +46,7 @@
 
 static struct kmem_cache *pn_branch_cache[PN_AF_COUNT] __ro_after_init;
 static struct kmem_cache *pn_subnet_cache[PN_AF_COUNT] __ro_after_init;
-static struct kmem_cache *pn_peer_cache __ro_after_init;
+static struct kmem_cache *pn_peer_cache[PN_AF_COUNT] __ro_after_init;
 
 /**
  * struct pn_grave - objects to free once no reader can hold them
@@ -68,6 +69,18 @@ static const struct rhashtable_params pn_peer_params = {
 	.head_offset = offsetof(struct pn_peer, hnode),
 	.automatic_shrinking = true,
 };
+
+static const struct rhashtable_params pn_peer6_params = {
+	.key_len = sizeof(struct in6_addr),
+	.key_offset = offsetof(struct pn_peer, addr6),
+	.head_offset = offsetof(struct pn_peer, hnode),
+	.automatic_shrinking = true,
+};
+
+static __always_inline u8 pn_peer_af(const struct pn_peer *p)
+{
+	return pn_peer_is6(p) ? PN_AF6 : PN_AF4;
+}
 
 /* Bit @i of @key, counted from the most significant. */
 static __always_inline unsigned int pn_bit(const u32 *key, u8 i)
@@ -101,6 +114,12 @@ static size_t pn_subnet_size(u8 af)
 {
 	return offsetof(struct pn_subnet, node.key) +
 	       pn_af_words(af) * sizeof(u32);
+}
+
+static size_t pn_peer_size(u8 af)
+{
+	return sizeof(struct pn_peer) +
+	       (af == PN_AF6 ? sizeof(struct in6_addr) : 0);
 }
 
 static size_t pn_branch_size(u8 af)
@@ -168,7 +187,7 @@ void pn_branch_free(struct pn_trie_node *b)
 static void pn_peer_free(struct pn_peer *p)
 {
 	dst_cache_destroy(&p->dst_cache);
-	kmem_cache_free(pn_peer_cache, p);
+	kmem_cache_free(pn_peer_cache[pn_peer_af(p)], p);
 }
 
 static void pn_grave_free_one(unsigned long obj)
@@ -261,7 +280,12 @@ void pn_table_unlock(struct pn_table *t)
 /* Take @p out of the table's hash and free it after a grace period. */
 static void pn_peer_unlink(struct pn_table *t, struct pn_peer *p)
 {
-	rhashtable_remove_fast(&t->peers, &p->hnode, pn_peer_params);
+	if (pn_peer_is6(p))
+		rhashtable_remove_fast(&t->peers[PN_AF6], &p->hnode,
+				       pn_peer6_params);
+	else
+		rhashtable_remove_fast(&t->peers[PN_AF4], &p->hnode,
+				       pn_peer_params);
 	pn_retire(t, (unsigned long)p | PN_GRAVE_PEER);
 }
 
@@ -295,23 +319,32 @@ void pn_peer_put(struct pn_table *t, struct pn_peer *p)
  *
  * Return: the peer or an ERR_PTR.
  */
-struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr)
+struct pn_peer *pn_peer_get(struct pn_table *t, const struct pn_addr *addr)
 {
+	bool ip6 = addr->af == PN_AF6;
 	struct pn_peer *p;
 	int ret;
 
 	lockdep_assert_held(&t->lock);
-	p = rhashtable_lookup_fast(&t->peers, &addr, pn_peer_params);
+	p = ip6 ? pn_peer_lookup6(t, &addr->ip6) : pn_peer_lookup(t, addr->ip);
 	if (p) {
 		atomic_inc(&p->state);
 		return p;
 	}
-	p = kmem_cache_zalloc(pn_peer_cache, GFP_KERNEL);
+	p = kmem_cache_zalloc(pn_peer_cache[addr->af], GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	p->addr = addr;
-	atomic_set(&p->state, 1);
-	ret = rhashtable_insert_fast(&t->peers, &p->hnode, pn_peer_params);
+	if (ip6) {
+		*p->addr6 = addr->ip6;
+		atomic_set(&p->state, PN_PEER_IPV6 | 1);
+		ret = rhashtable_insert_fast(&t->peers[PN_AF6], &p->hnode,
+					     pn_peer6_params);
+	} else {
+		p->addr = addr->ip;
+		atomic_set(&p->state, 1);
+		ret = rhashtable_insert_fast(&t->peers[PN_AF4], &p->hnode,
+					     pn_peer_params);
+	}
 	if (ret) {
 		pn_peer_free(p);
 		return ERR_PTR(ret);
@@ -330,7 +363,22 @@ struct pn_peer *pn_peer_get(struct pn_table *t, __be32 addr)
  */
 struct pn_peer *pn_peer_lookup(struct pn_table *t, __be32 addr)
 {
-	return rhashtable_lookup_fast(&t->peers, &addr, pn_peer_params);
+	return rhashtable_lookup_fast(&t->peers[PN_AF4], &addr, pn_peer_params);
+}
+
+/**
+ * pn_peer_lookup6 - the peer with an IPv6 address
+ * @t: the table
+ * @addr: the address
+ *
+ * As pn_peer_lookup().
+ *
+ * Return: the peer, or NULL when @addr is no node of the table.
+ */
+struct pn_peer *pn_peer_lookup6(struct pn_table *t,
+				const struct in6_addr *addr)
+{
+	return rhashtable_lookup_fast(&t->peers[PN_AF6], addr, pn_peer6_params);
 }
 
 /**
@@ -350,18 +398,23 @@ void pn_routes_reset(struct pn_dev *pn)
 	struct pn_table *t = &pn->table;
 	struct rhashtable_iter iter;
 	struct pn_peer *p;
+	int af;
 
 	ASSERT_RTNL();
 	pn_table_lock(t);
-	rhashtable_walk_enter(&t->peers, &iter);
-	rhashtable_walk_start(&iter);
-	while ((p = rhashtable_walk_next(&iter))) {
-		/* A resize restarts the walk: a peer reset twice is no harm. */
-		if (!IS_ERR(p))
-			dst_cache_reset(&p->dst_cache);
+	for (af = 0; af < PN_AF_COUNT; af++) {
+		rhashtable_walk_enter(&t->peers[af], &iter);
+		rhashtable_walk_start(&iter);
+		while ((p = rhashtable_walk_next(&iter))) {
+			/* A resize restarts the walk: a peer reset twice is
+			 * no harm.
+			 */
+			if (!IS_ERR(p))
+				dst_cache_reset(&p->dst_cache);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
 	pn_table_unlock(t);
 }
 
@@ -391,27 +444,30 @@ static void pn_peer_cache_work(struct work_struct *work)
 	struct rhashtable_iter iter;
 	struct dst_cache c;
 	struct pn_peer *p;
+	int af;
 
 	pn_table_lock(t);
-	rhashtable_walk_enter(&t->peers, &iter);
-	rhashtable_walk_start(&iter);
-	while ((p = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(p) ||
-		    !(atomic_read(&p->state) & PN_PEER_WANTS_CACHE) ||
-		    p->dst_cache.cache)
-			continue;
-		/* The lock keeps @p; the allocation may sleep. */
-		rhashtable_walk_stop(&iter);
-		if (!dst_cache_init(&c, GFP_KERNEL)) {
-			p->dst_cache.reset_ts = c.reset_ts;
-			/* Readers see the cache whole or not at all. */
-			smp_store_release(&p->dst_cache.cache, c.cache);
-		}
-		atomic_andnot(PN_PEER_WANTS_CACHE, &p->state);
+	for (af = 0; af < PN_AF_COUNT; af++) {
+		rhashtable_walk_enter(&t->peers[af], &iter);
 		rhashtable_walk_start(&iter);
+		while ((p = rhashtable_walk_next(&iter))) {
+			if (IS_ERR(p) ||
+			    !(atomic_read(&p->state) & PN_PEER_WANTS_CACHE) ||
+			    p->dst_cache.cache)
+				continue;
+			/* The lock keeps @p; the allocation may sleep. */
+			rhashtable_walk_stop(&iter);
+			if (!dst_cache_init(&c, GFP_KERNEL)) {
+				p->dst_cache.reset_ts = c.reset_ts;
+				/* Readers see the cache whole or not at all. */
+				smp_store_release(&p->dst_cache.cache, c.cache);
+			}
+			atomic_andnot(PN_PEER_WANTS_CACHE, &p->state);
+			rhashtable_walk_start(&iter);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
 	pn_table_unlock(t);
 }
 
@@ -423,6 +479,8 @@ static void pn_peer_cache_work(struct work_struct *work)
  */
 int pn_table_init(struct pn_table *t)
 {
+	int ret;
+
 	RCU_INIT_POINTER(t->root[PN_AF4], NULL);
 	RCU_INIT_POINTER(t->root[PN_AF6], NULL);
 	t->count = 0;
@@ -431,7 +489,13 @@ int pn_table_init(struct pn_table *t)
 	t->grave = NULL;
 	mutex_init(&t->lock);
 	INIT_WORK(&t->cache_work, pn_peer_cache_work);
-	return rhashtable_init(&t->peers, &pn_peer_params);
+	ret = rhashtable_init(&t->peers[PN_AF4], &pn_peer_params);
+	if (ret)
+		return ret;
+	ret = rhashtable_init(&t->peers[PN_AF6], &pn_peer6_params);
+	if (ret)
+		rhashtable_destroy(&t->peers[PN_AF4]);
+	return ret;
 }
 
 /**
@@ -440,10 +504,14 @@ int pn_table_init(struct pn_table *t)
  */
 void pn_table_destroy(struct pn_table *t)
 {
+	int af;
+
 	cancel_work_sync(&t->cache_work);
 	WARN_ON_ONCE(t->grave);
-	WARN_ON_ONCE(atomic_read(&t->peers.nelems));
-	rhashtable_destroy(&t->peers);
+	for (af = 0; af < PN_AF_COUNT; af++) {
+		WARN_ON_ONCE(atomic_read(&t->peers[af].nelems));
+		rhashtable_destroy(&t->peers[af]);
+	}
 }
 
 static __always_inline struct pn_subnet *
@@ -894,9 +962,27 @@ static int pn_selftest_compare(struct pn_table *t, const struct pn_ref *ref,
 	return 0;
 }
 
+/*
+ * The eight nodes that own the self-test's subnets, the even ones IPv4 and
+ * the odd ones IPv6: 10.0.0.1 + i, or 2001:db8::1 + i.
+ */
+static struct pn_addr pn_selftest_node(int i)
+{
+	struct pn_addr a = { .af = i & 1 ? PN_AF6 : PN_AF4 };
+
+	if (a.af == PN_AF4) {
+		a.ip = htonl(0x0a000001 + i);
+	} else {
+		a.ip6.s6_addr32[0] = htonl(0x20010db8);
+		a.ip6.s6_addr32[3] = htonl(1 + i);
+	}
+	return a;
+}
+
 /* The subnets of the table's peers, which must match the table's count. */
 static int pn_selftest_peers(struct pn_table *t, int count)
 {
+	struct pn_addr node;
 	struct pn_peer *p;
 	int i, refs = 0;
 
@@ -904,9 +990,14 @@ static int pn_selftest_peers(struct pn_table *t, int count)
 		p = pn_peer_lookup(t, htonl(0x0a000001 + i));
 		if (p)
 			refs += pn_peer_refs(p);
+		node = pn_selftest_node(i);
+		p = pn_peer_lookup6(t, &node.ip6);
+		if (p)
+			refs += pn_peer_refs(p);
 	}
 	if (refs == count && t->count == count &&
-	    atomic_read(&t->peers.nelems) <= 8)
+	    atomic_read(&t->peers[PN_AF4].nelems) <= 4 &&
+	    atomic_read(&t->peers[PN_AF6].nelems) <= 4)
 		return 0;
 	pr_err("self-test: %u subnets and %d peer references, expected %d\n",
 	       t->count, refs, count);
@@ -947,6 +1038,7 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 	struct pn_trie_node *spare[PN_AF_COUNT] = {};
 	int i, ret = -ENOMEM, count = 0;
 	struct pn_subnet *n;
+	struct pn_addr node;
 	struct pn_peer *p;
 	u8 af;
 
@@ -956,8 +1048,9 @@ static int pn_selftest_run(struct pn_table *t, struct pn_ref *ref, int nref)
 		ref[i].used = !pn_table_find(t, &ref[i].p);
 		if (!ref[i].used)
 			continue;
-		/* Eight nodes own all the subnets. */
-		p = pn_peer_get(t, htonl(0x0a000001 + (i & 7)));
+		/* Eight nodes, four of each family, own all the subnets. */
+		node = pn_selftest_node(i & 7);
+		p = pn_peer_get(t, &node);
 		if (IS_ERR(p)) {
 			ret = PTR_ERR(p);
 			goto out;
@@ -1007,7 +1100,8 @@ out:
 	pn_branch_free(spare[PN_AF4]);
 	pn_branch_free(spare[PN_AF6]);
 	pn_table_flush(t);
-	if (!ret && atomic_read(&t->peers.nelems)) {
+	if (!ret && (atomic_read(&t->peers[PN_AF4].nelems) ||
+		     atomic_read(&t->peers[PN_AF6].nelems))) {
 		pr_err("self-test: peers left after a flush\n");
 		ret = -EINVAL;
 	}
@@ -1049,8 +1143,8 @@ static void pn_subnets_caches_destroy(void)
 {
 	int af;
 
-	kmem_cache_destroy(pn_peer_cache);
 	for (af = 0; af < PN_AF_COUNT; af++) {
+		kmem_cache_destroy(pn_peer_cache[af]);
 		kmem_cache_destroy(pn_subnet_cache[af]);
 		kmem_cache_destroy(pn_branch_cache[af]);
 	}
@@ -1058,9 +1152,9 @@ static void pn_subnets_caches_destroy(void)
 
 int __init pn_subnets_init(void)
 {
-	static const char * const names[PN_AF_COUNT][2] = {
-		[PN_AF4] = { "pn_subnet4", "pn_branch4" },
-		[PN_AF6] = { "pn_subnet6", "pn_branch6" },
+	static const char * const names[PN_AF_COUNT][3] = {
+		[PN_AF4] = { "pn_subnet4", "pn_branch4", "pn_peer4" },
+		[PN_AF6] = { "pn_subnet6", "pn_branch6", "pn_peer6" },
 	};
 	int af, ret;
 
@@ -1071,12 +1165,13 @@ int __init pn_subnets_init(void)
 		pn_branch_cache[af] = kmem_cache_create(names[af][1],
 							pn_branch_size(af), 0,
 							SLAB_ACCOUNT, NULL);
-		if (!pn_subnet_cache[af] || !pn_branch_cache[af])
+		pn_peer_cache[af] = kmem_cache_create(names[af][2],
+						      pn_peer_size(af), 0,
+						      SLAB_ACCOUNT, NULL);
+		if (!pn_subnet_cache[af] || !pn_branch_cache[af] ||
+		    !pn_peer_cache[af])
 			goto err;
 	}
-	pn_peer_cache = KMEM_CACHE(pn_peer, SLAB_ACCOUNT);
-	if (!pn_peer_cache)
-		goto err;
 	ret = pn_subnets_selftest();
 	if (!ret)
 		return 0;

@@ -114,6 +114,62 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 }
 
 /**
+ * pn_tunnel_route6 - the outer IPv6 route to a subnet's node
+ * @pn: the device
+ * @n: the subnet, whose node is an IPv6 one
+ * @sk: the socket the packet goes out on, or NULL
+ * @tos: the outer traffic class
+ * @cached: as for pn_tunnel_route()
+ * @proto: the outer protocol
+ * @saddr: set to the outer source address
+ *
+ * As pn_tunnel_route(), over IPv6: the source is the device's IPv6 local
+ * address.
+ *
+ * Return: the route, or an ERR_PTR.
+ */
+struct dst_entry *pn_tunnel_route6(struct pn_dev *pn, struct pn_subnet *n,
+				   struct sock *sk, u8 tos, bool cached,
+				   u8 proto, struct in6_addr *saddr)
+{
+	struct dst_cache *cache = &n->peer->dst_cache;
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	int i;
+
+	if (cached && unlikely(!READ_ONCE(cache->cache))) {
+		pn_peer_want_cache(&pn->table, n->peer);
+		cached = false;
+	}
+	if (cached) {
+		dst = dst_cache_get_ip6(cache, saddr);
+		if (dst)
+			return dst;
+	}
+
+	memset(&fl6, 0, sizeof(fl6));
+	fl6.flowi6_oif = READ_ONCE(pn->cfg.link);
+	fl6.flowlabel = ip6_make_flowinfo(tos, 0);
+	fl6.flowi6_proto = proto;
+	fl6.daddr = *n->peer->addr6;
+	for (i = 0; i < 4; i++)
+		fl6.saddr.s6_addr32[i] = READ_ONCE(pn->cfg.local6.s6_addr32[i]);
+	if (proto == IPPROTO_UDP)
+		fl6.fl6_dport = READ_ONCE(pn->cfg.port);
+	dst = ip6_dst_lookup_flow(pn->net, sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return dst;
+	if (dst->dev == pn->dev) {
+		dst_release(dst);
+		return ERR_PTR(-ELOOP);
+	}
+	if (cached)
+		dst_cache_set_ip6(cache, dst, &fl6.saddr);
+	*saddr = fl6.saddr;
+	return dst;
+}
+
+/**
  * pn_tunnel_df - the DF bit of the outer header
  * @pn: the device
  * @skb: the packet, network header at its IPv4 or IPv6 header, if any
@@ -140,8 +196,9 @@ __be16 pn_tunnel_df(const struct pn_dev *pn, const struct sk_buff *skb)
 /**
  * pn_tunnel_too_big - whether a packet, once encapsulated, is too big
  * @skb: the packet, IPv4 or IPv6
- * @rt: the outer route
- * @df: the outer DF bit; cleared when the outer packet must be fragmented
+ * @dst: the outer route, IPv4 or IPv6
+ * @df: the outer DF bit, set for an IPv6 outer header; cleared when the
+ *	outer packet must be fragmented
  * @overhead: the bytes encapsulation adds in front of the inner IP header
  * @hlen: the link-layer header in front of the inner IP header in @skb
  *
@@ -156,10 +213,10 @@ __be16 pn_tunnel_df(const struct pn_dev *pn, const struct sk_buff *skb)
  *
  * Return: true when @skb must be dropped.
  */
-bool pn_tunnel_too_big(struct sk_buff *skb, struct rtable *rt, __be16 *df,
+bool pn_tunnel_too_big(struct sk_buff *skb, struct dst_entry *dst, __be16 *df,
 		       int overhead, int hlen)
 {
-	int mtu = dst_mtu(&rt->dst) - overhead;
+	int mtu = dst_mtu(dst) - overhead;
 	bool ip6 = skb->protocol == htons(ETH_P_IPV6);
 
 	if (!*df && !ip6)

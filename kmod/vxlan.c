@@ -21,17 +21,34 @@
 #include "compat.h"
 #include "podnet_private.h"
 
-/* Room for the outer IPv4, UDP and VXLAN headers in front of the frame. */
+/* Room for the outer IP, UDP and VXLAN headers in front of the frame. */
 #define PN_VXLAN_PUSH (sizeof(struct iphdr) + VXLAN_HLEN)
+#define PN_VXLAN6_PUSH (sizeof(struct ipv6hdr) + VXLAN_HLEN)
 
+/* Each family's socket lists its devices by an entry of its own. */
 static struct pn_dev *pn_sock_dev(struct pn_sock *ps, u32 vni)
 {
 	struct pn_dev *pn;
 
+	if (ps->family == AF_INET6) {
+		list_for_each_entry_rcu(pn, &ps->devs, rx_list6)
+			if (pn->cfg.vni == vni)
+				return pn;
+		return NULL;
+	}
 	list_for_each_entry_rcu(pn, &ps->devs, rx_list)
 		if (pn->cfg.vni == vni)
 			return pn;
 	return NULL;
+}
+
+/* Any device of @ps, to count a drop on that names no device. */
+static struct pn_dev *pn_sock_any_dev(struct pn_sock *ps)
+{
+	if (ps->family == AF_INET6)
+		return list_first_or_null_rcu(&ps->devs, struct pn_dev,
+					      rx_list6);
+	return list_first_or_null_rcu(&ps->devs, struct pn_dev, rx_list);
 }
 
 /**
@@ -51,9 +68,9 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	struct pn_sock *ps = rcu_dereference_sk_user_data(sk);
 	enum skb_drop_reason reason;
 	struct pn_dev *pn = NULL;
+	struct pn_addr osaddr;
 	struct vxlanhdr *vh;
 	enum pn_stat why;
-	__be32 osaddr;
 	u8 otos;
 
 	reason = SKB_DROP_REASON_DEV_READY;
@@ -73,8 +90,15 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!pn)
 		goto drop;
 
-	osaddr = ip_hdr(skb)->saddr;
-	otos = ip_hdr(skb)->tos;
+	if (ps->family == AF_INET6) {
+		osaddr.af = PN_AF6;
+		osaddr.ip6 = ipv6_hdr(skb)->saddr;
+		otos = ipv6_get_dsfield(ipv6_hdr(skb));
+	} else {
+		osaddr.af = PN_AF4;
+		osaddr.ip = ip_hdr(skb)->saddr;
+		otos = ip_hdr(skb)->tos;
+	}
 	why = PN_STAT_BAD_HEADER;
 	reason = SKB_DROP_REASON_HDR_TRUNC;
 	if (iptunnel_pull_header(skb, VXLAN_HLEN, htons(ETH_P_TEB),
@@ -89,7 +113,7 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	if (skb->protocol == htons(ETH_P_ARP)) {
 		why = PN_STAT_SRC_CHECK;
 		reason = SKB_DROP_REASON_IP_RPFILTER;
-		if (!pn_arp_rcv_ok(pn, skb, osaddr))
+		if (!pn_arp_rcv_ok(pn, skb, &osaddr))
 			goto drop;
 		pn_rcv_deliver(pn, skb);
 		return 0;
@@ -108,12 +132,12 @@ static int pn_vxlan_rcv(struct sock *sk, struct sk_buff *skb)
 	/* The table, not the inner MAC address, says whom a frame is for. */
 	if (skb->pkt_type == PACKET_OTHERHOST)
 		skb->pkt_type = PACKET_HOST;
-	pn_rcv_finish(pn, skb, osaddr, otos);
+	pn_rcv_finish(pn, skb, &osaddr, otos);
 	return 0;
 
 drop:
 	if (!pn)
-		pn = list_first_or_null_rcu(&ps->devs, struct pn_dev, rx_list);
+		pn = pn_sock_any_dev(ps);
 	if (pn) {
 		pn_rx_drop(pn, skb, why, reason);
 		return 0;
@@ -160,26 +184,48 @@ static int pn_vxlan_gro_complete(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
- * Encapsulate @skb to the node of @n and send it. The inner Ethernet
- * header is rewritten from the table (our MAC to the subnet's VTEP MAC),
- * so the neighbour entry the host used does not matter.
+ * The outer route to the node of @n, over IPv4 or IPv6 as the node's
+ * address is, with its source in @saddr.
+ */
+static struct dst_entry *pn_vxlan_route(struct pn_dev *pn, struct pn_subnet *n,
+					struct pn_sock *ps, u8 tos, bool cached,
+					struct pn_addr *saddr)
+{
+	struct rtable *rt;
+
+	if (saddr->af == PN_AF6)
+		return pn_tunnel_route6(pn, n, ps->sock->sk, tos, cached,
+					IPPROTO_UDP, &saddr->ip6);
+	rt = pn_tunnel_route(pn, n, tos, cached, IPPROTO_UDP, &saddr->ip);
+	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+}
+
+/*
+ * Encapsulate @skb to the node of @n and send it, over the underlay of
+ * the node's family. The inner Ethernet header is rewritten from the table
+ * (our MAC to the subnet's VTEP MAC), so the neighbour entry the host used
+ * does not matter. Over IPv4 the UDP checksum is zero, as flannel's vxlan
+ * device sends it; over IPv6 it is computed, since a receiver drops zero
+ * checksums unless told otherwise (RFC 6935), and any packet too big for
+ * the path is refused with ICMP, as the df setting is for IPv4 only.
  */
 static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 			  struct pn_subnet *n)
 {
+	struct pn_addr saddr = { .af = pn_peer_is6(n->peer) ? PN_AF6 : PN_AF4 };
+	bool ip6 = saddr.af == PN_AF6, xnet;
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
 	/* The inner IPv4 or IPv6 header, for the ip_tunnel helpers. */
 	const struct iphdr *iph = NULL;
 	enum skb_drop_reason reason;
+	struct dst_entry *dst;
 	__be16 sport, df;
 	struct vxlanhdr *vh;
 	struct pn_sock *ps;
 	struct ethhdr *eth;
 	enum pn_stat why;
-	struct rtable *rt;
 	unsigned int len;
-	__be32 saddr;
 	u8 tos, ttl;
 	bool inherit;
 
@@ -188,7 +234,7 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 		iph = ip_hdr(skb);
 	why = PN_STAT_TX_ERRORS;
 	reason = SKB_DROP_REASON_DEV_READY;
-	ps = rcu_dereference_bh(pn->sock);
+	ps = ip6 ? rcu_dereference_bh(pn->sock6) : rcu_dereference_bh(pn->sock);
 	if (!ps)
 		goto drop;
 
@@ -196,23 +242,28 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	inherit = tos == 1;
 	if (inherit)
 		tos = ip_tunnel_get_dsfield(iph, skb);
-	rt = pn_tunnel_route(pn, n, tos, !inherit, IPPROTO_UDP, &saddr);
+	dst = pn_vxlan_route(pn, n, ps, tos, !inherit, &saddr);
 	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
-	if (IS_ERR(rt)) {
+	if (IS_ERR(dst)) {
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
-	df = pn_tunnel_df(pn, skb);
+	/* This node fragments an outer IPv6 packet only when it does not fit
+	 * the underlay device, not the path MTU learnt beyond it: a packet
+	 * too big for the path is refused as if DF were set.
+	 */
+	df = ip6 ? htons(IP_DF) : pn_tunnel_df(pn, skb);
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
-	if (iph && pn_tunnel_too_big(skb, rt, &df, PN_VXLAN_OVERHEAD, ETH_HLEN))
-		goto drop_rt;
+	if (iph && pn_tunnel_too_big(skb, dst, &df, ip6 ? PN_VXLAN6_OVERHEAD :
+						  PN_VXLAN_OVERHEAD, ETH_HLEN))
+		goto drop_dst;
 
 	why = PN_STAT_TX_ERRORS;
 	reason = SKB_DROP_REASON_NOMEM;
-	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			 rt->dst.header_len + PN_VXLAN_PUSH))
-		goto drop_rt;
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
+			 (ip6 ? PN_VXLAN6_PUSH : PN_VXLAN_PUSH)))
+		goto drop_dst;
 	eth = eth_hdr(skb);
 	ether_addr_copy(eth->h_dest, n->lladdr);
 	ether_addr_copy(eth->h_source, dev->dev_addr);
@@ -220,27 +271,38 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 		iph = ip_hdr(skb);
 
 	tos = ip_tunnel_ecn_encap(tos, iph, skb);
-	ttl = READ_ONCE(cfg->ttl) ?: ip4_dst_hoplimit(&rt->dst);
+	ttl = READ_ONCE(cfg->ttl);
+	if (!ttl)
+		ttl = ip6 ? ip6_dst_hoplimit(dst) : ip4_dst_hoplimit(dst);
 	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
 	len = skb->len - ETH_HLEN;
+	xnet = !net_eq(pn->net, dev_net(dev));
 
 	reason = SKB_DROP_REASON_NOT_SPECIFIED;
-	if (iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL))
-		goto drop_rt;
+	if (iptunnel_handle_offloads(skb, ip6 ? SKB_GSO_UDP_TUNNEL_CSUM :
+						SKB_GSO_UDP_TUNNEL))
+		goto drop_dst;
 	vh = __skb_push(skb, sizeof(*vh));
 	vh->vx_flags = VXLAN_HF_VNI;
 	vh->vx_vni = cpu_to_be32(cfg->vni << 8);
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 
 	pn_subnet_count(n, true, len);
-	pn_compat_udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr,
-				      n->peer->addr, tos, ttl, df, sport,
-				      cfg->port,
-				      !net_eq(pn->net, dev_net(dev)), true);
+	if (ip6) {
+		skb_scrub_packet(skb, xnet);
+		skb->ignore_df = !df;
+		pn_compat_udp_tunnel6_xmit_skb(dst, ps->sock->sk, skb, dev,
+					       &saddr.ip6, n->peer->addr6, tos,
+					       ttl, sport, cfg->port);
+		return;
+	}
+	pn_compat_udp_tunnel_xmit_skb(container_of(dst, struct rtable, dst), ps->sock->sk, skb,
+				      saddr.ip, n->peer->addr, tos, ttl, df,
+				      sport, cfg->port, xnet, true);
 	return;
 
-drop_rt:
-	ip_rt_put(rt);
+drop_dst:
+	dst_release(dst);
 drop:
 	pn_tx_drop(pn, skb, why, reason);
 }
@@ -380,7 +442,7 @@ static int pn_vxlan_err_lookup(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
+static struct pn_sock *pn_sock_create(struct net *net, __be16 port, u8 family)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
 		.encap_type = 1,
@@ -390,13 +452,20 @@ static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
 		.encap_err_lookup = pn_vxlan_err_lookup,
 	};
 	struct udp_port_cfg ucfg = {
-		.family = AF_INET,
-		.local_ip.s_addr = htonl(INADDR_ANY),
+		.family = family,
 		.local_udp_port = port,
 	};
 	struct pn_sock *ps;
 	int ret;
 
+	if (family == AF_INET6) {
+		ucfg.local_ip6 = in6addr_any;
+		ucfg.ipv6_v6only = 1;
+		/* What the kernel's vxlan devices send unless told not to. */
+		ucfg.use_udp6_tx_checksums = 1;
+	} else {
+		ucfg.local_ip.s_addr = htonl(INADDR_ANY);
+	}
 	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
 	if (!ps)
 		return ERR_PTR(-ENOMEM);
@@ -407,30 +476,24 @@ static struct pn_sock *pn_sock_create(struct net *net, __be16 port)
 	}
 	INIT_LIST_HEAD(&ps->devs);
 	ps->port = port;
+	ps->family = family;
 	tcfg.sk_user_data = ps;
 	pn_compat_setup_udp_tunnel_sock(net, ps->sock, &tcfg);
 	return ps;
 }
 
-/**
- * pn_vxlan_open - attach a device to the UDP socket of its port
- * @pn: the device being brought up, under RTNL
- *
- * Devices on one port share a socket and are told apart by VNI.
- *
- * Return: 0, -EADDRINUSE when another device has the same port and VNI, or
- * the error of creating the socket.
- */
-int pn_vxlan_open(struct pn_dev *pn)
+/* Attach @pn to the socket of its port in @family, made if none is open. */
+static int pn_sock_attach(struct pn_dev *pn, u8 family,
+			  struct pn_sock __rcu **slot, struct list_head *entry)
 {
 	struct pn_net *pnn = net_generic(pn->net, pn_net_id);
 	struct pn_sock *ps;
 
 	list_for_each_entry(ps, &pnn->socks, list)
-		if (ps->port == pn->cfg.port)
+		if (ps->port == pn->cfg.port && ps->family == family)
 			break;
 	if (list_entry_is_head(ps, &pnn->socks, list)) {
-		ps = pn_sock_create(pn->net, pn->cfg.port);
+		ps = pn_sock_create(pn->net, pn->cfg.port, family);
 		if (IS_ERR(ps))
 			return PTR_ERR(ps);
 		list_add(&ps->list, &pnn->socks);
@@ -440,29 +503,70 @@ int pn_vxlan_open(struct pn_dev *pn)
 		return -EADDRINUSE;
 	}
 	ps->refs++;
-	list_add_rcu(&pn->rx_list, &ps->devs);
-	rcu_assign_pointer(pn->sock, ps);
+	list_add_rcu(entry, &ps->devs);
+	rcu_assign_pointer(*slot, ps);
 	return 0;
 }
 
+/*
+ * Detach @pn from a socket, closing it if it was the last device on it;
+ * the caller waits for readers before the socket is freed.
+ */
+static struct pn_sock *pn_sock_detach(struct pn_sock __rcu **slot,
+				      struct list_head *entry)
+{
+	struct pn_sock *ps = rtnl_dereference(*slot);
+
+	if (!ps)
+		return NULL;
+	RCU_INIT_POINTER(*slot, NULL);
+	list_del_rcu(entry);
+	if (--ps->refs)
+		return NULL;
+	list_del(&ps->list);
+	pn_compat_udp_tunnel_sock_release(ps->sock);
+	return ps;
+}
+
 /**
- * pn_vxlan_stop - detach a device from its socket, closing it if last
+ * pn_vxlan_open - attach a device to the UDP sockets of its port
+ * @pn: the device being brought up, under RTNL
+ *
+ * Devices on one port share a socket per family and are told apart by
+ * VNI. The IPv4 socket is always opened, the IPv6 one (IPv6 only) when
+ * the device has an IPv6 local address.
+ *
+ * Return: 0, -EADDRINUSE when another device has the same port and VNI, or
+ * the error of creating a socket.
+ */
+int pn_vxlan_open(struct pn_dev *pn)
+{
+	struct pn_sock *ps;
+	int ret;
+
+	ret = pn_sock_attach(pn, AF_INET, &pn->sock, &pn->rx_list);
+	if (ret || ipv6_addr_any(&pn->cfg.local6))
+		return ret;
+	ret = pn_sock_attach(pn, AF_INET6, &pn->sock6, &pn->rx_list6);
+	if (!ret)
+		return 0;
+	ps = pn_sock_detach(&pn->sock, &pn->rx_list);
+	synchronize_net();
+	kfree(ps);
+	return ret;
+}
+
+/**
+ * pn_vxlan_stop - detach a device from its sockets, closing the last ones
  * @pn: the device going down, under RTNL
  */
 void pn_vxlan_stop(struct pn_dev *pn)
 {
-	struct pn_sock *ps = rtnl_dereference(pn->sock);
+	struct pn_sock *ps4, *ps6;
 
-	if (!ps)
-		return;
-	RCU_INIT_POINTER(pn->sock, NULL);
-	list_del_rcu(&pn->rx_list);
-	if (--ps->refs) {
-		synchronize_net();
-		return;
-	}
-	list_del(&ps->list);
-	pn_compat_udp_tunnel_sock_release(ps->sock);
+	ps4 = pn_sock_detach(&pn->sock, &pn->rx_list);
+	ps6 = pn_sock_detach(&pn->sock6, &pn->rx_list6);
 	synchronize_net();
-	kfree(ps);
+	kfree(ps4);
+	kfree(ps6);
 }

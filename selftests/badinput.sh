@@ -93,7 +93,9 @@ test_raw_netlink()
 	raw EINVAL "host bits" new ifname=str:pn0 "$(sub 10.244.9.1/24 "$N")"
 	raw EINVAL "" new ifname=str:pn0 "subnet=nest[prefix4=ip:10.244.9.0;$N]"
 	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P]"
-	raw EAFNOSUPPORT "" new ifname=str:pn0 "subnet=nest[$P;node6=ip6:2001:db8::1]"
+	raw EADDRNOTAVAIL "needs an IPv6 local address" new ifname=str:pn0 "subnet=nest[$P;node6=ip6:2001:db8::1]"
+	raw EINVAL "global unicast IPv6" new ifname=str:pn0 "subnet=nest[$P;node6=ip6:fe80::1]"
+	raw EINVAL "one node address" new ifname=str:pn0 "subnet=nest[$P;$N;node6=ip6:2001:db8::1]"
 	raw EINVAL "" new ifname=str:pn0 "subnet=nest[$P;node4=hex:c0a80009ff]"
 	raw EINVAL "unicast" new ifname=str:pn0 "subnet=nest[$P;node4=ip:224.0.0.1]"
 	raw ERANGE "" new ifname=str:pn0 "subnet=nest[$P;$N;lladdr=hex:0a5800000000aa]"
@@ -261,8 +263,8 @@ test_rtnetlink()
 	expect_match "$out" "^error ENODEV: underlay device does not exist" "missing underlay"
 	out=$(pnl link pn5 vni=u16:5)
 	expect_match "$out" "^error ERANGE|^error EINVAL" "a 2-byte VNI"
-	out=$(pnl link pn5 local6=ip6:2001:db8::1)
-	expect_match "$out" "^error EAFNOSUPPORT: " "an IPv6 local address"
+	out=$(pnl link pn5 local6=ip6:ff02::1)
+	expect_match "$out" "^error EINVAL: IPv6 local address must be a unicast" "a multicast IPv6 local address"
 	out=$(pnl link pn5 gateway6=ip6:ff02::1)
 	expect_match "$out" "^error EINVAL: IPv6 gateway must be a unicast" "a multicast IPv6 gateway"
 	out=$(pnl link pn5 local6=ip:192.0.2.1)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # IP-in-IP mode end to end: three podnet nodes; the bytes on the wire; a
-# node set up as Calico sets up tunl0, and one as flannel's ipip backend;
+# node set up as Calico sets up tunl0, one as flannel's ipip backend, and
+# IPv6 pods over protocol 41 with a node of sit tunnels;
 # a point-to-point ipip tunnel beside podnet in both load orders; the
 # source check and injected packets; peers coming and going with their
 # subnets; vxlan and ipip devices side by side; the tool on ipip devices;
@@ -341,6 +342,85 @@ test_calico_interop()
 	log_test "Calico interop: tunl0 node and podnet nodes, both ways"
 }
 
+# pn_pod6 I: node I's pod gets fd00:10:244:I::2/64 beside its IPv4 address.
+pn_pod6()
+{
+	local n p
+
+	n=$(eval echo "\$N$1")
+	p=$(eval echo "\$P$1")
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$n" addr add "fd00:10:244:$1::1/64" dev pod nodad
+	ip -n "$p" addr add "fd00:10:244:$1::2/64" dev eth0 nodad
+	ip -n "$p" -6 route add default via "fd00:10:244:$1::1"
+}
+
+# IPv6 pods in ipip mode: protocol 41 between podnet nodes and to node 3,
+# whose sit tunnels (one per peer, as an operator sets them up) carry the
+# same bytes.
+test_sit_interop()
+{
+	local out i j n
+
+	cleanup_all_ns
+	pn_underlay
+	pn_ipip_node 1 && pn_ipip_node 2 && pn_node 3 ||
+		{ setup_failed; return; }
+	{ modprobe sit 2>/dev/null || [ -d /sys/module/sit ]; } ||
+		{ setup_failed; return; }
+	for i in 1 2 3; do
+		pn_pod6 "$i"
+	done
+	for i in 1 2; do
+		n=$(eval echo "\$N$i")
+		ip -n "$n" -6 route add fd00:10:244::/48 dev pn0
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$n" "$PODNET" subnet add "fd00:10:244:$j::/64" \
+				via "$(pn_addr "$j")" dev pn0 ||
+				{ setup_failed; return; }
+		done
+		ip -n "$N3" link add "sit$i" type sit local "$(pn_addr 3)" \
+			remote "$(pn_addr "$i")" ttl 64
+		ip -n "$N3" link set "sit$i" up
+		ip -n "$N3" -6 route add "fd00:10:244:$i::/64" dev "sit$i"
+	done
+
+	ip netns exec "$UL" tcpdump -nn -U -i br0 -w "$TMP/sit.pcap" \
+		ip proto 41 2>/dev/null &
+	PCAP=$!
+	sleep 1
+	for i in 1 2 3; do
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$(eval echo "\$P$i")" ping -6 -c 2 -i 0.2 -W 2 -q \
+				"fd00:10:244:$j::2" >/dev/null
+			check_err $? "pod $i cannot ping pod $j over IPv6"
+		done
+	done
+	ns_exec "$P3" iperf3 -s -1 -D -B fd00:10:244:3::2 >/dev/null
+	sleep 0.5
+	out=$(ns_exec "$P1" iperf3 -6 -c fd00:10:244:3::2 -n 10M -J 2>&1)
+	check_err $? "iperf3 over IPv6, podnet pod 1 -> sit pod 3, failed"
+	ns_exec "$P1" iperf3 -s -1 -D -B fd00:10:244:1::2 >/dev/null
+	sleep 0.5
+	out=$(ns_exec "$P2" iperf3 -6 -c fd00:10:244:1::2 -n 10M -J 2>&1)
+	check_err $? "iperf3 over IPv6 between the podnet pods failed"
+	sleep 0.5
+	kill "$PCAP"
+	wait "$PCAP" 2>/dev/null
+	out=$(tcpdump -nn -r "$TMP/sit.pcap" 2>/dev/null)
+	expect_match "$out" "IP 192\.168\.0\.1 > 192\.168\.0\.3: IP6 fd00:10:244:1::2 > fd00:10:244:3::2: ICMP6, echo request" "no protocol 41 from podnet node 1 to the sit node"
+	expect_match "$out" "IP 192\.168\.0\.3 > 192\.168\.0\.2: IP6 fd00:10:244:3::2 > fd00:10:244:2::2: ICMP6, echo request" "no protocol 41 from the sit node to podnet node 2"
+	expect_match "$out" "IP 192\.168\.0\.2 > 192\.168\.0\.1: IP6 fd00:10:244:2::2 > fd00:10:244:1::2" "no protocol 41 between the podnet nodes"
+	for i in 1 2; do
+		n=$(eval echo "\$N$i")
+		expect_stat "$n" src_check 0
+		expect_stat "$n" unknown_node 0
+	done
+	log_test "IPv6 pods in ipip mode: protocol 41, podnet nodes and a sit node, both ways, TCP"
+}
+
 test_flannel_interop()
 {
 	local n3
@@ -504,6 +584,7 @@ test_pmtu
 test_tool
 test_calico_interop
 test_flannel_interop
+test_sit_interop
 test_coexistence
 test_side_by_side
 test_unload_under_traffic

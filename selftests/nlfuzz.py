@@ -129,7 +129,8 @@ CREATE_EXCL = NLM_F_CREATE | NLM_F_EXCL
 # of podnet's own checks.
 SANDBOX_GENL_ERRNOS = frozenset({
     errno.EINVAL, errno.ERANGE, errno.ENOENT, errno.ENODEV,
-    errno.EOPNOTSUPP, errno.EEXIST, errno.EAFNOSUPPORT, errno.ENOSPC})
+    errno.EOPNOTSUPP, errno.EEXIST, errno.EAFNOSUPPORT, errno.ENOSPC,
+    errno.EADDRNOTAVAIL})
 SANDBOX_LINK_ERRNOS = frozenset({
     errno.EINVAL, errno.ERANGE, errno.ENODEV, errno.EOPNOTSUPP,
     errno.EEXIST, errno.EBUSY, errno.EADDRINUSE, errno.EADDRNOTAVAIL,
@@ -785,6 +786,8 @@ INTERESTING = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 31, 32, 33, 63, 64, 127,
                0x7fffffff, 0x80000000, 0xffffffff]
 IPV6 = [socket.inet_pton(socket.AF_INET6, a) for a in
         ("::", "::1", "2001:db8::1", "fe80::1", "ff02::1", "fd00::5")]
+# Those of them that may be a node's address.
+IPV6_NODES = IPV6[2:3] + IPV6[5:]
 # IFLA_PODNET_* value widths, and values worth trying for each.
 LINK_ATTRS = {
     1: (1, [0, 1, 2, 255]),                                 # MODE
@@ -1686,9 +1689,12 @@ class Fuzzer:
         elif role == "entry":
             label, err = self.bad_node(p, spec[2])
         elif f < 10:
-            label, err = "an IPv6 node to match", EAFNOSUPPORT
+            # No held subnet has an IPv6 node: one that parses matches none.
+            addr = rng.choice(IPV6)
+            label = "an IPv6 node to match"
+            err = {errno.ENOENT} if addr in IPV6_NODES else EINVAL
             p.pop(S_NODE4, None)
-            p[S_NODE6] = nla(S_NODE6, rng.choice(IPV6))
+            p[S_NODE6] = nla(S_NODE6, addr)
         else:
             return self.bad_del_match(t)
         bad = self.subnet(p)
@@ -1712,18 +1718,23 @@ class Fuzzer:
             # with.
             for a in (S_NODE4, S_LLADDR, S_FLAGS):
                 p.pop(a, None)
-            p[S_NODE6] = nla(S_NODE6, rng.choice(IPV6))
+            addr = rng.choice(IPV6)
+            p[S_NODE6] = nla(S_NODE6, addr)
             x = rng.random()
             if x < 0.15:
-                # The node is looked at before the prefix.
                 p.pop(S_PREFIX4, None)
                 p.pop(S_PREFIX6, None)
-                return "an IPv6 node and no prefix", EAFNOSUPPORT
+                return "an IPv6 node and no prefix", EINVAL
             if x < 0.3:
                 p[S_PREFIX4] = nla(S_PREFIX4, be32(rng.getrandbits(32)))
                 p[S_PREFIX6] = nla(S_PREFIX6, rng.choice(IPV6))
-                return "an IPv6 node and two prefixes", EAFNOSUPPORT
-            return "an IPv6 node", EAFNOSUPPORT
+                return "an IPv6 node and two prefixes", EINVAL
+            if addr not in IPV6_NODES:
+                return "an IPv6 node not global unicast", EINVAL
+            # The fuzzed devices have no IPv6 underlay; an ipip one none
+            # at all.
+            return "an IPv6 node, no IPv6 local address", \
+                frozenset({errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT})
         if f == 2:
             p[S_NODE4] = nla(S_NODE4, be32(rng.choice([
                 0, rng.getrandbits(24), 0x7f000000 | rng.getrandbits(24),

@@ -368,11 +368,11 @@ test_lpm6()
 	[ "$(pn subnet show dev pn0 | wc -l)" -eq 0 ]
 	check_err $? "subnets left after deleting both families"
 
-	# For now the node of a subnet is an IPv4 address.
+	# An IPv6 node needs the device's IPv6 underlay (see underlay6.sh).
 	out=$(pn subnet add fd00:10:244:9::/64 via 2001:db8::9 dev pn0 2>&1)
 	[ $? -eq 2 ]
-	check_err $? "an IPv6 node did not exit 2"
-	expect_match "$out" "IPv6 node addresses are not supported yet" "IPv6 node: $out"
+	check_err $? "an IPv6 node on a device without an IPv6 local address did not exit 2"
+	expect_match "$out" "an IPv6 node needs an IPv6 local address" "IPv6 node: $out"
 	log_test "IPv6 prefixes: longest match, both families in one table and one dump"
 }
 

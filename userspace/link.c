@@ -26,7 +26,8 @@ void link_usage(FILE *f)
 	      "       podnet link del NAME\n"
 	      "       podnet link show [NAME]\n"
 	      "       podnet link help\n"
-	      "where  OPTIONS := [local ADDR] [dev IFNAME] [vni VNI] [port PORT]\n"
+	      "where  OPTIONS := [local ADDR] [local ADDR6] [dev IFNAME]\n"
+	      "                  [vni VNI] [port PORT]\n"
 	      "                  [ttl { TTL | auto }] [tos { TOS | inherit }]\n"
 	      "                  [mtu MTU] [address LLADDR] [srccheck { on | off }]\n"
 	      "                  [gateway { ADDR | none }] [gateway6 { ADDR6 | none }]\n"
@@ -40,6 +41,7 @@ enum {
 	LK_MODE, LK_LOCAL, LK_DEV, LK_VNI, LK_PORT, LK_TTL, LK_TOS, LK_MTU,
 	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_DF,
 	LK_MAXSUBNETS, LK_UP, LK_DOWN, LK_GATEWAY6,
+	LK_LOCAL6,	/* "local" with an IPv6 address */
 };
 
 static const struct keyword link_keywords[] = {
@@ -92,7 +94,7 @@ struct link_opts {
 	uint32_t maxsubnets;
 	uint32_t df;
 	struct in_addr local, gateway;
-	struct in6_addr gateway6;
+	struct in6_addr gateway6, local6;
 	uint8_t address[ETH_ALEN];
 	bool up;
 };
@@ -101,7 +103,7 @@ struct link_opts {
 	(1u << LK_MODE | 1u << LK_LOCAL | 1u << LK_DEV | 1u << LK_VNI |     \
 	 1u << LK_PORT | 1u << LK_TTL | 1u << LK_TOS | 1u << LK_SRCCHECK | \
 	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS | 1u << LK_DF |        \
-	 1u << LK_MAXSUBNETS | 1u << LK_GATEWAY6)
+	 1u << LK_MAXSUBNETS | 1u << LK_GATEWAY6 | 1u << LK_LOCAL6)
 
 static int parse_word_or_u32(const char *what, const char *arg,
 			     const struct keyword *words, uint32_t max,
@@ -144,8 +146,13 @@ static int link_opts_parse(int argc, char **argv, struct link_opts *o)
 		if (kw < 0)
 			return EXIT_USAGE;
 		bit = kw == LK_DOWN ? LK_UP : kw;
+		/* "local" is given once per family. */
+		if (kw == LK_LOCAL && argc > 1 && strchr(argv[1], ':'))
+			bit = LK_LOCAL6;
 		if (o->seen & 1u << bit)
-			return pn_err("duplicate \"%s\"",
+			return pn_err(bit == LK_LOCAL6 ?
+				      "duplicate \"%s\" for IPv6" :
+				      "duplicate \"%s\"",
 				      kw_name(link_keywords, kw));
 		o->seen |= 1u << bit;
 		if (kw == LK_UP || kw == LK_DOWN) {
@@ -164,8 +171,10 @@ static int link_opts_parse(int argc, char **argv, struct link_opts *o)
 				return EXIT_USAGE;
 			break;
 		case LK_LOCAL:
-			if (parse_ipv4(val, &o->local))
-				return EXIT_USAGE;
+			if (bit == LK_LOCAL6 ?
+			    inet_pton(AF_INET6, val, &o->local6) != 1 :
+			    inet_pton(AF_INET, val, &o->local) != 1)
+				return pn_err("invalid address \"%s\"", val);
 			break;
 		case LK_DEV:
 			if (dev_lookup(val, &o->link))
@@ -245,6 +254,9 @@ static void link_put_data(struct nlmsghdr *nlh, const struct link_opts *o)
 	if (SEEN(o, LOCAL))
 		mnl_attr_put(nlh, IFLA_PODNET_LOCAL, sizeof(o->local),
 			     &o->local);
+	if (SEEN(o, LOCAL6))
+		mnl_attr_put(nlh, IFLA_PODNET_LOCAL6, sizeof(o->local6),
+			     &o->local6);
 	if (SEEN(o, DEV))
 		mnl_attr_put_u32(nlh, IFLA_PODNET_LINK, o->link);
 	if (SEEN(o, TTL))
@@ -322,7 +334,7 @@ struct link_info {
 	uint32_t vni, link, maxsubnets;
 	uint16_t port;
 	struct in_addr local, gateway;
-	struct in6_addr gateway6;
+	struct in6_addr gateway6, local6;
 	bool has_mtu, has_operstate, has_stats64;
 	uint32_t mtu;
 	uint8_t operstate;
@@ -355,6 +367,8 @@ static void link_parse_data(const struct nlattr *nest, struct link_info *l)
 	GET(VNI, vni, 4, mnl_attr_get_u32(a));
 	GET(PORT, port, 2, ntohs(mnl_attr_get_u16(a)));
 	GET(LOCAL, local.s_addr, 4, mnl_attr_get_u32(a));
+	GET(LOCAL6, local6, 16,
+	    *(const struct in6_addr *)mnl_attr_get_payload(a));
 	GET(LINK, link, 4, mnl_attr_get_u32(a));
 	GET(TTL, ttl, 1, mnl_attr_get_u8(a));
 	GET(TOS, tos, 1, mnl_attr_get_u8(a));
@@ -656,6 +670,9 @@ static void link_print(const struct link_info *l, const struct dev_info *d)
 	if (HAS(LOCAL) && l->local.s_addr)
 		print_str("local", " local %s",
 			  fmt_addr(AF_INET, &l->local, buf));
+	if (HAS(LOCAL6) && !IN6_IS_ADDR_UNSPECIFIED(&l->local6))
+		print_str("local6", " local %s",
+			  fmt_addr(AF_INET6, &l->local6, buf));
 	if (HAS(LINK) && l->link) {
 		if (!if_indextoname(l->link, lower))
 			snprintf(lower, sizeof(lower), "if%u", l->link);

@@ -63,8 +63,15 @@
  *        [fe80::1]. Neighbour solicitations for addresses in an IPv6
  *        subnet follow IFLA_PODNET_ARPSUPPRESS as ARP requests do. VXLAN
  *        devices only.
- *    IFLA_PODNET_LOCAL6: 16 bytes, the IPv6 local address; reserved,
- *        rejected with EAFNOSUPPORT until the device has an IPv6 underlay.
+ *    IFLA_PODNET_LOCAL6: 16 bytes, the node's own underlay IPv6 address, a
+ *        unicast one; :: for none [none]. VXLAN devices only (an ipip
+ *        device refuses it with EAFNOSUPPORT). With it the device has an
+ *        IPv6 underlay: a UDP socket, IPv6 only, on the device's port, the
+ *        outer IPv6 source for IPv6 nodes, and 70 bytes of overhead for
+ *        the MTU derived from the underlay. Without IFLA_PODNET_LOCAL,
+ *        the MAC address is derived from it (0a:58 and its last four
+ *        bytes). Removing it while the table holds IPv6 nodes fails with
+ *        EBUSY.
  *
  * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
  * address and the underlay device are fixed while the device is up:
@@ -73,11 +80,13 @@
  * second device with the same port and VNI fails with EADDRINUSE.
  *
  * Without IFLA_MTU the MTU is the underlay device's less 50 bytes (the
- * outer IPv4, UDP, VXLAN and inner Ethernet headers; 20 in ipip mode), or
+ * outer IPv4, UDP, VXLAN and inner Ethernet headers; 70 with an IPv6
+ * underlay, IFLA_PODNET_LOCAL6; 20 in ipip mode), or
  * 1450 (1480) when it is unknown, and it follows the underlay's MTU up and
  * down. The underlay device is IFLA_PODNET_LINK, else the device that
- * holds IFLA_PODNET_LOCAL. The largest MTU the device accepts (max_mtu)
- * is the underlay's current MTU less the overhead: IFLA_MTU above it is
+ * holds IFLA_PODNET_LOCAL, else the one that holds IFLA_PODNET_LOCAL6.
+ * The largest MTU the device accepts (max_mtu) is the underlay's
+ * current MTU less the overhead: IFLA_MTU above it is
  * refused, and when the underlay's MTU falls below what the device needs,
  * the device's MTU is lowered with it (a given MTU is never raised again
  * by the underlay). A change of other settings never fails for the MTU.
@@ -120,19 +129,23 @@
  *    PODNET_SUBNET_A_PREFIX4: NLA_BE32, an IPv4 prefix; host bits must be
  *        zero
  *    PODNET_SUBNET_A_PREFIX6: 16 bytes, an IPv6 prefix; host bits must be
- *        zero. VXLAN devices only: an ipip device refuses it with
- *        EAFNOSUPPORT.
+ *        zero. An ipip device carries its packets as protocol 41.
  *    PODNET_SUBNET_A_PREFIXLEN: NLA_U8, 0 .. 32 for an IPv4 prefix,
  *        0 .. 128 for an IPv6 one
  *    PODNET_SUBNET_A_NODE4: NLA_BE32, the owning node's underlay IPv4
  *        address, unicast and not an address of this node
- *    PODNET_SUBNET_A_NODE6: 16 bytes, an IPv6 node address (reserved:
- *        rejected with EAFNOSUPPORT until the device has an IPv6
- *        underlay); the node of an IPv6 prefix is NODE4 for now
+ *    PODNET_SUBNET_A_NODE6: 16 bytes, the owning node's underlay IPv6
+ *        address, global or unique local unicast and not an address of
+ *        this node; instead of NODE4, for a prefix of either family. The
+ *        device needs IFLA_PODNET_LOCAL6 for it (EADDRNOTAVAIL otherwise;
+ *        an ipip device refuses it with EAFNOSUPPORT)
  *    PODNET_SUBNET_A_LLADDR: ETH_ALEN bytes, the VTEP MAC the owning node's
  *        device answers to (VXLAN devices only). When absent, the kernel
- *        derives 0a:58:<the four bytes of the node address> and says so
- *        with PODNET_SUBNET_FLAGS_LLADDR_DERIVED in the flags.
+ *        derives 0a:58:<the four bytes of the node's IPv4 address, or the
+ *        last four of its IPv6 one> and says so with
+ *        PODNET_SUBNET_FLAGS_LLADDR_DERIVED in the flags. A podnet node
+ *        takes a frame whatever its inner destination MAC; a flannel
+ *        node's lladdr must be given.
  *    PODNET_SUBNET_A_FLAGS: NLA_U32, enum podnet_subnet_flags; unknown bits
  *        are rejected. PODNET_SUBNET_FLAGS_LLADDR_DERIVED on input asks for
  *        the derived lladdr; with PODNET_SUBNET_A_LLADDR as well, that must
