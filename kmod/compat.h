@@ -10,6 +10,7 @@
 #include <linux/version.h>
 #include <net/flow.h>
 #include <net/genetlink.h>
+#include <net/ip6_tunnel.h>
 #include <net/route.h>
 #include <net/rtnetlink.h>
 #include <net/udp_tunnel.h>
@@ -150,6 +151,17 @@ static inline void pn_compat_udp_tunnel6_xmit_skb(struct dst_entry *dst,
 #else
 	udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl, 0,
 			     sport, dport, false);
+#endif
+}
+
+/* And ip6tunnel_xmit(), since 6.17. */
+static inline void pn_compat_ip6tunnel_xmit(struct sk_buff *skb,
+					    struct net_device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+	ip6tunnel_xmit(NULL, skb, dev, 0);
+#else
+	ip6tunnel_xmit(NULL, skb, dev);
 #endif
 }
 

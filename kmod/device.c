@@ -194,7 +194,8 @@ static int pn_set_mac_address(struct net_device *dev, void *p)
 static unsigned int pn_overhead(const struct pn_cfg *cfg)
 {
 	if (cfg->mode == PODNET_MODE_IPIP)
-		return PN_IPIP_OVERHEAD;
+		return ipv6_addr_any(&cfg->local6) ? PN_IPIP_OVERHEAD :
+						     PN_IPIP6_OVERHEAD;
 	return ipv6_addr_any(&cfg->local6) ? PN_VXLAN_OVERHEAD :
 					     PN_VXLAN6_OVERHEAD;
 }
@@ -518,11 +519,6 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		cfg->local = nla_get_in_addr(a);
 
 	a = data[IFLA_PODNET_LOCAL6];
-	if (a && cfg->mode == PODNET_MODE_IPIP) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "an ipip device has no IPv6 underlay yet");
-		return -EAFNOSUPPORT;
-	}
 	if (a && running && !ipv6_addr_equal(nla_data(a), &cfg->local6))
 		goto busy;
 	if (a && changing && ipv6_addr_any(nla_data(a)) &&

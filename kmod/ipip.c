@@ -15,12 +15,17 @@
  * ipip device up, is dropped and counted as coming from an unknown node.
  * Both are registered when the first ipip device comes up, and a pair
  * like them for protocol 41, before and after sit's handler (priority 1).
+ * Over an IPv6 underlay, IPv4 and IPv6 in IPv6 (RFC 2473) as the kernel's
+ * ip6tnl tunnels send them, with handlers before ip6tnl's (priority 1).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/icmp.h>
 #include <net/icmp.h>
+#include <net/ip6_route.h>
+#include <net/ip6_tunnel.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/netns/generic.h>
@@ -122,6 +127,111 @@ drop:
 	return 0;
 }
 
+/*
+ * As pn_ipip_find(), for an outer IPv6 header: an ipip device with @saddr
+ * as a peer node and no other IPv6 local address than @daddr.
+ */
+static struct pn_dev *pn_ipip_find6(struct net *net,
+				    const struct in6_addr *saddr,
+				    const struct in6_addr *daddr)
+{
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+	struct pn_dev *pn;
+
+	list_for_each_entry_rcu(pn, &pnn->ipip_devs, rx_list) {
+		if (!ipv6_addr_equal(&pn->cfg.local6, daddr))
+			continue;
+		if (pn_peer_lookup6(&pn->table, saddr))
+			return pn;
+	}
+	return NULL;
+}
+
+/*
+ * An IPv4 (@proto ETH_P_IP) or IPv6 packet in IPv6 from a peer node, as
+ * the kernel's ip6tnl tunnels send it, with or without their tunnel
+ * encapsulation limit option, which the IPv6 stack has passed over.
+ */
+static int pn_ip6tnl_rcv(struct sk_buff *skb, __be16 proto)
+{
+	struct pn_addr osaddr = { .af = PN_AF6 };
+	const struct ipv6hdr *oip6h = ipv6_hdr(skb);
+	enum skb_drop_reason reason;
+	struct pn_dev *pn;
+	u8 otos;
+
+	pn = pn_ipip_find6(dev_net(skb->dev), &oip6h->saddr, &oip6h->daddr);
+	if (!pn)
+		return -EINVAL;
+	osaddr.ip6 = oip6h->saddr;
+	otos = ipv6_get_dsfield(oip6h);
+
+	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb)) {
+		pn_rx_drop(pn, skb, PN_STAT_NONE, SKB_DROP_REASON_XFRM_POLICY);
+		return 0;
+	}
+	reason = SKB_DROP_REASON_NOMEM;
+	if (iptunnel_pull_header(skb, 0, proto,
+				 !net_eq(pn->net, dev_net(pn->dev))))
+		goto drop;
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	reason = SKB_DROP_REASON_IP_INHDR;
+	if (!pn_ipip_hdr_ok(skb))
+		goto drop;
+
+	skb->dev = pn->dev;
+	skb->pkt_type = PACKET_HOST;
+	pn_rcv_finish(pn, skb, &osaddr, otos);
+	return 0;
+
+drop:
+	pn_rx_drop(pn, skb, PN_STAT_BAD_HEADER, reason);
+	return 0;
+}
+
+static int pn_ip4ip6_rcv(struct sk_buff *skb)
+{
+	return pn_ip6tnl_rcv(skb, htons(ETH_P_IP));
+}
+
+static int pn_ip6ip6_rcv(struct sk_buff *skb)
+{
+	return pn_ip6tnl_rcv(skb, htons(ETH_P_IPV6));
+}
+
+/* An ICMPv6 error about our outer IPv6 packet: the outer route learns. */
+static int pn_ip6tnl_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
+			 u8 type, u8 code, int offset, __be32 info)
+{
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
+	struct net *net = dev_net(skb->dev);
+	struct pn_dev *pn;
+
+	pn = pn_ipip_find6(net, &ip6h->daddr, &ip6h->saddr);
+	if (!pn)
+		return -ENOENT;
+	if (type == ICMPV6_PKT_TOOBIG)
+		ip6_update_pmtu(skb, net, info, READ_ONCE(pn->cfg.link), 0,
+				sock_net_uid(net, NULL));
+	else if (type == NDISC_REDIRECT)
+		ip6_redirect(skb, net, READ_ONCE(pn->cfg.link), 0,
+			     sock_net_uid(net, NULL));
+	return 0;
+}
+
+static struct xfrm6_tunnel pn_ip4ip6_peers __read_mostly = {
+	.handler = pn_ip4ip6_rcv,
+	.err_handler = pn_ip6tnl_err,
+	.priority = PN_IPIP_PRIO_PEERS,
+};
+
+static struct xfrm6_tunnel pn_ip6ip6_peers __read_mostly = {
+	.handler = pn_ip6ip6_rcv,
+	.err_handler = pn_ip6tnl_err,
+	.priority = PN_IPIP_PRIO_PEERS,
+};
+
 /* The device whose peer an ICMP error about our outer packet names. */
 static int pn_ipip_err(struct sk_buff *skb, u32 info)
 {
@@ -204,6 +314,81 @@ static struct xfrm_tunnel pn_sit_unclaimed __read_mostly = {
 };
 
 /*
+ * Encapsulate @skb in IPv6 to the IPv6 node of @n, as the kernel's ip6tnl
+ * tunnels in mode any do (without their encapsulation limit option, which
+ * a receiver need not see): next header 4 or 41, traffic class and hop
+ * limit as the settings say, ECN set by RFC 6040. A packet too big for the
+ * outer path is refused with ICMP, whatever its DF bit.
+ */
+static void pn_ip6tnl_send(struct pn_dev *pn, struct sk_buff *skb,
+			   struct pn_subnet *n, u8 proto)
+{
+	struct net_device *dev = pn->dev;
+	const struct pn_cfg *cfg = &pn->cfg;
+	const struct iphdr *iph = ip_hdr(skb);
+	enum skb_drop_reason reason;
+	struct in6_addr saddr;
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6h;
+	__be16 df = htons(IP_DF);
+	enum pn_stat why;
+	u8 tos, ttl;
+	bool inherit;
+
+	tos = READ_ONCE(cfg->tos);
+	inherit = tos == 1;
+	if (inherit)
+		tos = ip_tunnel_get_dsfield(iph, skb);
+	dst = pn_tunnel_route6(pn, n, NULL, tos, !inherit, proto, &saddr);
+	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
+	if (IS_ERR(dst)) {
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
+		goto drop;
+	}
+	why = PN_STAT_PMTU;
+	reason = SKB_DROP_REASON_PKT_TOO_BIG;
+	if (pn_tunnel_too_big(skb, dst, &df, PN_IPIP6_OVERHEAD, 0))
+		goto drop_dst;
+
+	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_NOMEM;
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
+			 sizeof(struct ipv6hdr)))
+		goto drop_dst;
+	iph = ip_hdr(skb);
+	tos = ip_tunnel_ecn_encap(tos, iph, skb);
+	ttl = READ_ONCE(cfg->ttl) ?: ip6_dst_hoplimit(dst);
+
+	reason = SKB_DROP_REASON_NOT_SPECIFIED;
+	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP6))
+		goto drop_dst;
+	skb_set_inner_ipproto(skb, proto);
+	skb_scrub_packet(skb, !net_eq(pn->net, dev_net(dev)));
+	/* Only a packet below IPv6's minimum path MTU leaves in fragments. */
+	skb->ignore_df = !df;
+
+	pn_subnet_count(n, true, skb->len);
+	skb_dst_set(skb, dst);
+	skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6h = ipv6_hdr(skb);
+	ip6_flow_hdr(ip6h, tos, 0);
+	ip6h->nexthdr = proto;
+	ip6h->hop_limit = ttl;
+	ip6h->saddr = saddr;
+	ip6h->daddr = *n->peer->addr6;
+	skb->protocol = htons(ETH_P_IPV6);
+	pn_compat_ip6tunnel_xmit(skb, dev);
+	return;
+
+drop_dst:
+	dst_release(dst);
+drop:
+	pn_tx_drop(pn, skb, why, reason);
+}
+
+/*
  * Encapsulate @skb to the node of @n and send it, as the kernel's ipip
  * and sit tunnels do: protocol 4 for IPv4, 41 for IPv6, outer DF as the
  * device's df setting says (by default copied from an inner IPv4 header,
@@ -226,6 +411,10 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 
 	proto = skb->protocol == htons(ETH_P_IPV6) ? IPPROTO_IPV6 :
 						     IPPROTO_IPIP;
+	if (pn_peer_is6(n->peer)) {
+		pn_ip6tnl_send(pn, skb, n, proto);
+		return;
+	}
 	tos = READ_ONCE(cfg->tos);
 	inherit = tos == 1;
 	if (inherit)
@@ -363,9 +552,19 @@ static int pn_ipip_register(void)
 	ret = xfrm4_tunnel_register(&pn_sit_unclaimed, AF_INET6);
 	if (ret)
 		goto err_sit_unclaimed;
+	ret = xfrm6_tunnel_register(&pn_ip4ip6_peers, AF_INET);
+	if (ret)
+		goto err_ip4ip6;
+	ret = xfrm6_tunnel_register(&pn_ip6ip6_peers, AF_INET6);
+	if (ret)
+		goto err_ip6ip6;
 	pn_ipip_registered = true;
 	return 0;
 
+err_ip6ip6:
+	xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
+err_ip4ip6:
+	xfrm4_tunnel_deregister(&pn_sit_unclaimed, AF_INET6);
 err_sit_unclaimed:
 	xfrm4_tunnel_deregister(&pn_sit_peers, AF_INET6);
 err_sit:
@@ -418,6 +617,8 @@ void pn_ipip_uninit(void)
 {
 	if (!pn_ipip_registered)
 		return;
+	xfrm6_tunnel_deregister(&pn_ip6ip6_peers, AF_INET6);
+	xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
 	xfrm4_tunnel_deregister(&pn_sit_unclaimed, AF_INET6);
 	xfrm4_tunnel_deregister(&pn_sit_peers, AF_INET6);
 	xfrm4_tunnel_deregister(&pn_ipip_unclaimed, AF_INET);

@@ -577,11 +577,6 @@ static int pn_nl_new_check(struct pn_dev *pn, struct pn_req *reqs, int n,
 					    "an ipip device's subnets have no lladdr");
 			return -EINVAL;
 		}
-		if (r->node.af == PN_AF6 && pn_is_ipip(pn)) {
-			NL_SET_ERR_MSG_ATTR(extack, r->attr,
-					    "an ipip device has no IPv6 underlay yet");
-			return -EAFNOSUPPORT;
-		}
 		if (r->node.af == PN_AF6 && pn_nl_no_local6(pn)) {
 			NL_SET_ERR_MSG_ATTR(extack, r->attr,
 					    "an IPv6 node needs an IPv6 local address on the device (local6)");

@@ -28,6 +28,8 @@
 #define PN_VXLAN6_OVERHEAD 70
 /* And in IP-in-IP mode: the outer IPv4 header. */
 #define PN_IPIP_OVERHEAD 20
+/* Or the outer IPv6 header. */
+#define PN_IPIP6_OVERHEAD 40
 #define PN_VNI_MAX 0xffffff
 #define PN_DEFAULT_GATEWAY 0xa9fe0101	/* 169.254.1.1 */
 /* fe80::1 */

@@ -421,6 +421,83 @@ test_sit_interop()
 	log_test "IPv6 pods in ipip mode: protocol 41, podnet nodes and a sit node, both ways, TCP"
 }
 
+# IPv4 and IPv6 pods in ipip mode over an IPv6 underlay: next header 4
+# and 41 between podnet nodes and to node 3, whose ip6tnl tunnels (mode
+# any, the default encapsulation limit option) carry the same.
+test_ip6tnl_interop()
+{
+	local out i j n
+
+	cleanup_all_ns
+	pn_underlay
+	for i in 1 2 3; do
+		pn_node "$i" && pn_pod6 "$i" || { setup_failed; return; }
+		n=$(eval echo "\$N$i")
+		ip -n "$n" addr add "2001:db8::$i/64" dev e0 nodad
+	done
+	{ modprobe ip6_tunnel 2>/dev/null || [ -d /sys/module/ip6_tunnel ]; } ||
+		{ setup_failed; return; }
+	for i in 1 2; do
+		n=$(eval echo "\$N$i")
+		ns_exec "$n" "$PODNET" link add pn0 mode ipip \
+			local "2001:db8::$i" dev e0 && ip -n "$n" link set pn0 up ||
+			{ setup_failed; return; }
+		ip -n "$n" addr add "10.244.$i.0/32" dev pn0
+		ip -n "$n" route add 10.244.0.0/16 dev pn0
+		ip -n "$n" -6 route add fd00:10:244::/48 dev pn0
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
+				via "2001:db8::$j" dev pn0 &&
+			ns_exec "$n" "$PODNET" subnet add "fd00:10:244:$j::/64" \
+				via "2001:db8::$j" dev pn0 || { setup_failed; return; }
+		done
+		ip -n "$N3" link add "ip6tnl$i" type ip6tnl mode any \
+			local 2001:db8::3 remote "2001:db8::$i" hoplimit 64
+		ip -n "$N3" link set "ip6tnl$i" up
+		ip -n "$N3" route add "10.244.$i.0/24" dev "ip6tnl$i"
+		ip -n "$N3" -6 route add "fd00:10:244:$i::/64" dev "ip6tnl$i"
+	done
+	expect_match "$(ip -n "$N1" link show pn0)" " mtu 1460 " "pn0's MTU over an IPv6 underlay is not 1500 - 40"
+
+	ip netns exec "$UL" tcpdump -nn -U -i br0 -w "$TMP/ip6tnl.pcap" \
+		ip6 2>/dev/null &
+	PCAP=$!
+	sleep 1
+	for i in 1 2 3; do
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			ns_exec "$(eval echo "\$P$i")" ping -6 -c 2 -i 0.2 -W 2 -q \
+				"fd00:10:244:$j::2" >/dev/null
+			check_err $? "pod $i cannot ping pod $j over IPv6 in IPv6"
+			ns_exec "$(eval echo "\$P$i")" ping -c 2 -i 0.2 -W 2 -q \
+				"10.244.$j.2" >/dev/null
+			check_err $? "pod $i cannot ping pod $j over IPv4 in IPv6"
+		done
+	done
+	ns_exec "$P3" iperf3 -s -1 -D -B fd00:10:244:3::2 >/dev/null
+	sleep 0.5
+	out=$(ns_exec "$P1" iperf3 -6 -c fd00:10:244:3::2 -n 10M -J 2>&1)
+	check_err $? "iperf3 over IPv6, podnet pod 1 -> ip6tnl pod 3, failed"
+	ns_exec "$P1" iperf3 -s -1 -D -B 10.244.1.2 >/dev/null
+	sleep 0.5
+	out=$(ns_exec "$P2" iperf3 -c 10.244.1.2 -n 10M -J 2>&1)
+	check_err $? "iperf3 over IPv4 in IPv6 between the podnet pods failed"
+	sleep 0.5
+	kill "$PCAP"
+	wait "$PCAP" 2>/dev/null
+	out=$(tcpdump -nn -r "$TMP/ip6tnl.pcap" 2>/dev/null)
+	expect_match "$out" "IP6 2001:db8::1 > 2001:db8::3: IP6 fd00:10:244:1::2 > fd00:10:244:3::2: ICMP6, echo request" "no IPv6 in IPv6 from podnet node 1 to the ip6tnl node"
+	expect_match "$out" "IP6 2001:db8::1 > 2001:db8::3: IP 10\.244\.1\.2 > 10\.244\.3\.2: ICMP echo request" "no IPv4 in IPv6 from podnet node 1 to the ip6tnl node"
+	expect_match "$out" "IP6 2001:db8::3 > 2001:db8::2: DSTOPT (.*)?IP 10\.244\.3\.2 > 10\.244\.2\.2: ICMP echo request" "no IPv4 in IPv6 with the encapsulation limit option from the ip6tnl node"
+	expect_match "$out" "IP6 2001:db8::2 > 2001:db8::1: IP 10\.244\.2\.2 > 10\.244\.1\.2" "no IPv4 in IPv6 between the podnet nodes"
+	for i in 1 2; do
+		n=$(eval echo "\$N$i")
+		expect_stat "$n" src_check 0
+	done
+	log_test "ipip over an IPv6 underlay: next header 4 and 41, podnet nodes and an ip6tnl node, TCP"
+}
+
 test_flannel_interop()
 {
 	local n3
@@ -585,6 +662,7 @@ test_tool
 test_calico_interop
 test_flannel_interop
 test_sit_interop
+test_ip6tnl_interop
 test_coexistence
 test_side_by_side
 test_unload_under_traffic

@@ -64,14 +64,13 @@
  *        subnet follow IFLA_PODNET_ARPSUPPRESS as ARP requests do. VXLAN
  *        devices only.
  *    IFLA_PODNET_LOCAL6: 16 bytes, the node's own underlay IPv6 address, a
- *        unicast one; :: for none [none]. VXLAN devices only (an ipip
- *        device refuses it with EAFNOSUPPORT). With it the device has an
- *        IPv6 underlay: a UDP socket, IPv6 only, on the device's port, the
- *        outer IPv6 source for IPv6 nodes, and 70 bytes of overhead for
- *        the MTU derived from the underlay. Without IFLA_PODNET_LOCAL,
- *        the MAC address is derived from it (0a:58 and its last four
- *        bytes). Removing it while the table holds IPv6 nodes fails with
- *        EBUSY.
+ *        unicast one; :: for none [none]. With it the device has an IPv6
+ *        underlay: the outer IPv6 source for IPv6 nodes, in VXLAN mode a
+ *        UDP socket, IPv6 only, on the device's port, and an overhead for
+ *        the MTU derived from the underlay of 70 bytes (40 in ipip
+ *        mode). Without IFLA_PODNET_LOCAL, a VXLAN device's MAC address
+ *        is derived from it (0a:58 and its last four bytes). Removing it
+ *        while the table holds IPv6 nodes fails with EBUSY.
  *
  * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
  * address and the underlay device are fixed while the device is up:
@@ -81,7 +80,7 @@
  *
  * Without IFLA_MTU the MTU is the underlay device's less 50 bytes (the
  * outer IPv4, UDP, VXLAN and inner Ethernet headers; 70 with an IPv6
- * underlay, IFLA_PODNET_LOCAL6; 20 in ipip mode), or
+ * underlay, IFLA_PODNET_LOCAL6; 20 in ipip mode, 40 over IPv6), or
  * 1450 (1480) when it is unknown, and it follows the underlay's MTU up and
  * down. The underlay device is IFLA_PODNET_LINK, else the device that
  * holds IFLA_PODNET_LOCAL, else the one that holds IFLA_PODNET_LOCAL6.
@@ -137,8 +136,7 @@
  *    PODNET_SUBNET_A_NODE6: 16 bytes, the owning node's underlay IPv6
  *        address, global or unique local unicast and not an address of
  *        this node; instead of NODE4, for a prefix of either family. The
- *        device needs IFLA_PODNET_LOCAL6 for it (EADDRNOTAVAIL otherwise;
- *        an ipip device refuses it with EAFNOSUPPORT)
+ *        device needs IFLA_PODNET_LOCAL6 for it (EADDRNOTAVAIL otherwise)
  *    PODNET_SUBNET_A_LLADDR: ETH_ALEN bytes, the VTEP MAC the owning node's
  *        device answers to (VXLAN devices only). When absent, the kernel
  *        derives 0a:58:<the four bytes of the node's IPv4 address, or the
