@@ -367,7 +367,8 @@ static void pn_setup(struct net_device *dev)
  * An ipip device is a layer-3 device: no link-layer header or address,
  * no ARP, IPv4 in and out. Called before it is registered.
  */
-static void pn_ipip_setup(struct net_device *dev, bool mtu_given)
+static void pn_ipip_setup(struct net_device *dev, const struct pn_cfg *cfg,
+			  bool mtu_given)
 {
 	dev->netdev_ops = &pn_ipip_netdev_ops;
 	dev->header_ops = NULL;
@@ -376,7 +377,7 @@ static void pn_ipip_setup(struct net_device *dev, bool mtu_given)
 	dev->addr_len = 0;
 	dev->flags = IFF_NOARP;
 	if (!mtu_given)
-		dev->mtu = ETH_DATA_LEN - PN_IPIP_OVERHEAD;
+		dev->mtu = ETH_DATA_LEN - pn_overhead(cfg);
 }
 
 static struct netlink_range_validation pn_vni_range __read_mostly = {
@@ -715,7 +716,7 @@ int pn_newlink(struct net *src_net, struct net_device *dev,
 	pn->mac_derived = !tb[IFLA_ADDRESS];
 	pn->mtu_auto = !tb[IFLA_MTU];
 	if (cfg.mode == PODNET_MODE_IPIP)
-		pn_ipip_setup(dev, !!tb[IFLA_MTU]);
+		pn_ipip_setup(dev, &cfg, !!tb[IFLA_MTU]);
 	if (tb[IFLA_MTU] &&
 	    dev->mtu > pn_max_mtu(&cfg, pn_lower(src_net, &cfg))) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],

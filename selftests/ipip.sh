@@ -459,6 +459,10 @@ test_ip6tnl_interop()
 		ip -n "$N3" -6 route add "fd00:10:244:$i::/64" dev "ip6tnl$i"
 	done
 	expect_match "$(ip -n "$N1" link show pn0)" " mtu 1460 " "pn0's MTU over an IPv6 underlay is not 1500 - 40"
+	# Without an underlay device known, from the default 1500 too.
+	ns_exec "$N1" "$PODNET" link add pnq mode ipip local 2001:db8::99
+	expect_match "$(ip -n "$N1" link show pnq)" " mtu 1460 " "an ipip device with an IPv6 local address and no underlay known is not at 1460"
+	ip -n "$N1" link del pnq
 
 	ip netns exec "$UL" tcpdump -nn -U -i br0 -w "$TMP/ip6tnl.pcap" \
 		ip6 2>/dev/null &
