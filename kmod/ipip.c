@@ -75,6 +75,36 @@ static bool pn_ipip_hdr_ok(struct sk_buff *skb)
 	       ntohs(iph->tot_len) <= skb->len;
 }
 
+/*
+ * The tail of receive over either outer family, once the packet is known
+ * to be from a peer of @pn: take the outer header off and hand the inner
+ * @proto packet on. Return: 0, the packet is taken.
+ */
+static int pn_ipip_decap(struct pn_dev *pn, struct sk_buff *skb, __be16 proto,
+			 const struct pn_addr *osaddr, u8 otos)
+{
+	enum skb_drop_reason reason;
+
+	reason = SKB_DROP_REASON_NOMEM;
+	if (iptunnel_pull_header(skb, 0, proto,
+				 !net_eq(pn->net, dev_net(pn->dev))))
+		goto drop;
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	reason = SKB_DROP_REASON_IP_INHDR;
+	if (!pn_ipip_hdr_ok(skb))
+		goto drop;
+
+	skb->dev = pn->dev;
+	skb->pkt_type = PACKET_HOST;
+	pn_rcv_finish(pn, skb, osaddr, otos);
+	return 0;
+
+drop:
+	pn_rx_drop(pn, skb, PN_STAT_BAD_HEADER, reason);
+	return 0;
+}
+
 /**
  * pn_ipip_rcv - take an IP-in-IP packet from a peer node
  * @skb: the packet, data at the inner IPv4 or IPv6 header (protocol 4 or
@@ -90,7 +120,6 @@ static int pn_ipip_rcv(struct sk_buff *skb)
 {
 	struct pn_addr osaddr = { .af = PN_AF4 };
 	const struct iphdr *oiph = ip_hdr(skb);
-	enum skb_drop_reason reason;
 	struct pn_dev *pn;
 	__be16 proto;
 	u8 otos;
@@ -107,24 +136,7 @@ static int pn_ipip_rcv(struct sk_buff *skb)
 		pn_rx_drop(pn, skb, PN_STAT_NONE, SKB_DROP_REASON_XFRM_POLICY);
 		return 0;
 	}
-	reason = SKB_DROP_REASON_NOMEM;
-	if (iptunnel_pull_header(skb, 0, proto,
-				 !net_eq(pn->net, dev_net(pn->dev))))
-		goto drop;
-	skb_reset_network_header(skb);
-	skb_reset_mac_header(skb);
-	reason = SKB_DROP_REASON_IP_INHDR;
-	if (!pn_ipip_hdr_ok(skb))
-		goto drop;
-
-	skb->dev = pn->dev;
-	skb->pkt_type = PACKET_HOST;
-	pn_rcv_finish(pn, skb, &osaddr, otos);
-	return 0;
-
-drop:
-	pn_rx_drop(pn, skb, PN_STAT_BAD_HEADER, reason);
-	return 0;
+	return pn_ipip_decap(pn, skb, proto, &osaddr, otos);
 }
 
 /*
@@ -156,7 +168,6 @@ static int pn_ip6tnl_rcv(struct sk_buff *skb, __be16 proto)
 {
 	struct pn_addr osaddr = { .af = PN_AF6 };
 	const struct ipv6hdr *oip6h = ipv6_hdr(skb);
-	enum skb_drop_reason reason;
 	struct pn_dev *pn;
 	u8 otos;
 
@@ -170,24 +181,7 @@ static int pn_ip6tnl_rcv(struct sk_buff *skb, __be16 proto)
 		pn_rx_drop(pn, skb, PN_STAT_NONE, SKB_DROP_REASON_XFRM_POLICY);
 		return 0;
 	}
-	reason = SKB_DROP_REASON_NOMEM;
-	if (iptunnel_pull_header(skb, 0, proto,
-				 !net_eq(pn->net, dev_net(pn->dev))))
-		goto drop;
-	skb_reset_network_header(skb);
-	skb_reset_mac_header(skb);
-	reason = SKB_DROP_REASON_IP_INHDR;
-	if (!pn_ipip_hdr_ok(skb))
-		goto drop;
-
-	skb->dev = pn->dev;
-	skb->pkt_type = PACKET_HOST;
-	pn_rcv_finish(pn, skb, &osaddr, otos);
-	return 0;
-
-drop:
-	pn_rx_drop(pn, skb, PN_STAT_BAD_HEADER, reason);
-	return 0;
+	return pn_ipip_decap(pn, skb, proto, &osaddr, otos);
 }
 
 static int pn_ip4ip6_rcv(struct sk_buff *skb)
