@@ -14,6 +14,7 @@
 #include <net/route.h>
 #include <net/rtnetlink.h>
 #include <net/udp_tunnel.h>
+#include <net/xfrm.h>
 
 /* The GSO helpers moved out of skbuff.h into their own header in 6.5. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
@@ -164,6 +165,41 @@ static inline void pn_compat_ip6tunnel_xmit(struct sk_buff *skb,
 	ip6tunnel_xmit(NULL, skb, dev);
 #endif
 }
+
+/*
+ * IPv4 and IPv6 in IPv6 arrive through tunnel6 (CONFIG_INET6_TUNNEL),
+ * which a kernel built without ip6tnl and the IPv6 xfrm tunnels lacks:
+ * there an ipip device cannot have an IPv6 underlay, and nothing is
+ * registered for it.
+ */
+#if IS_ENABLED(CONFIG_INET6_TUNNEL)
+#define PN_HAVE_TUNNEL6 true
+
+static inline int pn_compat_xfrm6_tunnel_register(struct xfrm6_tunnel *h,
+						  unsigned short family)
+{
+	return xfrm6_tunnel_register(h, family);
+}
+
+static inline void pn_compat_xfrm6_tunnel_deregister(struct xfrm6_tunnel *h,
+						     unsigned short family)
+{
+	xfrm6_tunnel_deregister(h, family);
+}
+#else
+#define PN_HAVE_TUNNEL6 false
+
+static inline int pn_compat_xfrm6_tunnel_register(struct xfrm6_tunnel *h,
+						  unsigned short family)
+{
+	return 0;
+}
+
+static inline void pn_compat_xfrm6_tunnel_deregister(struct xfrm6_tunnel *h,
+						     unsigned short family)
+{
+}
+#endif
 
 /* The UDP tunnel socket helpers take the struct sock since 6.19. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)

@@ -531,6 +531,12 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 	}
 	if (a)
 		cfg->local6 = nla_get_in6_addr(a);
+	if (a && !PN_HAVE_TUNNEL6 && cfg->mode == PODNET_MODE_IPIP &&
+	    !ipv6_addr_any(&cfg->local6)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "this kernel has no IPv6 tunnel support (CONFIG_INET6_TUNNEL) for ipip over IPv6");
+		return -EOPNOTSUPP;
+	}
 
 	a = data[IFLA_PODNET_LINK];
 	if (a && running && nla_get_u32(a) != cfg->link)

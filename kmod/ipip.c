@@ -546,17 +546,17 @@ static int pn_ipip_register(void)
 	ret = xfrm4_tunnel_register(&pn_sit_unclaimed, AF_INET6);
 	if (ret)
 		goto err_sit_unclaimed;
-	ret = xfrm6_tunnel_register(&pn_ip4ip6_peers, AF_INET);
+	ret = pn_compat_xfrm6_tunnel_register(&pn_ip4ip6_peers, AF_INET);
 	if (ret)
 		goto err_ip4ip6;
-	ret = xfrm6_tunnel_register(&pn_ip6ip6_peers, AF_INET6);
+	ret = pn_compat_xfrm6_tunnel_register(&pn_ip6ip6_peers, AF_INET6);
 	if (ret)
 		goto err_ip6ip6;
 	pn_ipip_registered = true;
 	return 0;
 
 err_ip6ip6:
-	xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
+	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
 err_ip4ip6:
 	xfrm4_tunnel_deregister(&pn_sit_unclaimed, AF_INET6);
 err_sit_unclaimed:
@@ -611,8 +611,8 @@ void pn_ipip_uninit(void)
 {
 	if (!pn_ipip_registered)
 		return;
-	xfrm6_tunnel_deregister(&pn_ip6ip6_peers, AF_INET6);
-	xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
+	pn_compat_xfrm6_tunnel_deregister(&pn_ip6ip6_peers, AF_INET6);
+	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
 	xfrm4_tunnel_deregister(&pn_sit_unclaimed, AF_INET6);
 	xfrm4_tunnel_deregister(&pn_sit_peers, AF_INET6);
 	xfrm4_tunnel_deregister(&pn_ipip_unclaimed, AF_INET);

@@ -54,6 +54,14 @@ log_test()
 	RET_MSG=
 }
 
+# log_skip NAME REASON: a check this kernel cannot make, said so.
+log_skip()
+{
+	printf "TEST: %-60s [SKIP]\n\t%s\n" "$1" "$2"
+	RET=0
+	RET_MSG=
+}
+
 # setup_ns VAR...: create one namespace per name, named uniquely, stored in
 # the variable of that name, removed again on exit.
 setup_ns()

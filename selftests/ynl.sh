@@ -134,16 +134,19 @@ test_events()
 {
 	local out pid i
 
-	# cli.py joins the group as soon as it has its socket: wait for that
-	# (ip netns exec becomes python3, so $! is cli.py's pid).
+	# cli.py joins the group, then sleeps before it reads: wait until it
+	# sleeps, in clock_nanosleep (230) or nanosleep (35) by
+	# /proc/PID/syscall (ip netns exec becomes python3, so $! is cli.py's
+	# pid). Its start and the family's resolution take seconds under TCG.
 	ip netns exec "$A" python3 "$CLI" --spec "$SPEC" --output-json \
 		--no-schema --subscribe events --sleep 10 >"$TMP/events" 2>&1 &
 	pid=$!
-	for ((i = 0; i < 300; i++)); do
-		ls -l "/proc/$pid/fd" 2>/dev/null | grep -q 'socket:' && break
+	for ((i = 0; i < 600; i++)); do
+		grep -qE '^(230|35) ' "/proc/$pid/syscall" 2>/dev/null && break
 		sleep 0.1
 	done
-	sleep 1
+	grep -qE '^(230|35) ' "/proc/$pid/syscall" 2>/dev/null
+	check_err $? "cli.py --subscribe did not reach its sleep in 60 s"
 	pn subnet add 10.244.5.0/24 via 192.0.2.5 dev pn0 &&
 	pn subnet replace 10.244.5.0/24 via 192.0.2.55 dev pn0 &&
 	pn subnet del 10.244.5.0/24 dev pn0 &&
