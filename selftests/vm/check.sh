@@ -69,11 +69,43 @@ guest_command()
 	fi
 }
 
-# The guest's TAP, with the plan raised by the kmemleak test.
+# The tests of the tool alone (tool_parse.sh says why they need no
+# module) run on the host, where a program starts in a millisecond rather
+# than under emulation, and not in the guest; make check runs them on the
+# default kernel only (USERSPACE_TESTS=0 elsewhere).
+host_tests="tool_parse"
+
+is_host_test()
+{
+	[[ " $host_tests " == *" ${1%.sh} "* ]]
+}
+
+# The guest's TAP, with the plan raised by the tests the host adds.
 tap_plan()
 {
-	awk '!p && /^1\.\.[0-9]+$/ { p = 1; sub(/^1\.\./, ""); $0 = "1.." $0 + 1 }
+	awk -v more="$1" '!p && /^1\.\.[0-9]+$/ { p = 1; sub(/^1\.\./, ""); $0 = "1.." $0 + more }
 	     { print; fflush() }'
+}
+
+# run_host_tests TEST...: each on the host, as TAP numbered after the
+# guest's, into the counts.
+run_host_tests()
+{
+	local t rc start
+
+	for t in "$@"; do
+		n=$((n + 1))
+		echo "# ${t%.sh} (on the host)"
+		start=$SECONDS
+		bash "$top/selftests/${t%.sh}.sh" 2>&1 | sed -u 's/^/# /'
+		rc=${PIPESTATUS[0]}
+		echo "# ${t%.sh} took $((SECONDS - start)) s"
+		case $rc in
+		0) echo "ok $n ${t%.sh}"; pass=$((pass + 1)) ;;
+		4) echo "ok $n ${t%.sh} # SKIP"; skip=$((skip + 1)) ;;
+		*) echo "not ok $n ${t%.sh} # exit $rc"; fail=$((fail + 1)) ;;
+		esac
+	done
 }
 
 # The leaks whose backtrace passes through podnet: a frame in [podnet], or
@@ -125,20 +157,46 @@ leakcheck=0
 has_kmemleak && leakcheck=1
 rm -f "$out/kmemleak" "$out/kmemleak.err"
 
-mapfile -t cmd < <(guest_command "$@")
-run=("$top/selftests/vm/run.sh" -t "${TIMEOUT:-2400}" -o "$out" -- "${cmd[@]}")
-if [ "$leakcheck" = 1 ]; then
-	# Line-buffered, so that the TAP still comes as the tests go.
-	stdbuf -oL "${run[@]}" | tap_plan
-	rc=${PIPESTATUS[0]}
+# The tests asked for (all when none are), split between guest and host.
+guest_tests=()
+host_run=()
+if [ $# -eq 0 ]; then
+	for t in "$top"/selftests/*.sh; do
+		t=${t##*/}
+		case $t in lib.sh|run_tests.sh) continue ;; esac
+		is_host_test "$t" || guest_tests+=("${t%.sh}")
+	done
+	# shellcheck disable=SC2206 # one word per test
+	[ "${USERSPACE_TESTS:-1}" != 0 ] && host_run=($host_tests)
 else
-	"${run[@]}"
-	rc=$?
+	for t in "$@"; do
+		if is_host_test "$t"; then
+			host_run+=("$t")
+		else
+			guest_tests+=("$t")
+		fi
+	done
 fi
 
-read -r n pass fail skip <"$out/counts" 2>/dev/null ||
-	{ n=0 pass=0 fail=0 skip=0; }
-[ "$rc" = 0 ] || [ "$fail" -gt 0 ] || fail=1
+n=0 pass=0 fail=0 skip=0
+if [ ${#guest_tests[@]} -gt 0 ]; then
+	mapfile -t cmd < <(guest_command "${guest_tests[@]}")
+	run=("$top/selftests/vm/run.sh" -t "${TIMEOUT:-2400}" -o "$out" -- "${cmd[@]}")
+	# Line-buffered, so that the TAP still comes as the tests go.
+	stdbuf -oL "${run[@]}" | tap_plan $((leakcheck + ${#host_run[@]}))
+	rc=${PIPESTATUS[0]}
+	read -r n pass fail skip <"$out/counts" 2>/dev/null ||
+		{ n=0 pass=0 fail=0 skip=0; }
+	[ "$rc" = 0 ] || [ "$fail" -gt 0 ] || fail=1
+else
+	# Only host tests: no guest, and so no kernel log to judge.
+	echo "1..${#host_run[@]}"
+	run_host_tests "${host_run[@]}"
+	echo "$pass passed, $fail failed$([ "$skip" -gt 0 ] && echo ", $skip skipped")"
+	[ "$fail" = 0 ]
+	exit
+fi
+run_host_tests "${host_run[@]}"
 
 # Any of these in the guest's kernel log fails the run; the taint of an
 # unsigned out-of-tree module does not.
