@@ -282,6 +282,46 @@ static int pn_ipip_err_unclaimed(struct sk_buff *skb, u32 info)
 	return -ENOENT;
 }
 
+/*
+ * The last handler for IPv4 and IPv6 in IPv6: a packet to the IPv6 local
+ * address of an ipip device that is up, which neither a peer of it nor an
+ * ip6tnl tunnel took, is counted there as from an unknown node.
+ */
+static int pn_ip6tnl_rcv_unclaimed(struct sk_buff *skb)
+{
+	struct pn_net *pnn = net_generic(dev_net(skb->dev), pn_net_id);
+	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
+	struct pn_dev *pn;
+
+	list_for_each_entry_rcu(pn, &pnn->ipip_devs, rx_list) {
+		if (ipv6_addr_equal(&pn->cfg.local6, daddr)) {
+			pn_rx_drop(pn, skb, PN_STAT_UNKNOWN_NODE,
+				   SKB_DROP_REASON_NOT_SPECIFIED);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int pn_ip6tnl_err_unclaimed(struct sk_buff *skb,
+				   struct inet6_skb_parm *opt, u8 type,
+				   u8 code, int offset, __be32 info)
+{
+	return -ENOENT;
+}
+
+static struct xfrm6_tunnel pn_ip4ip6_unclaimed __read_mostly = {
+	.handler = pn_ip6tnl_rcv_unclaimed,
+	.err_handler = pn_ip6tnl_err_unclaimed,
+	.priority = PN_IPIP_PRIO_UNCLAIMED,
+};
+
+static struct xfrm6_tunnel pn_ip6ip6_unclaimed __read_mostly = {
+	.handler = pn_ip6tnl_rcv_unclaimed,
+	.err_handler = pn_ip6tnl_err_unclaimed,
+	.priority = PN_IPIP_PRIO_UNCLAIMED,
+};
+
 static struct xfrm_tunnel pn_ipip_peers __read_mostly = {
 	.handler = pn_ipip_rcv,
 	.err_handler = pn_ipip_err,
@@ -552,9 +592,19 @@ static int pn_ipip_register(void)
 	ret = pn_compat_xfrm6_tunnel_register(&pn_ip6ip6_peers, AF_INET6);
 	if (ret)
 		goto err_ip6ip6;
+	ret = pn_compat_xfrm6_tunnel_register(&pn_ip4ip6_unclaimed, AF_INET);
+	if (ret)
+		goto err_ip4ip6_unclaimed;
+	ret = pn_compat_xfrm6_tunnel_register(&pn_ip6ip6_unclaimed, AF_INET6);
+	if (ret)
+		goto err_ip6ip6_unclaimed;
 	pn_ipip_registered = true;
 	return 0;
 
+err_ip6ip6_unclaimed:
+	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_unclaimed, AF_INET);
+err_ip4ip6_unclaimed:
+	pn_compat_xfrm6_tunnel_deregister(&pn_ip6ip6_peers, AF_INET6);
 err_ip6ip6:
 	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
 err_ip4ip6:
@@ -611,6 +661,8 @@ void pn_ipip_uninit(void)
 {
 	if (!pn_ipip_registered)
 		return;
+	pn_compat_xfrm6_tunnel_deregister(&pn_ip6ip6_unclaimed, AF_INET6);
+	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_unclaimed, AF_INET);
 	pn_compat_xfrm6_tunnel_deregister(&pn_ip6ip6_peers, AF_INET6);
 	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
 	xfrm4_tunnel_deregister(&pn_sit_unclaimed, AF_INET6);

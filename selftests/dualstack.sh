@@ -16,15 +16,10 @@ trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
 # addressed in 10.244.I.0/24 and fd00:10:244:I::/64.
 pn_dual_node()
 {
-	local i=$1 n p
+	local i=$1 n
 
-	pn_podnet_node "$i" || return 1
+	pn_podnet_node "$i" && pn_pod6 "$i" || return 1
 	n=$(eval echo "\$N$i")
-	p=$(eval echo "\$P$i")
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
-	ip -n "$n" addr add "fd00:10:244:$i::1/64" dev pod nodad
-	ip -n "$p" addr add "fd00:10:244:$i::2/64" dev eth0 nodad
-	ip -n "$p" -6 route add default via "fd00:10:244:$i::1"
 	ip -n "$n" -6 route add fd00:10:244::/48 via fe80::1 dev pn0
 	ip -n "$n" route add 10.244.0.0/16 via 169.254.1.1 dev pn0 onlink
 }

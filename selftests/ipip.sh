@@ -173,6 +173,13 @@ inject()
 	ns_exec "$1" python3 "$SELFTESTS/inject.py" ipip "$2" "$3" "${4:-0}"
 }
 
+# inject6 NS SRC INNER_SRC: IPv4 or IPv6 in IPv6 from SRC to node 1's
+# 2001:db8::1, an echo to pod 1 from INNER_SRC.
+inject6()
+{
+	ns_exec "$1" python3 "$SELFTESTS/inject.py" ipip6 "$2" "$3"
+}
+
 test_injection()
 {
 	local sc un bh pod_rx
@@ -342,19 +349,6 @@ test_calico_interop()
 	log_test "Calico interop: tunl0 node and podnet nodes, both ways"
 }
 
-# pn_pod6 I: node I's pod gets fd00:10:244:I::2/64 beside its IPv4 address.
-pn_pod6()
-{
-	local n p
-
-	n=$(eval echo "\$N$1")
-	p=$(eval echo "\$P$1")
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
-	ip -n "$n" addr add "fd00:10:244:$1::1/64" dev pod nodad
-	ip -n "$p" addr add "fd00:10:244:$1::2/64" dev eth0 nodad
-	ip -n "$p" -6 route add default via "fd00:10:244:$1::1"
-}
-
 # IPv6 pods in ipip mode: protocol 41 between podnet nodes and to node 3,
 # whose sit tunnels (one per peer, as an operator sets them up) carry the
 # same bytes.
@@ -426,7 +420,7 @@ test_sit_interop()
 # any, the default encapsulation limit option) carry the same.
 test_ip6tnl_interop()
 {
-	local out i j n
+	local out i j n un sc e4 e6
 
 	cleanup_all_ns
 	pn_underlay
@@ -516,6 +510,34 @@ test_ip6tnl_interop()
 		expect_stat "$n" src_check 0
 	done
 	log_test "ipip over an IPv6 underlay: next header 4 and 41, podnet nodes and an ip6tnl node, TCP"
+
+	# What arrives over IPv6 is checked as over IPv4: from a stranger
+	# it is no one's, from the ip6tnl node with another's inner source
+	# it fails the source check, in both inner families.
+	setup_ns R
+	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
+	ip -n "$UL" link set u9 master br0 up
+	ip -n "$R" addr add 2001:db8::99/64 dev e0 nodad
+	ip -n "$R" link set e0 up
+	un=$(pn_stat "$N1" unknown_node)
+	sc=$(pn_stat "$N1" src_check)
+	e4=$(pn_pod_echos "$P1")
+	e6=$(pn_pod_echos6 "$P1")
+	inject6 "$R" 2001:db8::99 10.244.2.2
+	inject6 "$R" 2001:db8::99 fd00:10:244:2::2
+	inject6 "$N3" 2001:db8::3 10.244.2.2
+	inject6 "$N3" 2001:db8::3 fd00:10:244:2::2
+	sleep 0.5
+	expect_stat "$N1" unknown_node $((un + 2))
+	expect_stat "$N1" src_check $((sc + 2))
+	[ "$(pn_pod_echos "$P1")" -eq "$e4" ] && [ "$(pn_pod_echos6 "$P1")" -eq "$e6" ]
+	check_err $? "an injected packet reached the pod"
+	inject6 "$N2" 2001:db8::2 10.244.2.2
+	inject6 "$N2" 2001:db8::2 fd00:10:244:2::2
+	sleep 0.5
+	[ "$(pn_pod_echos "$P1")" -gt "$e4" ] && [ "$(pn_pod_echos6 "$P1")" -gt "$e6" ]
+	check_err $? "an echo in IPv6 from the owning node did not reach the pod"
+	log_test "injection over an IPv6 underlay: stranger, foreign inner source dropped and counted"
 }
 
 test_flannel_interop()

@@ -63,7 +63,9 @@ log_skip()
 }
 
 # setup_ns VAR...: create one namespace per name, named uniquely, stored in
-# the variable of that name, removed again on exit.
+# the variable of that name, removed again on exit. PN_NS_SYSCTLS, if set,
+# holds sysctl settings (name=value words) made in each before anything
+# else.
 setup_ns()
 {
 	local var ns
@@ -71,6 +73,10 @@ setup_ns()
 	for var in "$@"; do
 		ns="$var-$(mktemp -u XXXXXX)"
 		ip netns add "$ns" || return 1
+		if [ -n "${PN_NS_SYSCTLS:-}" ]; then
+			# shellcheck disable=SC2086 # one word per setting
+			ip netns exec "$ns" sysctl -qw $PN_NS_SYSCTLS || return 1
+		fi
 		ip -n "$ns" link set lo up
 		NS_LIST+=("$ns")
 		eval "$var=$ns"
@@ -240,6 +246,38 @@ pn_node()
 	ip -n "$p" route add default via "10.244.$i.1"
 }
 
+# pn_addr6 I: node I's IPv6 underlay address.
+pn_addr6()
+{
+	echo "2001:db8::$1"
+}
+
+# pn_pod6 I: node I's pod gets fd00:10:244:I::2/64 beside its IPv4
+# address, routed through fd00:10:244:I::1 on the node.
+pn_pod6()
+{
+	local n p
+
+	n=$(eval echo "\$N$1")
+	p=$(eval echo "\$P$1")
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$n" addr add "fd00:10:244:$1::1/64" dev pod nodad
+	ip -n "$p" addr add "fd00:10:244:$1::2/64" dev eth0 nodad
+	ip -n "$p" -6 route add default via "fd00:10:244:$1::1"
+}
+
+# pn_node6 I: node I as pn_node, with the IPv6 underlay address
+# pn_addr6 I as well, and its pod in fd00:10:244:I::/64 too.
+pn_node6()
+{
+	local n
+
+	pn_node "$1" || return 1
+	n=$(eval echo "\$N$1")
+	ip -n "$n" addr add "$(pn_addr6 "$1")/64" dev e0 nodad
+	pn_pod6 "$1"
+}
+
 # Debian's CNI plugins, and where host-local keeps its leases.
 CNI_BIN=/usr/lib/cni
 PN_CNI_DIR=${PN_CNI_DIR:-/run/podnet-cni}
@@ -351,6 +389,53 @@ pn_flannel_node()
 	done
 }
 
+# pn_podnet_node6 I: node I with pn0 on both underlay families.
+pn_podnet_node6()
+{
+	local i=$1 n
+
+	pn_node6 "$i" || return 1
+	n=$(eval echo "\$N$i")
+	ns_exec "$n" "$PODNET" link add pn0 local "$(pn_addr "$i")" \
+		local "$(pn_addr6 "$i")" dev e0 || return 1
+	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
+	ip -n "$n" link set pn0 up
+	ip -n "$n" route add 10.244.0.0/16 via 169.254.1.1 dev pn0 onlink
+	ip -n "$n" -6 route add fd00:10:244::/48 via fe80::1 dev pn0
+}
+
+# pn_flannel_node6 I MAC4 MAC6 PEER...: node I as flanneld sets up a
+# dual-stack node: flannel.1 and flannel-v6.1, each with its own MAC, and
+# per PEER node J a route via J's subnet address onlink, a permanent
+# neighbour and an FDB entry, to J's derived MAC.
+pn_flannel_node6()
+{
+	local i=$1 mac4=$2 mac6=$3 n j
+
+	shift 3
+	pn_node6 "$i" || return 1
+	n=$(eval echo "\$N$i")
+	ip -n "$n" link add flannel.1 address "$mac4" type vxlan id 1 \
+		local "$(pn_addr "$i")" dev e0 nolearning dstport 8472 || return 1
+	ip -n "$n" addr add "10.244.$i.0/32" dev flannel.1
+	ip -n "$n" link set flannel.1 mtu 1450 up
+	ip -n "$n" link add flannel-v6.1 address "$mac6" type vxlan id 1 \
+		local "$(pn_addr6 "$i")" dev e0 nolearning dstport 8472 || return 1
+	ip -n "$n" addr add "fd00:10:244:$i::/128" dev flannel-v6.1 nodad
+	ip -n "$n" link set flannel-v6.1 mtu 1430 up
+	for j in "$@"; do
+		pn_flannel_route "$n" flannel.1 "$j" "$(pn_mac "$j")" &&
+		ns_exec "$n" bridge fdb append "$(pn_mac "$j")" dev flannel.1 \
+			dst "$(pn_addr "$j")" &&
+		ip -n "$n" -6 neigh add "fd00:10:244:$j::" lladdr "$(pn_mac "$j")" \
+			dev flannel-v6.1 nud permanent &&
+		ns_exec "$n" bridge fdb append "$(pn_mac "$j")" dev flannel-v6.1 \
+			dst "$(pn_addr6 "$j")" &&
+		ip -n "$n" -6 route add "fd00:10:244:$j::/64" \
+			via "fd00:10:244:$j::" dev flannel-v6.1 onlink || return 1
+	done
+}
+
 # pn_ipip_node I: node I with podnet pn0 in ipip mode, holding the node's
 # tunnel address; one route covers the whole cluster.
 pn_ipip_node()
@@ -409,6 +494,12 @@ pn_pod_echos()
 {
 	ns_exec "$1" awk '/^Icmp:/ && !h {h = 1; for (i = 1; i <= NF; i++) if ($i == "InEchos") c = i; next}
 			  /^Icmp:/ {print $c}' /proc/net/snmp
+}
+
+# pn_pod_echos6 NS: the ICMPv6 echo requests that reached NS's stack.
+pn_pod_echos6()
+{
+	ns_exec "$1" awk '$1 == "Icmp6InEchos" { print $2 }' /proc/net/snmp6
 }
 
 # The derived VTEP MAC address of node I.

@@ -8,13 +8,6 @@
 
 source "$(dirname "$0")/lib.sh"
 
-# log_skip NAME WHY: a case that cannot run on this kernel, said so.
-log_skip()
-{
-	printf "TEST: %-60s [SKIP]\n" "$1"
-	printf "\t%s\n" "$2"
-}
-
 # mtu_of NS DEV
 mtu_of()
 {

@@ -13,74 +13,9 @@ source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)
 trap 'cleanup_all_ns; rm -rf "$TMP"' EXIT
 
-# Node I's IPv6 underlay address.
-pn_addr6()
-{
-	echo "2001:db8::$1"
-}
-
-# pn_node6 I: node I as pn_node, with an IPv6 underlay address as well and
-# its pod in fd00:10:244:I::/64 too.
-pn_node6()
-{
-	local i=$1 n p
-
-	pn_node "$i" || return 1
-	n=$(eval echo "\$N$i")
-	p=$(eval echo "\$P$i")
-	ip -n "$n" addr add "$(pn_addr6 "$i")/64" dev e0 nodad
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
-	ip -n "$n" addr add "fd00:10:244:$i::1/64" dev pod nodad
-	ip -n "$p" addr add "fd00:10:244:$i::2/64" dev eth0 nodad
-	ip -n "$p" -6 route add default via "fd00:10:244:$i::1"
-}
-
-# pn_podnet_node6 I: node I with pn0 on both underlay families.
-pn_podnet_node6()
-{
-	local i=$1 n
-
-	pn_node6 "$i" || return 1
-	n=$(eval echo "\$N$i")
-	ns_exec "$n" "$PODNET" link add pn0 local "$(pn_addr "$i")" \
-		local "$(pn_addr6 "$i")" dev e0 || return 1
-	ip -n "$n" addr add "10.244.$i.0/32" dev pn0
-	ip -n "$n" link set pn0 up
-	ip -n "$n" route add 10.244.0.0/16 via 169.254.1.1 dev pn0 onlink
-	ip -n "$n" -6 route add fd00:10:244::/48 via fe80::1 dev pn0
-}
-
-# Node 3 as flanneld sets up a dual-stack node: flannel.1 and flannel-v6.1,
-# each with its own MAC, and per podnet peer J a route via the peer's
-# subnet address onlink, a permanent neighbour and an FDB entry.
+# Node 3's flannel.1 and flannel-v6.1 MACs.
 FL4_MAC=82:aa:bb:cc:dd:03
 FL6_MAC=82:aa:bb:cc:dd:63
-pn_flannel_node6()
-{
-	local n j
-
-	pn_node6 3 || return 1
-	n=$N3
-	ip -n "$n" link add flannel.1 address "$FL4_MAC" type vxlan id 1 \
-		local "$(pn_addr 3)" dev e0 nolearning dstport 8472 || return 1
-	ip -n "$n" addr add 10.244.3.0/32 dev flannel.1
-	ip -n "$n" link set flannel.1 mtu 1450 up
-	ip -n "$n" link add flannel-v6.1 address "$FL6_MAC" type vxlan id 1 \
-		local "$(pn_addr6 3)" dev e0 nolearning dstport 8472 || return 1
-	ip -n "$n" addr add fd00:10:244:3::/128 dev flannel-v6.1 nodad
-	ip -n "$n" link set flannel-v6.1 mtu 1430 up
-	for j in 1 2; do
-		pn_flannel_route "$n" flannel.1 "$j" "$(pn_mac "$j")" &&
-		ns_exec "$n" bridge fdb append "$(pn_mac "$j")" dev flannel.1 \
-			dst "$(pn_addr "$j")" &&
-		ip -n "$n" -6 neigh add "fd00:10:244:$j::" lladdr "$(pn_mac "$j")" \
-			dev flannel-v6.1 nud permanent &&
-		ns_exec "$n" bridge fdb append "$(pn_mac "$j")" dev flannel-v6.1 \
-			dst "$(pn_addr6 "$j")" &&
-		ip -n "$n" -6 route add "fd00:10:244:$j::/64" \
-			via "fd00:10:244:$j::" dev flannel-v6.1 onlink || return 1
-	done
-}
 
 # pn_udp6_csums PCAP SRC TEST: the outer IPv6 UDP packets from SRC whose
 # UDP checksum passes TEST ("== 0" or "!= 0").
@@ -144,7 +79,8 @@ pn_v6only_node()
 setup()
 {
 	pn_underlay
-	pn_podnet_node6 1 && pn_podnet_node6 2 && pn_flannel_node6 || return 1
+	pn_podnet_node6 1 && pn_podnet_node6 2 &&
+		pn_flannel_node6 3 "$FL4_MAC" "$FL6_MAC" 1 2 || return 1
 	# Between the podnet nodes: IPv6 pods and IPv4 pods both over the
 	# IPv6 underlay.
 	ns_exec "$N1" "$PODNET" subnet add fd00:10:244:2::/64 via "$(pn_addr6 2)" dev pn0 &&
@@ -334,6 +270,54 @@ test_v6only()
 	log_test "an IPv6-only cluster: no IPv4 on the underlay or the pods, ping and TCP"
 }
 
+# inject6 NS SRC VNI FLAGS INNER_SRC: from namespace NS, VXLAN over IPv6
+# to node 1 from SRC, carrying an echo to pod 1 from INNER_SRC.
+inject6()
+{
+	ns_exec "$1" python3 "$SELFTESTS/inject.py" vxlan6 "$2" "$3" "$4" "$5"
+}
+
+# Packets over the IPv6 underlay are checked as over IPv4: the outer
+# source must be a node of the table, the node that owns the inner source,
+# of either family; the VNI and the flags must be the device's.
+test_inject6()
+{
+	local sc bv bh e4 e6
+
+	setup_ns R
+	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
+	ip -n "$UL" link set u9 master br0 up
+	ip -n "$R" addr add 2001:db8::99/64 dev e0 nodad
+	ip -n "$R" link set e0 up
+
+	sc=$(pn_stat "$N1" src_check)
+	bv=$(pn_stat "$N1" bad_vni)
+	bh=$(pn_stat "$N1" bad_header)
+	e4=$(pn_pod_echos "$P1")
+	e6=$(pn_pod_echos6 "$P1")
+	inject6 "$R" 2001:db8::99 1 0x08 fd00:10:244:2::2	# not a node
+	inject6 "$N3" 2001:db8::3 1 0x08 fd00:10:244:2::2	# not its subnet
+	inject6 "$N3" 2001:db8::3 1 0x08 10.244.2.2	# nor in IPv4
+	inject6 "$N2" 2001:db8::2 7 0x08 fd00:10:244:2::2	# another VNI
+	inject6 "$N2" 2001:db8::2 1 0x0c fd00:10:244:2::2	# unknown flag
+	sleep 0.5
+	expect_stat "$N1" src_check $((sc + 3))
+	expect_stat "$N1" bad_vni $((bv + 1))
+	expect_stat "$N1" bad_header $((bh + 1))
+	[ "$(pn_pod_echos "$P1")" -eq "$e4" ] && [ "$(pn_pod_echos6 "$P1")" -eq "$e6" ]
+	check_err $? "an injected packet reached the pod"
+
+	# The same from the owning node passes, in both inner families.
+	inject6 "$N2" 2001:db8::2 1 0x08 fd00:10:244:2::2
+	inject6 "$N2" 2001:db8::2 1 0x08 10.244.2.2
+	sleep 0.5
+	[ "$(pn_pod_echos6 "$P1")" -gt "$e6" ]
+	check_err $? "an IPv6 echo from the owning node did not reach the pod"
+	[ "$(pn_pod_echos "$P1")" -gt "$e4" ]
+	check_err $? "an IPv4 echo from the owning node did not reach the pod"
+	log_test "injection over IPv6: non-node, foreign subnet, VNI, flags dropped and counted"
+}
+
 test_pmtu6()
 {
 	local out before
@@ -356,8 +340,15 @@ test_pmtu6()
 	check_err $? "an IPv4 packet without DF too big for the IPv6 path did not cross once the pod knew the MTU: $out"
 	ns_exec "$P1" ping -6 -c 1 -W 2 -s 1250 fd00:10:244:2::2 >/dev/null
 	check_err $? "a packet that fits the IPv6 path did not cross"
-	ip -n "$N1" -6 route del "$(pn_addr6 2)/128" dev e0 mtu 1400
-	log_test "too big for the outer IPv6 path: ICMP to the sender, of either family, DF or not"
+	# A path narrower than IPv6's minimum MTU and the overhead (1300 <
+	# 1280 + 70): a 1280-byte IPv6 packet still crosses, as outer
+	# fragments (the node sends nothing above the route's 1300 bytes),
+	# since no sender may be told less than 1280.
+	ip -n "$N1" -6 route replace "$(pn_addr6 2)/128" dev e0 mtu 1300
+	out=$(ns_exec "$P1" ping -6 -c 2 -i 0.3 -W 2 -M do -s 1232 fd00:10:244:2::2 2>&1)
+	check_err $? "a 1280-byte IPv6 packet did not cross a 1300-byte IPv6 path: $out"
+	ip -n "$N1" -6 route del "$(pn_addr6 2)/128" dev e0
+	log_test "too big for the outer IPv6 path: ICMP to the sender, DF or not; 1280 B fragmented"
 }
 
 test_local6_gone()
@@ -425,6 +416,7 @@ test_podnet6
 test_flannel6
 test_calico6
 test_v6only
+test_inject6
 test_pmtu6
 test_local6_gone
 test_bad6
