@@ -28,8 +28,16 @@ NAMES = {
     "calico": "Calico ipip (kernel)",
     "pnipip": "podnet ipip",
 }
+# IPv6 pods on dual-stack nodes, IPv6 underlay.
+ENCAPS6 = ["plain6", "flannel6", "pnvxlan6"]
+NAMES.update({
+    "plain6": "no encapsulation, IPv6",
+    "flannel6": "flannel-v6.1 (kernel)",
+    "pnvxlan6": "podnet vxlan, IPv6",
+})
 # Each podnet mode against the in-kernel setup it replaces.
 PEER = {"pnvxlan": "flannel", "pnipip": "calico"}
+PEER6 = {"pnvxlan6": "flannel6"}
 OVERLAYS = ["flannel", "pnvxlan", "calico", "pnipip"]
 TESTS = ["tcp1", "tcp8", "udp64"]
 TEST_NAMES = {"tcp1": "TCP, 1 stream", "tcp8": "TCP, 8 streams",
@@ -39,9 +47,11 @@ UNITS = {"tcp1": "Mbit/s", "tcp8": "Mbit/s", "udp64": "kpps"}
 SCALE_TESTS = ["tcp1", "udp64"]
 DIGITS = {"tcp1": 0, "tcp8": 0, "udp64": 1}
 # The peer counts of a full run; a QUICK one has fewer (see run.sh).
-SOME, MANY = 1000, 10000
+SOME, MANY, MIXED = 1000, 10000, 100000
 LABELS = {"flannel": "ip -batch + bridge -batch", "calico": "ip -batch",
-          "batch": "podnet -batch", "sync": "podnet subnet sync"}
+          "batch": "podnet -batch", "sync": "podnet subnet sync",
+          "batch6": "podnet -batch, IPv6 ones",
+          "mixed": "podnet -batch, half IPv6"}
 # The kernel memory a peer takes: unreclaimable slab and per-CPU memory.
 # VmallocUsed is recorded too, but left out: it jumps by about 2 MB now and
 # then whatever the method, and a peer takes none of it.
@@ -49,6 +59,9 @@ KMEM = ("SUnreclaim", "Percpu")
 METHODS = [(e, m, LABELS[m]) for e, m in (
     ("flannel", "flannel"), ("calico", "calico"), ("pnvxlan", "batch"),
     ("pnvxlan", "sync"), ("pnipip", "batch"), ("pnipip", "sync"))]
+# The dual-stack table: IPv6 subnets via IPv6 nodes (MANY of them), and
+# the mixed table (MIXED).
+METHODS6 = [("pnvxlan6", m, LABELS[m]) for m in ("batch6", "mixed")]
 BAD_LOG = re.compile(r"WARNING:|BUG:|Oops|general protection fault|KASAN|"
                      r"UBSAN|Call Trace:|Kernel panic|refcount_t:|"
                      r"table overflow")
@@ -143,10 +156,12 @@ def collect(raw, accel, clock):
         throughput.setdefault(encap, {}).setdefault(str(peers), {})[test] = fig
 
     most = env.get("many", MANY)
-    program = {k: [r for r in v if r["peers"] == most]
+    mixed = env.get("mixed", MIXED)
+    program = {k: [r for r in v if r["peers"] ==
+                   (mixed if k[1] == "mixed" else most)]
                for k, v in program.items()}
     programming, memory = {}, {}
-    for encap, method, label in METHODS:
+    for encap, method, label in METHODS + METHODS6:
         recs = [r for r in program.get((encap, method), []) if r["rc"] == 0]
         if not recs:
             continue
@@ -184,6 +199,7 @@ def collect(raw, accel, clock):
         "rounds": env.get("rounds"),
         "sizes": [1] + ([env["some"]] if env.get("some") else []) + [most],
         "peers_programmed": most,
+        "mixed": mixed,
         "units": {"tcp1": "Mbit/s", "tcp8": "Mbit/s",
                   "udp64": "thousand packets/s received",
                   "programming": "s", "memory": "bytes per peer"},
@@ -208,10 +224,14 @@ def ratio(a, b):
     return a / b if a is not None and b else None
 
 
+def mixed(res):
+    return res.get("mixed", MIXED)
+
+
 def ratios(res):
     """Every ratio the table, the targets and the chart use."""
     r = {"peer": {}, "ceiling": {}, "scaling": {}, "programming": {},
-         "memory": {}}
+         "memory": {}, "mixed": {}}
     for encap in OVERLAYS:
         r["ceiling"][encap] = {t: ratio(fig(res, encap, t),
                                         fig(res, "plain", t)) for t in TESTS}
@@ -226,6 +246,17 @@ def ratios(res):
             for t in SCALE_TESTS:
                 r["peer"][encap]["%s@%d" % (t, n)] = ratio(
                     fig(res, encap, t, n), fig(res, peer, t, n))
+    for encap in ENCAPS6[1:]:
+        r["ceiling"][encap] = {t: ratio(fig(res, encap, t),
+                                        fig(res, "plain6", t)) for t in TESTS}
+    for encap, peer in PEER6.items():
+        r["peer"][encap] = {t: ratio(fig(res, encap, t), fig(res, peer, t))
+                            for t in TESTS}
+    # The mixed table against one peer, with IPv4 pods and IPv6 pods.
+    for encap in ("pnvxlan", "pnvxlan6"):
+        r["mixed"][encap] = {t: ratio(fig(res, encap, t, mixed(res)),
+                                      fig(res, encap, t))
+                             for t in SCALE_TESTS}
     for encap, methods in res["programming"].items():
         for method, f in methods.items():
             r["programming"].setdefault(encap, {})[method] = {
@@ -274,6 +305,23 @@ def targets(res, r):
             add("%s, wall time" % label,
                 best_of(res, "programming", encap, method), "< 1 s",
                 lambda v: v < 1, full)
+    for encap, peer in PEER6.items():
+        for test in ("tcp1", "udp64"):
+            add("%s %s vs %s" % (NAMES[encap], SHORT[test], NAMES[peer]),
+                r["peer"].get(encap, {}).get(test), ">= 1.00x",
+                lambda v: v >= 1.0)
+    m6 = count(mixed(res))
+    for encap, pods in (("pnvxlan", "IPv4"), ("pnvxlan6", "IPv6")):
+        for test in SCALE_TESTS:
+            add("podnet vxlan, %s mixed vs 1, %s pods, %s" % (
+                m6, pods, SHORT[test]),
+                r["mixed"][encap][test], ">= 0.95x", lambda v: v >= 0.95)
+    add("podnet vxlan, %s mixed subnets by -batch, wall time" % m6,
+        best_of(res, "programming", "pnvxlan6", "mixed"), "< 2 s",
+        lambda v: v < 2, mixed(res) >= MIXED)
+    add("podnet vxlan kernel memory per IPv4 subnet, %s" % n,
+        best_of(res, "memory", "pnvxlan", "batch"), "<= 128 B",
+        lambda v: v <= 128, full)
     for encap in PEER:
         m = r["memory"].get(encap, {}).get("batch", {})
         add("%s kernel memory per peer vs flannel's triple" % NAMES[encap],
@@ -294,7 +342,7 @@ def x(v):
 
 def table(res):
     """The table a person reads, as one string."""
-    r = res.get("ratios") or ratios(res)
+    r = ratios(res)
     g = res["guest"]
     out = []
     w = out.append
@@ -326,6 +374,44 @@ def table(res):
         w(line)
     w("(vs peer: podnet vxlan against flannel vxlan, podnet ipip against "
       "Calico ipip)")
+
+    w("")
+    line = "%-26s" % "IPv6 pods, 1 peer"
+    for t in TESTS:
+        line += " | %-25s" % TEST_NAMES[t]
+    w(line)
+    w("-" * len(line))
+    for encap in ENCAPS6:
+        line = "%-26s" % NAMES[encap]
+        for t in TESTS:
+            line += " | %7s %8s %8s" % (
+                num(fig(res, encap, t), DIGITS[t]),
+                x(r["peer"][encap][t]) if encap in PEER6 else "",
+                x(r["ceiling"][encap][t]) if encap != "plain6" else "")
+        w(line)
+    w("(dual-stack nodes, IPv6 underlay; vs peer: podnet against "
+      "flannel-v6.1)")
+
+    w("")
+    line = "%-26s" % ("%s mixed subnets" % count(mixed(res)))
+    for t in SCALE_TESTS:
+        line += " | %-25s" % (TEST_NAMES[t] + ", " + UNITS[t])
+    w(line)
+    line = "%-26s" % ""
+    for t in SCALE_TESTS:
+        line += " | %7s %8s %8s" % ("1", count(mixed(res)), "vs 1")
+    w(line)
+    w("-" * len(line))
+    for encap, pods in (("pnvxlan", "IPv4 pods"), ("pnvxlan6", "IPv6 pods")):
+        line = "%-26s" % ("podnet vxlan, " + pods)
+        for t in SCALE_TESTS:
+            line += " | %7s %8s %8s" % (
+                num(fig(res, encap, t), DIGITS[t]),
+                num(fig(res, encap, t, mixed(res)), DIGITS[t]),
+                x(r["mixed"][encap][t]))
+        w(line)
+    w("(half IPv4 subnets via IPv4 nodes, half IPv6 via IPv6 nodes, on "
+      "dual-stack nodes)")
 
     w("")
     line = "%-26s" % "more peers"
@@ -376,6 +462,16 @@ def table(res):
             x(rp["faster_than_calico"]) if encap != "calico" else "",
             num(m["best"]), num(m["parts"]["SUnreclaim"]),
             num(m["parts"]["Percpu"]), x(of) if of else ""))
+    for encap, method, label in METHODS6:
+        p = res["programming"].get(encap, {}).get(method)
+        if not p:
+            continue
+        m = res["memory"].get(encap, {}).get(method)
+        n = mixed(res) if method == "mixed" else many(res)
+        w("%-26s %-26s %7s %8s %8s | %6s %6s %8s" % (
+            "podnet, %s" % count(n), label, num(p["best"], 2), "", "",
+            num(m["best"]), num(m["parts"]["SUnreclaim"]),
+            num(m["parts"]["Percpu"])))
     w("(added to a table holding only the real peer; memory: growth of "
       "unreclaimable slab and")
     w(" of per-CPU memory, of which each of the %s guest CPU%s has a copy)"
@@ -409,7 +505,7 @@ def table(res):
 
 def chart(res, svg):
     """The ratios as bars, drawn by gnuplot as SVG."""
-    r = res.get("ratios") or ratios(res)
+    r = ratios(res)
 
     def row(label, *vals):
         return '"%s" %s' % (label, " ".join(

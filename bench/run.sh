@@ -14,13 +14,27 @@
 # peers (nodes that do not exist, at 10.1.x.y) besides the real one, added
 # each control plane's own way: flannel's routes, neighbours and FDB
 # entries (ip -batch, bridge -batch), Calico's routes (ip -batch), or
-# "podnet -batch" and "podnet subnet sync".
+# "podnet -batch" and "podnet subnet sync". IPv6 pods, on dual-stack nodes
+# with an IPv6 underlay too:
 #
-# 1. Set up, two at a time, all thirteen topologies.
+#   plain6    plain IPv6 routing between the nodes: the ceiling
+#   flannel6  the kernel's vxlan as flanneld sets up flannel-v6.1 (outer
+#             IPv6) beside flannel.1
+#   pnvxlan6  podnet in vxlan mode, one device with both local addresses,
+#             the IPv6 pods' subnets via the nodes' IPv6 addresses
+#
+# and podnet's dual-stack table once more, where both nodes know 100,000
+# subnets besides the real ones, half IPv4 (10.x.y.0/24 via 10.1.x.y) and
+# half IPv6 (fd00:200:x::/64 via 2001:db8:2::x), measured with IPv6 pods
+# (pnvxlan6) and IPv4 pods (pnvxlan) alike.
+#
+# 1. Set up, two at a time, all seventeen topologies.
 # 2. Time adding 10,000 peers each of those ways, one after another, to a
 #    node that knows only its real peer, with the kernel memory it takes:
 #    in the first round to the nodes of the topologies with 10,000 peers,
-#    in later rounds to nodes of their own.
+#    in later rounds to nodes of their own. Then, on dual-stack podnet
+#    nodes of their own, 10,000 IPv6 subnets via IPv6 nodes, and the
+#    100,000 mixed ones.
 # 3. Run iperf3 pod to pod, client on CPU 0 and server on CPU 1 (when the
 #    guest has two CPUs; make bench under TCG gives it one), in rounds
 #    that measure every topology once, in a new random order each round:
@@ -41,26 +55,34 @@ set -u
 OUT=${OUT:-/tmp/out}
 QUICK=${QUICK:-0}
 # QUICK: one round of 1 s runs, and 1,000 peers where a full run has
-# 1,000 and 10,000: a tenth of the peers is most of the time saved.
+# 1,000 and 10,000 (10,000 mixed subnets for 100,000): a tenth of the
+# peers is most of the time saved.
 if [ "$QUICK" = 1 ]; then
 	DURATION=${DURATION:-1}
 	ROUNDS=${ROUNDS:-1}
 	MANY=1000
 	SOME=
+	MIXED=10000
 else
 	DURATION=${DURATION:-3}
 	ROUNDS=${ROUNDS:-3}
 	MANY=10000
 	SOME=1000
+	MIXED=100000
 fi
 # On two CPUs or more, iperf3's client on CPU 0 and its server on CPU 1
 # (see iperf below); on one, they share it.
 PIN=()
 [ "$(nproc)" -ge 2 ] && PIN=(-A "0,1")
 ENCAPS="plain flannel pnvxlan calico pnipip"
-# Each way of adding peers: the data path, and how.
+ENCAPS6="plain6 flannel6 pnvxlan6"
+# Each way of adding peers: the data path, and how. The last two add to
+# dual-stack nodes of their own in every round: IPv6 subnets via IPv6
+# nodes, and the mixed table.
 WAYS=("flannel flannel" "calico calico" "pnvxlan batch" "pnvxlan sync"
-      "pnipip batch" "pnipip sync")
+      "pnipip batch" "pnipip sync" "pnvxlan6 batch6" "pnvxlan6 mixed")
+# The IPv6 topologies' namespaces have IPv6 (see main).
+V6_SYSCTLS="net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0"
 WORK=$(mktemp -d)
 RECORDS=$OUT/records.jsonl
 
@@ -102,16 +124,55 @@ node()
 	pnipip)
 		pn_ipip_node "$i" && pn_podnet_peers "$i" "$@"
 		;;
+	plain6)
+		pn_node6 "$i" || return 1
+		n=$(eval echo "\$N$i")
+		for j in "$@"; do
+			ip -n "$n" route add "10.244.$j.0/24" via "192.168.0.$j" &&
+			ip -n "$n" -6 route add "fd00:10:244:$j::/64" \
+				via "$(pn_addr6 "$j")" || return 1
+		done
+		;;
+	flannel6)
+		pn_flannel_node6 "$i" "$(pn_mac "$i")" "$(pn_mac "$i")" "$@"
+		;;
+	pnvxlan6)
+		pn_podnet_node6 "$i" && pn_podnet_peers "$i" "$@" || return 1
+		n=$(eval echo "\$N$i")
+		for j in "$@"; do
+			ns_exec "$n" "$PODNET" subnet add "fd00:10:244:$j::/64" \
+				via "$(pn_addr6 "$j")" dev pn0 || return 1
+		done
+		;;
+	esac
+}
+
+# The address of pod 2 that the iperf3 runs of ENCAP go to.
+pod2()
+{
+	case $1 in
+	*6) echo fd00:10:244:2::2 ;;
+	*) echo 10.244.2.2 ;;
 	esac
 }
 
 # Peer k (1 <= k <= MANY) has the subnet 10.<100 + k / 256>.<k % 256>.0/24
 # on the node 10.1.<k / 200>.<k % 200 + 1>, which does not exist, with the
-# VTEP MAC podnet derives from that address. One file per way of adding
-# peers; the first N lines add the first N peers (2N lines of flannel.ip,
-# a route and a neighbour each).
+# VTEP MAC podnet derives from that address. IPv6 peer k has
+# fd00:100:<k>::/64 on 2001:db8:1::<k> (in hex). One file per way of
+# adding peers; the first N lines add the first N peers (2N lines of
+# flannel.ip, a route and a neighbour each). The mixed table alternates
+# the families: IPv4 subnet k is 10.<10 + k / 256>.<k % 256>.0/24 on
+# 10.1.<k / 200>.<k % 200 + 1>, IPv6 subnet k fd00:200:<k>::/64 on
+# 2001:db8:2::<k>, so that its first N lines are half of each.
 make_peer_files()
 {
+	awk -v n=$((MIXED / 2)) -v d="$WORK" 'BEGIN {
+		for (k = 1; k <= n; k++) {
+			printf "subnet add 10.%d.%d.0/24 via 10.1.%d.%d dev pn0\n", 10 + int(k / 256), k % 256, int(k / 200), k % 200 + 1 >d "/mixed.batch"
+			printf "subnet add fd00:200:%x::/64 via 2001:db8:2::%x dev pn0\n", k, k >d "/mixed.batch"
+		}
+	}'
 	awk -v n=$MANY -v d="$WORK" 'BEGIN {
 		for (k = 1; k <= n; k++) {
 			net = sprintf("10.%d.%d", 100 + int(k / 256), k % 256)
@@ -125,6 +186,7 @@ make_peer_files()
 			printf "route add %s.0/24 via %s dev tunl0 onlink\n", net, node >d "/calico.ip"
 			printf "subnet add %s.0/24 via %s dev pn0\n", net, node >d "/podnet.batch"
 			printf "%s.0/24 via %s\n", net, node >d "/podnet.sync"
+			printf "subnet add fd00:100:%x::/64 via 2001:db8:1::%x dev pn0\n", k, k >d "/podnet6.batch"
 		}
 	}'
 }
@@ -146,6 +208,12 @@ peer_files()
 		;;
 	batch)
 		head -n "$count" "$WORK/podnet.batch" >"$d/pn"
+		;;
+	batch6)
+		head -n "$count" "$WORK/podnet6.batch" >"$d/pn"
+		;;
+	mixed)
+		head -n "$count" "$WORK/mixed.batch" >"$d/pn"
 		;;
 	sync)
 		{
@@ -169,7 +237,7 @@ add_peers()
 	calico)
 		ip -n "$ns" -batch "$d/ip"
 		;;
-	batch)
+	batch | batch6 | mixed)
 		ns_exec "$ns" "$PODNET" -batch "$d/pn"
 		;;
 	sync)
@@ -218,13 +286,15 @@ slab_growth()
 }
 
 # grow ENCAP HOW NS J ROUND: node NS, which knows only its real peer J, gets
-# MANY more by HOW, timed, with the kernel memory that takes.
+# MANY more by HOW (MIXED for the mixed table), timed, with the kernel
+# memory that takes.
 grow()
 {
-	local encap=$1 how=$2 ns=$3 j=$4 round=$5 d t0 t1 m0 m1 rc
+	local encap=$1 how=$2 ns=$3 j=$4 round=$5 count=$MANY d t0 t1 m0 m1 rc
 
+	[ "$how" = mixed ] && count=$MIXED
 	d=$(mktemp -d -p "$WORK") || return 1
-	peer_files "$d" "$encap" "$how" $MANY "$j"
+	peer_files "$d" "$encap" "$how" "$count" "$j"
 	sleep 1
 	slab_bytes >"$d/slab0"
 	m0=$(kmem)
@@ -235,8 +305,8 @@ grow()
 	sleep 1
 	m1=$(kmem)
 	slab_bytes >"$d/slab1"
-	log "$encap: $MANY peers by $how, round $round: exit $rc, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
-	record "{\"type\":\"program\",\"encap\":\"$encap\",\"method\":\"$how\",\"round\":$round,\"peers\":$MANY,\"rc\":$rc,\"start\":$t0,\"end\":$t1,\"kmem_kb_before\":{$m0},\"kmem_kb_after\":{$m1},\"slab_growth\":[$(slab_growth "$d/slab0" "$d/slab1")]}"
+	log "$encap: $count peers by $how, round $round: exit $rc, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+	record "{\"type\":\"program\",\"encap\":\"$encap\",\"method\":\"$how\",\"round\":$round,\"peers\":$count,\"rc\":$rc,\"start\":$t0,\"end\":$t1,\"kmem_kb_before\":{$m0},\"kmem_kb_after\":{$m1},\"slab_growth\":[$(slab_growth "$d/slab0" "$d/slab1")]}"
 	rm -rf "$d"
 	return $rc
 }
@@ -249,26 +319,37 @@ grow()
 # $WORK/topo/ENCAP-PEERS.
 topology()
 {
-	local encap=$1 count=$2 key=$1-$2 how=$1 rc
+	local encap=$1 count=$2 key=$1-$2 how=$1 bind=(-B 10.244.2.2) rc
+	local PN_NS_SYSCTLS=''
 
 	[ "${encap#pn}" != "$encap" ] && how="batch"
+	# An IPv6 topology's server listens on both families: the mixed
+	# table's carries IPv4 pods too.
+	[ "${encap%6}" != "$encap" ] && PN_NS_SYSCTLS=$V6_SYSCTLS bind=()
 	pn_underlay && node "$encap" 1 2 && node "$encap" 2 1 &&
-	if [ "$count" = "$SOME" ]; then
+	if [ "$count" = "$MIXED" ]; then
+		peers "$encap" mixed "$N1" 2 "$count" &&
+			peers "$encap" mixed "$N2" 1 "$count"
+	elif [ "$count" = "$SOME" ]; then
 		peers "$encap" "$how" "$N1" 2 "$count" &&
 			peers "$encap" "${how/batch/sync}" "$N2" 1 "$count"
 	elif [ "$count" = "$MANY" ] && [ "$how" != batch ]; then
 		peers "$encap" "$how" "$N2" 1 "$count"
 	fi &&
-	ns_exec "$P2" iperf3 -s -D -B 10.244.2.2 \
+	ns_exec "$P2" iperf3 -s -D "${bind[@]}" \
 		--pidfile "$WORK/iperf3-$key.pid" &&
-	ns_exec "$P1" ping -c 3 -i 0.2 -W 2 -q 10.244.2.2 >/dev/null
+	ping_ok "$P1" "$(pod2 "$encap")" &&
+	if [ "$count" = "$MIXED" ]; then
+		ping_ok "$P1" "$(pod2 pnvxlan)"
+	fi
 	rc=$?
 	echo "${NS_LIST[*]}" >"$WORK/topo/$key.ns"
 	[ $rc = 0 ] && echo "$N1 $N2 $P1" >"$WORK/topo/$key"
 }
 
 # The topologies set up: "ENCAP PEERS" each, every data path with 1 peer
-# and, but for no encapsulation, with MANY and SOME.
+# and, but for no encapsulation, with MANY and SOME; the IPv6 ones with 1,
+# and podnet's with the MIXED table.
 topologies()
 {
 	local peers encap
@@ -279,13 +360,31 @@ topologies()
 			echo "$encap $peers"
 		done
 	done
+	for encap in $ENCAPS6; do
+		echo "$encap 1"
+	done
+	echo "pnvxlan6 $MIXED"
 }
 
-# scratch ENCAP HOW ROUND: a node of its own for a later round of grow.
+# ping_ok POD ADDR: packets from POD get through to ADDR, within three
+# tries (an IPv6 node's pn0 may still be checking its link-local address).
+ping_ok()
+{
+	local i
+
+	for i in 1 2 3; do
+		ns_exec "$1" ping -c 3 -i 0.2 -W 2 -q "$2" >/dev/null && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# scratch ENCAP HOW ROUND: a node of its own for a round of grow.
 scratch()
 {
-	local key=$1-$2-$3 rc
+	local key=$1-$2-$3 PN_NS_SYSCTLS='' rc
 
+	[ "${1%6}" != "$1" ] && PN_NS_SYSCTLS=$V6_SYSCTLS
 	pn_underlay && node "$1" 1 2
 	rc=$?
 	echo "${NS_LIST[*]}" >"$WORK/topo/$key.ns"
@@ -316,8 +415,11 @@ setup()
 		log "$encap with $peers peers: setting up"
 		background topology "$encap" "$peers"
 	done < <(topologies)
-	for round in $(seq 2 "$ROUNDS"); do
+	for round in $(seq "$ROUNDS"); do
 		for way in "${WAYS[@]}"; do
+			# The first round of a way with a topology of MANY peers
+			# grows that.
+			[ "$round" = 1 ] && [ "${way%6 *}" = "$way" ] && continue
 			# shellcheck disable=SC2086
 			background scratch $way "$round"
 		done
@@ -336,7 +438,7 @@ programming()
 	for round in $(seq "$ROUNDS"); do
 		for way in "${WAYS[@]}"; do
 			read -r encap how <<<"$way"
-			if [ "$round" = 1 ]; then
+			if [ "$round" = 1 ] && [ "${encap%6}" = "$encap" ]; then
 				read -r n1 n2 p1 <"$WORK/topo/$encap-$MANY" ||
 					continue
 				if [ "$how" = sync ]; then
@@ -368,7 +470,7 @@ iperf()
 	esac
 	log "round $round/$ROUNDS: $key $test"
 	ns_exec "${POD1[$key]}" timeout $((DURATION + 30)) iperf3 \
-		-c 10.244.2.2 "${PIN[@]}" -t "$DURATION" -J "${args[@]}" \
+		-c "$(pod2 "${key%-*}")" "${PIN[@]}" -t "$DURATION" -J "${args[@]}" \
 		</dev/null >"$OUT/$file" 2>&1
 	record "{\"type\":\"iperf\",\"encap\":\"${key%-*}\",\"peers\":${key##*-},\"test\":\"$test\",\"round\":$round,\"rc\":$?,\"file\":\"$file\"}"
 }
@@ -379,17 +481,17 @@ rounds()
 {
 	local round key test encap peers n1 n2 p1
 
-	for peers in 1 $MANY $SOME; do
-		for encap in $ENCAPS; do
-			key=$encap-$peers
-			[ -f "$WORK/topo/$key.ns" ] || continue
-			if read -r n1 n2 p1 <"$WORK/topo/$key" 2>/dev/null; then
-				POD1[$key]=$p1
-			else
-				log "$key: cannot set up; left out"
-			fi
-		done
-	done
+	while read -r encap peers; do
+		key=$encap-$peers
+		if read -r n1 n2 p1 <"$WORK/topo/$key" 2>/dev/null; then
+			POD1[$key]=$p1
+		else
+			log "$key: cannot set up; left out"
+		fi
+	done < <(topologies)
+	# The mixed table carries IPv4 pods as well.
+	[ -n "${POD1[pnvxlan6-$MIXED]:-}" ] &&
+		POD1[pnvxlan-$MIXED]=${POD1[pnvxlan6-$MIXED]}
 	for round in $(seq "$ROUNDS"); do
 		for key in "${!POD1[@]}"; do
 			echo "$key tcp1"
@@ -419,7 +521,7 @@ env_record()
 
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo |
 		tr -d '"\\')
-	record "{\"type\":\"env\",\"kernel\":\"$(uname -r)\",\"cpu\":\"$cpu\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo),\"iperf3\":\"$(iperf3 --version | awk 'NR == 1 { print $2 }')\",\"duration\":$DURATION,\"rounds\":$ROUNDS,\"quick\":$QUICK,\"many\":$MANY,\"some\":${SOME:-0}}"
+	record "{\"type\":\"env\",\"mixed\":$MIXED,\"kernel\":\"$(uname -r)\",\"cpu\":\"$cpu\",\"cpus\":$(nproc),\"mem_kb\":$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo),\"iperf3\":\"$(iperf3 --version | awk 'NR == 1 { print $2 }')\",\"duration\":$DURATION,\"rounds\":$ROUNDS,\"quick\":$QUICK,\"many\":$MANY,\"some\":${SOME:-0}}"
 }
 
 main()
@@ -431,8 +533,10 @@ main()
 	mkdir -p "$OUT/iperf"
 	env_record
 	make_peer_files
-	# podnet carries IPv4 only; IPv6 autoconfiguration on every new
-	# device would be work and traffic that measures nothing.
+	# IPv6 autoconfiguration on every new device would be work and
+	# traffic that measures nothing: new namespaces have no IPv6, but for
+	# those of the IPv6 topologies (V6_SYSCTLS), whose addresses are
+	# given without duplicate address detection.
 	sysctl -qw net.core.devconf_inherit_init_net=1 \
 		net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
