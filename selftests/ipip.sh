@@ -184,11 +184,7 @@ test_injection()
 {
 	local sc un bh pod_rx
 
-	setup_ns R
-	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
-	ip -n "$UL" link set u9 master br0 up
-	ip -n "$R" addr add 192.168.0.99/24 dev e0
-	ip -n "$R" link set e0 up
+	pn_stranger 192.168.0.99/24
 
 	sc=$(pn_stat "$N1" src_check)
 	un=$(pn_stat "$N1" unknown_node)
@@ -514,11 +510,7 @@ test_ip6tnl_interop()
 	# What arrives over IPv6 is checked as over IPv4: from a stranger
 	# it is no one's, from the ip6tnl node with another's inner source
 	# it fails the source check, in both inner families.
-	setup_ns R
-	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
-	ip -n "$UL" link set u9 master br0 up
-	ip -n "$R" addr add 2001:db8::99/64 dev e0 nodad
-	ip -n "$R" link set e0 up
+	pn_stranger 2001:db8::99/64
 	un=$(pn_stat "$N1" unknown_node)
 	sc=$(pn_stat "$N1" src_check)
 	e4=$(pn_pod_echos "$P1")
@@ -564,11 +556,7 @@ test_flannel_interop()
 # beside podnet on node 1.
 p2p_check()
 {
-	setup_ns R
-	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
-	ip -n "$UL" link set u9 master br0 up
-	ip -n "$R" addr add 192.168.0.99/24 dev e0
-	ip -n "$R" link set e0 up
+	pn_stranger 192.168.0.99/24
 	ip -n "$R" tunnel add t0 mode ipip remote 192.168.0.1 local 192.168.0.99
 	ip -n "$N1" tunnel add t0 mode ipip remote 192.168.0.99 local 192.168.0.1
 	ip -n "$R" addr add 172.16.0.2/30 dev t0

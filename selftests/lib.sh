@@ -230,6 +230,20 @@ pn_bare_node()
 	ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1
 }
 
+# pn_stranger CIDR: a namespace $R on the underlay bridge at CIDR (no
+# duplicate address detection for IPv6), a host that is no node.
+pn_stranger()
+{
+	local nodad=()
+
+	[[ $1 == *:* ]] && nodad=(nodad)
+	setup_ns R || return 1
+	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
+	ip -n "$UL" link set u9 master br0 up
+	ip -n "$R" addr add "$1" dev e0 "${nodad[@]}"
+	ip -n "$R" link set e0 up
+}
+
 # pn_node I: node I and its pod, no overlay yet.
 pn_node()
 {

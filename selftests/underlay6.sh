@@ -284,11 +284,7 @@ test_inject6()
 {
 	local sc bv bh e4 e6
 
-	setup_ns R
-	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
-	ip -n "$UL" link set u9 master br0 up
-	ip -n "$R" addr add 2001:db8::99/64 dev e0 nodad
-	ip -n "$R" link set e0 up
+	pn_stranger 2001:db8::99/64
 
 	sc=$(pn_stat "$N1" src_check)
 	bv=$(pn_stat "$N1" bad_vni)

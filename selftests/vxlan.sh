@@ -161,11 +161,7 @@ test_injection()
 {
 	local sc bv bh pod_rx rxd
 
-	setup_ns R
-	ip link add e0 netns "$R" type veth peer name u9 netns "$UL"
-	ip -n "$UL" link set u9 master br0 up
-	ip -n "$R" addr add 192.168.0.99/24 dev e0
-	ip -n "$R" link set e0 up
+	pn_stranger 192.168.0.99/24
 
 	sc=$(pn_stat "$N1" src_check)
 	bv=$(pn_stat "$N1" bad_vni)
