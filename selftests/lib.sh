@@ -387,10 +387,16 @@ pn_flannel_route()
 # route, permanent neighbour and FDB entry for each podnet PEER node.
 pn_flannel_node()
 {
+	pn_node "$1" && pn_flannel4 "$@"
+}
+
+# pn_flannel4 I MAC PEER...: flannel.1 and its per-peer state, as in
+# pn_flannel_node, on node I made already.
+pn_flannel4()
+{
 	local i=$1 mac=$2 n j
 
 	shift 2
-	pn_node "$i" || return 1
 	n=$(eval echo "\$N$i")
 	ip -n "$n" link add flannel.1 address "$mac" type vxlan id 1 \
 		local "$(pn_addr "$i")" dev e0 nolearning dstport 8472 || return 1
@@ -427,20 +433,13 @@ pn_flannel_node6()
 	local i=$1 mac4=$2 mac6=$3 n j
 
 	shift 3
-	pn_node6 "$i" || return 1
+	pn_node6 "$i" && pn_flannel4 "$i" "$mac4" "$@" || return 1
 	n=$(eval echo "\$N$i")
-	ip -n "$n" link add flannel.1 address "$mac4" type vxlan id 1 \
-		local "$(pn_addr "$i")" dev e0 nolearning dstport 8472 || return 1
-	ip -n "$n" addr add "10.244.$i.0/32" dev flannel.1
-	ip -n "$n" link set flannel.1 mtu 1450 up
 	ip -n "$n" link add flannel-v6.1 address "$mac6" type vxlan id 1 \
 		local "$(pn_addr6 "$i")" dev e0 nolearning dstport 8472 || return 1
 	ip -n "$n" addr add "fd00:10:244:$i::/128" dev flannel-v6.1 nodad
 	ip -n "$n" link set flannel-v6.1 mtu 1430 up
 	for j in "$@"; do
-		pn_flannel_route "$n" flannel.1 "$j" "$(pn_mac "$j")" &&
-		ns_exec "$n" bridge fdb append "$(pn_mac "$j")" dev flannel.1 \
-			dst "$(pn_addr "$j")" &&
 		ip -n "$n" -6 neigh add "fd00:10:244:$j::" lladdr "$(pn_mac "$j")" \
 			dev flannel-v6.1 nud permanent &&
 		ns_exec "$n" bridge fdb append "$(pn_mac "$j")" dev flannel-v6.1 \

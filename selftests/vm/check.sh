@@ -87,6 +87,16 @@ tap_plan()
 	     { print; fflush() }'
 }
 
+# summary: the closing line, and the verdict as the exit status.
+summary()
+{
+	local line="$pass passed, $fail failed"
+
+	[ "$skip" -gt 0 ] && line="$line, $skip skipped"
+	echo "$line"
+	[ "$fail" = 0 ]
+}
+
 # run_host_tests TEST...: each on the host, as TAP numbered after the
 # guest's, into the counts.
 run_host_tests()
@@ -192,8 +202,7 @@ else
 	# Only host tests: no guest, and so no kernel log to judge.
 	echo "1..${#host_run[@]}"
 	run_host_tests "${host_run[@]}"
-	echo "$pass passed, $fail failed$([ "$skip" -gt 0 ] && echo ", $skip skipped")"
-	[ "$fail" = 0 ]
+	summary
 	exit
 fi
 run_host_tests "${host_run[@]}"
@@ -220,7 +229,4 @@ fi
 if [ "$fail" -gt 0 ]; then
 	echo "# guest console log: $out/console.log"
 fi
-summary="$pass passed, $fail failed"
-[ "$skip" -gt 0 ] && summary="$summary, $skip skipped"
-echo "$summary"
-[ "$fail" = 0 ]
+summary
