@@ -427,8 +427,7 @@ test_ip6tnl_interop()
 	done
 	# A kernel without tunnel6 cannot receive IPv4 or IPv6 in IPv6:
 	# podnet says so when asked for it.
-	if ! { modprobe ip6_tunnel 2>/dev/null ||
-	       [ -d /sys/module/ip6_tunnel ]; }; then
+	if ! pn_have_tunnel6; then
 		out=$(ns_exec "$N1" "$PODNET" link add pn0 mode ipip \
 			local 2001:db8::1 dev e0 2>&1)
 		if [ $? -eq 0 ]; then

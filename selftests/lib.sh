@@ -176,7 +176,9 @@ pn_underlay()
 # at 192.168.<i>.1 on segment i, all 1500 bytes, and route the underlay
 # through their segment's router: the path between nodes 1 and 2 is two
 # routers long and carries at most MTU bytes, and each router tells a
-# sender so, with ICMP, in the direction it sends to the other.
+# sender so, with ICMP, in the direction it sends to the other. The same
+# in IPv6: 2001:db8:<i>::/64, the router at 2001:db8:<i>::254, the link
+# 2001:db8:12::/64 (pn_node6's nodes sit at 2001:db8:<i>::1).
 pn_routed_underlay()
 {
 	local i r
@@ -198,13 +200,56 @@ pn_routed_underlay()
 		ip -n "$r" route add "192.168.$((3 - i)).0/24" \
 			via "192.168.12.$((3 - i))"
 		ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1
+		ip -n "$r" addr add "2001:db8:$i::254/64" dev r0 nodad
+		ip -n "$r" addr add "2001:db8:12::$i/64" dev w0 nodad
+		ip -n "$r" route add "2001:db8:$((3 - i))::/64" \
+			via "2001:db8:12::$((3 - i))"
+		ip netns exec "$r" sysctl -qw net.ipv6.conf.all.forwarding=1
 	done
+}
+
+# pn_far_underlay I...: the underlay of pn_underlay, whose segment
+# 192.168.0.0/24 (2001:db8::/64) has a router $RT at .254 (::254), and
+# behind it, for each far node I, a segment of its own (br<i>) where node I
+# sits at 192.168.<i>.1 (2001:db8:<i>::1), the router at .254 (::254).
+# Every node routes the rest of 192.168.0.0/16 (2001:db8::/32) through
+# its segment's router: the nodes on br0 reach each other on-link, and
+# the far ones through the router.
+pn_far_underlay()
+{
+	local i
+
+	pn_underlay && setup_ns RT || return 1
+	PN_FAR=" $* "
+	ip link add r0 netns "$RT" type veth peer name r0 netns "$UL"
+	ip -n "$UL" link set r0 master br0 up
+	ip -n "$RT" addr add 192.168.0.254/24 dev r0
+	ip -n "$RT" addr add 2001:db8::254/64 dev r0 nodad
+	ip -n "$RT" link set r0 up
+	for i in "$@"; do
+		ip -n "$UL" link add "br$i" type bridge
+		ip -n "$UL" link set "br$i" up
+		ip link add "r$i" netns "$RT" type veth peer name "r$i" \
+			netns "$UL"
+		ip -n "$UL" link set "r$i" master "br$i" up
+		ip -n "$RT" addr add "192.168.$i.254/24" dev "r$i"
+		ip -n "$RT" addr add "2001:db8:$i::254/64" dev "r$i" nodad
+		ip -n "$RT" link set "r$i" up
+	done
+	ip netns exec "$RT" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1
+}
+
+# pn_far I: whether node I sits behind pn_far_underlay's router.
+pn_far()
+{
+	[[ ${PN_FAR:-} == *" $1 "* ]]
 }
 
 # pn_addr I: node I's underlay address.
 pn_addr()
 {
-	if [ -n "$PN_ROUTED" ]; then
+	if [ -n "$PN_ROUTED" ] || pn_far "$1"; then
 		echo "192.168.$1.1"
 	else
 		echo "192.168.0.$1"
@@ -221,11 +266,13 @@ pn_bare_node()
 	ip link add e0 netns "$n" type veth peer name "u$i" netns "$UL"
 	ip -n "$n" addr add "$(pn_addr "$i")/24" dev e0
 	ip -n "$n" link set e0 up
-	if [ -n "$PN_ROUTED" ]; then
+	if [ -n "$PN_ROUTED" ] || pn_far "$i"; then
 		ip -n "$UL" link set "u$i" master "br$i" up
 		ip -n "$n" route add 192.168.0.0/16 via "192.168.$i.254"
 	else
 		ip -n "$UL" link set "u$i" master br0 up
+		[ -n "${PN_FAR:-}" ] &&
+			ip -n "$n" route add 192.168.0.0/16 via 192.168.0.254
 	fi
 	ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1
 }
@@ -263,7 +310,18 @@ pn_node()
 # pn_addr6 I: node I's IPv6 underlay address.
 pn_addr6()
 {
-	echo "2001:db8::$1"
+	if [ -n "$PN_ROUTED" ] || pn_far "$1"; then
+		echo "2001:db8:$1::1"
+	else
+		echo "2001:db8::$1"
+	fi
+}
+
+# pn_have_tunnel6: whether this kernel has tunnel6, which podnet needs
+# for ipip over IPv6 (tested by ip6_tunnel, which needs it too).
+pn_have_tunnel6()
+{
+	modprobe ip6_tunnel 2>/dev/null || [ -d /sys/module/ip6_tunnel ]
 }
 
 # pn_pod6 I: node I's pod gets fd00:10:244:I::2/64 beside its IPv4
@@ -289,6 +347,11 @@ pn_node6()
 	pn_node "$1" || return 1
 	n=$(eval echo "\$N$1")
 	ip -n "$n" addr add "$(pn_addr6 "$1")/64" dev e0 nodad
+	if [ -n "$PN_ROUTED" ] || pn_far "$1"; then
+		ip -n "$n" route add 2001:db8::/32 via "2001:db8:$1::254"
+	elif [ -n "${PN_FAR:-}" ]; then
+		ip -n "$n" route add 2001:db8::/32 via 2001:db8::254
+	fi
 	pn_pod6 "$1"
 }
 

@@ -10,7 +10,10 @@
 # sends once the routers' errors taught the outer route; with df unset the
 # routers fragment the outer packets instead and no sender is told; with
 # df set every outer packet carries DF, and with inherit it follows the
-# inner one.
+# inner one. Then the same over the routers' IPv6 underlay, for IPv6 and
+# IPv4 pods alike: the routers' packet-too-big errors teach the outer
+# IPv6 route, and the senders learn the path's MTU less 70 (VXLAN) or 40
+# (ipip) bytes.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -47,20 +50,23 @@ forget()
 
 	for ns in "$N1" "$N2" "$P1" "$P2"; do
 		ip -n "$ns" route flush cache
+		ip -n "$ns" -6 route flush cache
 	done
 }
 
-# transfer FROM TO: BYTES of TCP from pod FROM to pod TO, all of them.
+# transfer FROM TO [ADDR]: BYTES of TCP from pod FROM to pod TO's ADDR
+# (its IPv4 address by default), all of them.
 transfer()
 {
-	local from to got
+	local from to got addr=${3:-10.244.$2.2}
 
 	from=$(eval echo "\$P$1")
 	to=$(eval echo "\$P$2")
 	rm -f "$TMP/ready" "$TMP/got"
-	ns_exec "$to" timeout 120 python3 -c '
+	ns_exec "$to" timeout 60 python3 -c '
 import socket, sys
-srv = socket.create_server((sys.argv[1], 5201))
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+srv = socket.create_server((sys.argv[1], 5201), family=fam)
 open(sys.argv[2], "w").write("ready")
 conn, _ = srv.accept()
 n = 0
@@ -69,22 +75,22 @@ while True:
     if not b:
         break
     n += len(b)
-print(n)' "10.244.$2.2" "$TMP/ready" >"$TMP/got" &
+print(n)' "$addr" "$TMP/ready" >"$TMP/got" &
 	wait_for_file "$TMP/ready"
-	ns_exec "$from" timeout 120 python3 -c '
+	ns_exec "$from" timeout 60 python3 -c '
 import socket, sys
 conn = socket.create_connection((sys.argv[1], 5201))
 left, chunk = int(sys.argv[2]), bytes(1 << 16)
 while left > 0:
     conn.sendall(chunk[:left])
     left -= len(chunk)
-conn.shutdown(socket.SHUT_WR)' "10.244.$2.2" $BYTES
-	check_err $? "sending from pod $1 to pod $2 failed"
+conn.shutdown(socket.SHUT_WR)' "$addr" $BYTES
+	check_err $? "sending from pod $1 to pod $2 ($addr) failed"
 	wait $!
 	check_err $? "receiving on pod $2 from pod $1 failed"
 	got=$(cat "$TMP/got")
 	[ "$got" = "$BYTES" ]
-	check_err $? "pod $2 received ${got:-nothing} of $BYTES bytes from pod $1"
+	check_err $? "pod $2 received ${got:-nothing} of $BYTES bytes from pod $1 at $addr"
 }
 
 # icmp_stat NS NAME: an Icmp counter of /proc/net/snmp in NS.
@@ -94,10 +100,17 @@ icmp_stat()
 				    /^Icmp:/ {print $c}' /proc/net/snmp
 }
 
-# learnt_mtu FROM TO: the MTU pod FROM's route cache holds for pod TO.
+# icmp6_stat NS NAME: an Icmp6 counter of /proc/net/snmp6 in NS.
+icmp6_stat()
+{
+	ns_exec "$1" awk -v k="Icmp6$2" '$1 == k {print $2}' /proc/net/snmp6
+}
+
+# learnt_mtu FROM TO [ADDR]: the MTU pod FROM's route cache holds for pod
+# TO's ADDR (its IPv4 address by default).
 learnt_mtu()
 {
-	ns_exec "$(eval echo "\$P$1")" ip route get "10.244.$2.2" |
+	ns_exec "$(eval echo "\$P$1")" ip route get "${3:-10.244.$2.2}" |
 		sed -n 's/.* mtu \([0-9]*\).*/\1/p'
 }
 
@@ -250,8 +263,91 @@ run_mode()
 	test_inherit "$mode" $((PATH_MTU - 1500 + mtu))
 }
 
+# setup6 MODE: the routed topology, nodes dual-stack on both segments,
+# podnet reaching the other node at its IPv6 address only, for the IPv6
+# and the IPv4 pod subnet alike.
+setup6()
+{
+	local mode=$1 i n
+
+	cleanup_all_ns
+	pn_routed_underlay $PATH_MTU || return 1
+	for i in 1 2; do
+		if [ "$mode" = vxlan ]; then
+			pn_podnet_node6 "$i" || return 1
+			continue
+		fi
+		pn_node6 "$i" || return 1
+		n=$(eval echo "\$N$i")
+		ns_exec "$n" "$PODNET" link add pn0 mode ipip \
+			local "$(pn_addr6 "$i")" dev e0 || return 1
+		ip -n "$n" addr add "10.244.$i.0/32" dev pn0
+		ip -n "$n" link set pn0 up
+		ip -n "$n" route add 10.244.0.0/16 dev pn0
+		ip -n "$n" -6 route add fd00:10:244::/48 dev pn0
+	done
+	for i in 1 2; do
+		n=$(eval echo "\$N$i")
+		ns_exec "$n" "$PODNET" subnet add "fd00:10:244:$((3 - i))::/64" \
+			via "$(pn_addr6 $((3 - i)))" dev pn0 &&
+		ns_exec "$n" "$PODNET" subnet add "10.244.$((3 - i)).0/24" \
+			via "$(pn_addr6 $((3 - i)))" dev pn0 || return 1
+	done
+}
+
+# test_inherit6 MODE WANT: TCP both ways between the pods, IPv6 and then
+# IPv4, over the IPv6 path of PATH_MTU bytes: each sender learns WANT.
+test_inherit6()
+{
+	local mode=$1 want=$2 i got errors toobig addr
+
+	for i in 6 4; do
+		forget
+		errors=$(icmp6_stat "$N1" InErrors)
+		toobig=$(icmp6_stat "$N1" InPktTooBigs)
+		addr=fd00:10:244:2::2
+		[ $i = 4 ] && addr=10.244.2.2
+		transfer 1 2 $addr
+		[ "$RET" -ne 0 ] && break	# a black hole: one wait is enough
+		got=$(learnt_mtu 1 2 $addr)
+		[ "$got" = "$want" ]
+		check_err $? "IPv$i pod 1 learnt MTU ${got:-none} for pod 2, expected $want"
+		[ "$(icmp6_stat "$N1" InPktTooBigs)" -gt "$toobig" ]
+		check_err $? "node 1 got no packet-too-big from the routers (IPv$i pods)"
+		[ "$(icmp6_stat "$N1" InErrors)" = "$errors" ]
+		check_err $? "node 1 counted the routers' errors as Icmp6InErrors (IPv$i pods)"
+		forget
+		addr=fd00:10:244:1::2
+		[ $i = 4 ] && addr=10.244.1.2
+		transfer 2 1 $addr
+		[ "$RET" -ne 0 ] && break
+		got=$(learnt_mtu 2 1 $addr)
+		[ "$got" = "$want" ]
+		check_err $? "IPv$i pod 2 learnt MTU ${got:-none} for pod 1, expected $want"
+	done
+	log_test "$mode over IPv6: TCP both ways, IPv6 and IPv4 pods, the senders learn MTU $want"
+}
+
+run_mode6()
+{
+	local mode=$1 overhead=$2
+
+	if ! setup6 "$mode"; then
+		check_err 1 "topology setup failed"
+		log_test "$mode over IPv6: setup"
+		return
+	fi
+	test_inherit6 "$mode" $((PATH_MTU - overhead))
+}
+
 run_mode vxlan 1450
 run_mode ipip 1480
+run_mode6 vxlan 70
+if pn_have_tunnel6; then
+	run_mode6 ipip 40
+else
+	log_skip "ipip over a routed IPv6 underlay" "this kernel has no tunnel6"
+fi
 
 rm -rf "$TMP"
 exit "$EXIT_STATUS"
