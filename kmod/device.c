@@ -399,6 +399,7 @@ static const struct nla_policy pn_policy[IFLA_PODNET_MAX + 1] = {
 	[IFLA_PODNET_DF] = NLA_POLICY_MAX(NLA_U8, PODNET_DF_MAX),
 	[IFLA_PODNET_LOCAL6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[IFLA_PODNET_GATEWAY6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[IFLA_PODNET_DIRECT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -562,6 +563,8 @@ static int pn_cfg_parse(struct net_device *dev, struct net *net,
 		cfg->tos = nla_get_u8(data[IFLA_PODNET_TOS]);
 	if (data[IFLA_PODNET_SRCCHECK])
 		cfg->srccheck = nla_get_u8(data[IFLA_PODNET_SRCCHECK]);
+	if (data[IFLA_PODNET_DIRECT])
+		cfg->direct = nla_get_u8(data[IFLA_PODNET_DIRECT]);
 	if (data[IFLA_PODNET_GATEWAY])
 		cfg->gateway = nla_get_in_addr(data[IFLA_PODNET_GATEWAY]);
 	if (data[IFLA_PODNET_GATEWAY6])
@@ -637,6 +640,7 @@ static void pn_underlay_update(struct pn_dev *pn)
 	dev->needed_headroom = outer + (lower ? LL_RESERVED_SPACE(lower) :
 					LL_MAX_HEADER);
 
+	WRITE_ONCE(pn->lower, lower ? lower->ifindex : 0);
 	max = pn_max_mtu(&pn->cfg, lower);
 	dev->max_mtu = max;
 	if (dev->mtu > max || (pn->mtu_auto && lower && dev->mtu != max)) {
@@ -696,6 +700,7 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 	WRITE_ONCE(cur->arpsuppress, cfg->arpsuppress);
 	WRITE_ONCE(cur->max_subnets, cfg->max_subnets);
 	WRITE_ONCE(cur->df, cfg->df);
+	WRITE_ONCE(cur->direct, cfg->direct);
 	for (i = 0; i < 4; i++) {
 		WRITE_ONCE(cur->gateway6.s6_addr32[i], cfg->gateway6.s6_addr32[i]);
 		WRITE_ONCE(cur->local6.s6_addr32[i], cfg->local6.s6_addr32[i]);
@@ -793,6 +798,7 @@ static size_t pn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_TOS */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_SRCCHECK */
 	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_DF */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_PODNET_DIRECT */
 	       nla_total_size(sizeof(__be32)) +	/* IFLA_PODNET_GATEWAY */
 	       nla_total_size(sizeof(struct in6_addr)) + /* IFLA_PODNET_GATEWAY6 */
 	       nla_total_size(sizeof(struct in6_addr)) + /* IFLA_PODNET_LOCAL6 */
@@ -812,7 +818,8 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_PODNET_TOS, cfg->tos) ||
 	    nla_put_u8(skb, IFLA_PODNET_SRCCHECK, cfg->srccheck) ||
 	    nla_put_u32(skb, IFLA_PODNET_MAX_SUBNETS, cfg->max_subnets) ||
-	    nla_put_u8(skb, IFLA_PODNET_DF, cfg->df))
+	    nla_put_u8(skb, IFLA_PODNET_DF, cfg->df) ||
+	    nla_put_u8(skb, IFLA_PODNET_DIRECT, cfg->direct))
 		return -EMSGSIZE;
 	if (cfg->mode == PODNET_MODE_IPIP)
 		return 0;

@@ -380,6 +380,8 @@ static void pn_ip6tnl_send(struct pn_dev *pn, struct sk_buff *skb,
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
+	if (READ_ONCE(cfg->direct) && pn_direct_xmit(pn, skb, n, dst))
+		return;
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
 	if (pn_tunnel_too_big(skb, dst, &df, PN_IPIP6_OVERHEAD, 0))
@@ -460,6 +462,8 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
+	if (READ_ONCE(cfg->direct) && pn_direct_xmit(pn, skb, n, &rt->dst))
+		return;
 	df = pn_tunnel_df(pn, skb);
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;

@@ -56,6 +56,7 @@ static const struct nla_policy pn_subnet_policy[PODNET_SUBNET_A_MAX + 1] = {
 	[PODNET_SUBNET_A_FLAGS] = NLA_POLICY_MASK(NLA_U32,
 						  PODNET_SUBNET_FLAGS_LLADDR_DERIVED),
 	[PODNET_SUBNET_A_STATS] = NLA_POLICY_NESTED(pn_subnet_stats_policy),
+	[PODNET_SUBNET_A_DIRECT] = { .type = NLA_FLAG },
 };
 
 /*
@@ -344,7 +345,11 @@ err:
 	return ERR_PTR(ret);
 }
 
-/* An entry as a subnet nest; ipip devices have no lladdr to show. */
+/*
+ * An entry as a subnet nest; ipip devices have no lladdr to show. A reply
+ * to a get or a dump (@with_stats) has the counters and whether the entry
+ * goes direct now, which takes a route lookup.
+ */
 static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
 			    const struct pn_subnet *n, bool with_stats)
 {
@@ -371,6 +376,10 @@ static int pn_nl_put_subnet(struct sk_buff *skb, const struct pn_dev *pn,
 	    (nla_put(skb, PODNET_SUBNET_A_LLADDR, ETH_ALEN, n->lladdr) ||
 	     nla_put_u32(skb, PODNET_SUBNET_A_FLAGS, n->lladdr_derived ?
 			 PODNET_SUBNET_FLAGS_LLADDR_DERIVED : 0)))
+		goto cancel;
+	if (with_stats && READ_ONCE(pn->cfg.direct) &&
+	    pn_subnet_direct(pn, n) &&
+	    nla_put_flag(skb, PODNET_SUBNET_A_DIRECT))
 		goto cancel;
 
 	if (with_stats) {
@@ -412,7 +421,8 @@ static size_t pn_nl_subnet_size(bool with_stats)
 
 	if (with_stats)
 		size += nla_total_size(0) +
-			4 * nla_total_size_64bit(sizeof(u64));
+			4 * nla_total_size_64bit(sizeof(u64)) +
+			nla_total_size(0);	/* DIRECT */
 	return size;
 }
 

@@ -65,6 +65,7 @@ enum pn_af {
  * @arpsuppress: answer ARP from the table instead of sending it on
  * @max_subnets: the most subnets the table may hold
  * @df: enum podnet_df, the outer DF bit
+ * @direct: send to nodes on-link on the underlay without encapsulation
  *
  * The data path reads the fields with READ_ONCE(): they change, under
  * RTNL, on a live device.
@@ -82,6 +83,7 @@ struct pn_cfg {
 	bool arpsuppress;
 	u32 max_subnets;
 	u8 df;
+	bool direct;
 	struct in6_addr gateway6;
 	struct in6_addr local6;
 };
@@ -421,6 +423,8 @@ static inline void pn_mac_from_addr(u8 *mac, const struct pn_addr *addr)
  * @mac_derived: the MAC address follows @cfg.local
  * @mtu_auto: the MTU follows the underlay's, up and down; no MTU was given
  * @lost_lower: the name of the underlay device while it is gone, else ""
+ * @lower: the ifindex of the underlay device as pn_underlay_update() last
+ *	found it, 0 while it is unknown; read by the data path
  * @stats: the named counters
  * @table: the subnets and the nodes that own them
  * @sock: the UDP socket while the device is up (VXLAN mode)
@@ -443,6 +447,7 @@ struct pn_dev {
 	bool mac_derived;
 	bool mtu_auto;
 	char lost_lower[IFNAMSIZ];
+	int lower;
 	struct pn_pcpu_stats __percpu *stats;
 	struct pn_table table;
 	struct pn_sock __rcu *sock;
@@ -498,6 +503,11 @@ struct dst_entry *pn_tunnel_route6(struct pn_dev *pn, struct pn_subnet *n,
 __be16 pn_tunnel_df(const struct pn_dev *pn, const struct sk_buff *skb);
 bool pn_tunnel_too_big(struct sk_buff *skb, struct dst_entry *dst, __be16 *df,
 		       int overhead, int hlen);
+bool pn_direct_route(const struct pn_dev *pn, const struct dst_entry *dst,
+		     bool ip6);
+bool pn_direct_xmit(struct pn_dev *pn, struct sk_buff *skb,
+		    struct pn_subnet *n, struct dst_entry *dst);
+bool pn_subnet_direct(const struct pn_dev *pn, const struct pn_subnet *n);
 void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
 		enum skb_drop_reason reason);
 struct pn_subnet *pn_tx_lookup(struct pn_dev *pn, struct sk_buff *skb,

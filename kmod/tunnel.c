@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * podnet: what both encapsulations share on transmit, the outer route and
- * the path MTU check, and the per-subnet counters.
+ * the path MTU check, direct routing to on-link nodes, and the per-subnet
+ * counters.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/icmpv6.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ip6_fib.h>
+#include <net/ip_tunnels.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
+#include <net/neighbour.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "compat.h"
 #include "podnet_private.h"
@@ -59,6 +65,65 @@ void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len)
 	u64_stats_update_end(&s->syncp);
 }
 
+/*
+ * The outer route to @peer, looked up now, with its source in @saddr; one
+ * back into the device itself is refused.
+ */
+static struct rtable *pn_route4(const struct pn_dev *pn,
+				const struct pn_peer *peer, u8 tos, u8 proto,
+				__be32 *saddr)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.flowi4_oif = READ_ONCE(pn->cfg.link);
+	pn_compat_flowi4_set_tos(&fl4, tos);
+	fl4.flowi4_proto = proto;
+	fl4.daddr = peer->addr;
+	fl4.saddr = READ_ONCE(pn->cfg.local);
+	if (proto == IPPROTO_UDP)
+		fl4.fl4_dport = READ_ONCE(pn->cfg.port);
+	rt = ip_route_output_key(pn->net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (rt->dst.dev == pn->dev) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+/* As pn_route4(), to an IPv6 node, from the device's IPv6 local address. */
+static struct dst_entry *pn_route6(const struct pn_dev *pn,
+				   const struct pn_peer *peer, struct sock *sk,
+				   u8 tos, u8 proto, struct in6_addr *saddr)
+{
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	int i;
+
+	memset(&fl6, 0, sizeof(fl6));
+	fl6.flowi6_oif = READ_ONCE(pn->cfg.link);
+	fl6.flowlabel = ip6_make_flowinfo(tos, 0);
+	fl6.flowi6_proto = proto;
+	fl6.daddr = *peer->addr6;
+	for (i = 0; i < 4; i++)
+		fl6.saddr.s6_addr32[i] = READ_ONCE(pn->cfg.local6.s6_addr32[i]);
+	if (proto == IPPROTO_UDP)
+		fl6.fl6_dport = READ_ONCE(pn->cfg.port);
+	dst = ip6_dst_lookup_flow(pn->net, sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return dst;
+	if (dst->dev == pn->dev) {
+		dst_release(dst);
+		return ERR_PTR(-ELOOP);
+	}
+	*saddr = fl6.saddr;
+	return dst;
+}
+
 /**
  * pn_tunnel_route - the outer route to a subnet's node
  * @pn: the device
@@ -79,7 +144,6 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			       u8 tos, bool cached, u8 proto, __be32 *saddr)
 {
 	struct dst_cache *cache = &n->peer->dst_cache;
-	struct flowi4 fl4;
 	struct rtable *rt;
 
 	if (cached && unlikely(!READ_ONCE(cache->cache))) {
@@ -92,24 +156,9 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 			return rt;
 	}
 
-	memset(&fl4, 0, sizeof(fl4));
-	fl4.flowi4_oif = READ_ONCE(pn->cfg.link);
-	pn_compat_flowi4_set_tos(&fl4, tos);
-	fl4.flowi4_proto = proto;
-	fl4.daddr = n->peer->addr;
-	fl4.saddr = READ_ONCE(pn->cfg.local);
-	if (proto == IPPROTO_UDP)
-		fl4.fl4_dport = READ_ONCE(pn->cfg.port);
-	rt = ip_route_output_key(pn->net, &fl4);
-	if (IS_ERR(rt))
-		return rt;
-	if (rt->dst.dev == pn->dev) {
-		ip_rt_put(rt);
-		return ERR_PTR(-ELOOP);
-	}
-	if (cached)
-		dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
-	*saddr = fl4.saddr;
+	rt = pn_route4(pn, n->peer, tos, proto, saddr);
+	if (cached && !IS_ERR(rt))
+		dst_cache_set_ip4(cache, &rt->dst, *saddr);
 	return rt;
 }
 
@@ -134,8 +183,6 @@ struct dst_entry *pn_tunnel_route6(struct pn_dev *pn, struct pn_subnet *n,
 {
 	struct dst_cache *cache = &n->peer->dst_cache;
 	struct dst_entry *dst;
-	struct flowi6 fl6;
-	int i;
 
 	if (cached && unlikely(!READ_ONCE(cache->cache))) {
 		pn_peer_want_cache(&pn->table, n->peer);
@@ -147,25 +194,9 @@ struct dst_entry *pn_tunnel_route6(struct pn_dev *pn, struct pn_subnet *n,
 			return dst;
 	}
 
-	memset(&fl6, 0, sizeof(fl6));
-	fl6.flowi6_oif = READ_ONCE(pn->cfg.link);
-	fl6.flowlabel = ip6_make_flowinfo(tos, 0);
-	fl6.flowi6_proto = proto;
-	fl6.daddr = *n->peer->addr6;
-	for (i = 0; i < 4; i++)
-		fl6.saddr.s6_addr32[i] = READ_ONCE(pn->cfg.local6.s6_addr32[i]);
-	if (proto == IPPROTO_UDP)
-		fl6.fl6_dport = READ_ONCE(pn->cfg.port);
-	dst = ip6_dst_lookup_flow(pn->net, sk, &fl6, NULL);
-	if (IS_ERR(dst))
-		return dst;
-	if (dst->dev == pn->dev) {
-		dst_release(dst);
-		return ERR_PTR(-ELOOP);
-	}
-	if (cached)
-		dst_cache_set_ip6(cache, dst, &fl6.saddr);
-	*saddr = fl6.saddr;
+	dst = pn_route6(pn, n->peer, sk, tos, proto, saddr);
+	if (cached && !IS_ERR(dst))
+		dst_cache_set_ip6(cache, dst, saddr);
 	return dst;
 }
 
@@ -191,6 +222,14 @@ __be16 pn_tunnel_df(const struct pn_dev *pn, const struct sk_buff *skb)
 	default:
 		return 0;
 	}
+}
+
+/* Whether @skb, @hlen bytes in front of its IP header, fits @mtu. */
+static bool pn_fits(const struct sk_buff *skb, int mtu, int hlen)
+{
+	if (skb_is_gso(skb))
+		return skb_gso_validate_network_len(skb, mtu);
+	return skb->len - hlen <= mtu;
 }
 
 /**
@@ -221,8 +260,7 @@ bool pn_tunnel_too_big(struct sk_buff *skb, struct dst_entry *dst, __be16 *df,
 
 	if (!*df && !ip6)
 		return false;
-	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
-			      skb->len - hlen <= mtu)
+	if (pn_fits(skb, mtu, hlen))
 		return false;
 	if (ip6) {
 		if (mtu < IPV6_MIN_MTU) {
@@ -237,6 +275,155 @@ bool pn_tunnel_too_big(struct sk_buff *skb, struct dst_entry *dst, __be16 *df,
 	skb_dst_update_pmtu_no_confirm(skb, mtu);
 	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 	return true;
+}
+
+/**
+ * pn_direct_route - whether an outer route reaches its node on-link
+ * @pn: the device
+ * @dst: the outer route to a node, IPv4 or IPv6
+ * @ip6: it is an IPv6 route
+ *
+ * On-link is flannel's rule for direct routing: the route has no gateway
+ * and leaves by the device's underlay device, as pn_underlay_update()
+ * last found it. A route through an IPsec transformation is not.
+ *
+ * Return: true when packets to the node may go to it unencapsulated.
+ */
+bool pn_direct_route(const struct pn_dev *pn, const struct dst_entry *dst,
+		     bool ip6)
+{
+	int lower = READ_ONCE(pn->lower);
+	const struct rtable *rt;
+
+	if (!lower || dst->dev->ifindex != lower || dst_xfrm(dst))
+		return false;
+	if (ip6)
+		return !(container_of(dst, struct rt6_info, dst)->rt6i_flags &
+			 (RTF_GATEWAY | RTF_REJECT));
+	rt = container_of(dst, struct rtable, dst);
+	return rt->rt_type == RTN_UNICAST && !rt->rt_gw_family;
+}
+
+/**
+ * pn_direct_xmit - send a packet to its node as it is, not encapsulated
+ * @pn: the device, with direct on
+ * @skb: the packet, IPv4 or IPv6, its link-layer header (VXLAN mode) in
+ *	front of its network header
+ * @n: the subnet of its destination
+ * @dst: the outer route to the node of @n; the caller's to release unless
+ *	this returns true
+ *
+ * A unicast packet of the node's family whose outer route is on-link
+ * (pn_direct_route()) leaves by the underlay device as the host would
+ * forward it to the node as a router: the node's underlay address is its
+ * next hop, resolved by the underlay's neighbour table. One that does not
+ * fit the route is refused with ICMP when it may not be fragmented (IPv6,
+ * IPv4 with DF), and left to encapsulation otherwise, whose outer packet
+ * may be fragmented.
+ *
+ * Return: true when @skb was sent or dropped here and @dst consumed;
+ * false when it is the caller's to encapsulate.
+ */
+bool pn_direct_xmit(struct pn_dev *pn, struct sk_buff *skb,
+		    struct pn_subnet *n, struct dst_entry *dst)
+{
+	bool ip6 = skb->protocol == htons(ETH_P_IPV6);
+	struct net_device *lower = dst->dev;
+	int hlen = skb_network_offset(skb);
+	enum skb_drop_reason reason;
+	struct neighbour *neigh;
+	unsigned int len;
+	enum pn_stat why;
+	__be16 df;
+	int ret;
+
+	if (ip6 != pn_peer_is6(n->peer) ||
+	    (ip6 && ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr)) ||
+	    !pn_direct_route(pn, dst, ip6))
+		return false;
+	if (!pn_fits(skb, dst_mtu(dst), hlen)) {
+		df = ip6 ? htons(IP_DF) : ip_hdr(skb)->frag_off & htons(IP_DF);
+		if (!pn_tunnel_too_big(skb, dst, &df, 0, hlen))
+			return false;
+		why = PN_STAT_PMTU;
+		reason = SKB_DROP_REASON_PKT_TOO_BIG;
+		goto drop;
+	}
+	why = PN_STAT_TX_ERRORS;
+	reason = SKB_DROP_REASON_NOMEM;
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(lower)))
+		goto drop;
+
+	/* The outer route only chose the way; it is not attached. A packet
+	 * queued for neighbour resolution would be sent on by its route's
+	 * next hop, which for an on-link route is the packet's own
+	 * destination, a pod, instead of the node.
+	 */
+	__skb_pull(skb, hlen);
+	skb_scrub_packet(skb, !net_eq(pn->net, dev_net(pn->dev)));
+	skb->dev = lower;
+	rcu_read_lock();
+	neigh = ip6 ? ip_neigh_gw6(lower, n->peer->addr6) :
+		      ip_neigh_gw4(lower, n->peer->addr);
+	if (IS_ERR(neigh)) {
+		rcu_read_unlock();
+		why = PN_STAT_TX_ERRORS;
+		reason = SKB_DROP_REASON_NEIGH_CREATEFAIL;
+		goto drop;
+	}
+	len = skb->len;
+	pn_subnet_count(n, true, len);
+	ret = neigh_output(neigh, skb, false);
+	rcu_read_unlock();
+	dst_release(dst);
+	iptunnel_xmit_stats(pn->dev, net_xmit_eval(ret) ? -1 : len);
+	return true;
+
+drop:
+	dst_release(dst);
+	pn_tx_drop(pn, skb, why, reason);
+	return true;
+}
+
+/**
+ * pn_subnet_direct - whether packets to a subnet go direct now
+ * @pn: the device, with direct on
+ * @n: the subnet
+ *
+ * Looks the outer route up afresh, as the next packet would find it, for
+ * a dump or a get. Called under rcu_read_lock() or rcu_read_lock_bh().
+ *
+ * Return: true when its node is of the prefix's family and on-link.
+ */
+bool pn_subnet_direct(const struct pn_dev *pn, const struct pn_subnet *n)
+{
+	u8 proto = pn_is_ipip(pn) ? IPPROTO_IPIP : IPPROTO_UDP;
+	bool prefix6 = n->node.af == PN_AF6;
+	bool ip6 = pn_peer_is6(n->peer);
+	u8 tos = READ_ONCE(pn->cfg.tos);
+	struct in6_addr saddr6;
+	struct dst_entry *dst;
+	struct rtable *rt;
+	__be32 saddr;
+	bool direct;
+
+	if (tos == 1)
+		tos = 0;
+	if (prefix6 != ip6)
+		return false;
+	if (ip6) {
+		if (proto == IPPROTO_IPIP)
+			proto = IPPROTO_IPV6;
+		dst = pn_route6(pn, n->peer, NULL, tos, proto, &saddr6);
+	} else {
+		rt = pn_route4(pn, n->peer, tos, proto, &saddr);
+		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+	if (IS_ERR(dst))
+		return false;
+	direct = pn_direct_route(pn, dst, ip6);
+	dst_release(dst);
+	return direct;
 }
 
 /**

@@ -248,6 +248,8 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		goto drop;
 	}
+	if (READ_ONCE(cfg->direct) && iph && pn_direct_xmit(pn, skb, n, dst))
+		return;
 	/* This node fragments an outer IPv6 packet only when it does not fit
 	 * the underlay device, not the path MTU learnt beyond it: a packet
 	 * too big for the path is refused as if DF were set.

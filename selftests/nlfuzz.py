@@ -100,13 +100,13 @@ A_PAD, A_IFINDEX, A_IFNAME, A_SUBNET, A_ADDRESS4, A_ADDRESS6 = \
 A_SUBNET_COUNT, A_GENERATION, A_STATS, A_MISS = 7, 8, 9, 10
 A_MAX = 10
 S_PAD, S_PREFIX4, S_PREFIX6, S_PREFIXLEN, S_NODE4, S_NODE6, S_LLADDR, \
-    S_FLAGS, S_STATS = 1, 2, 3, 4, 5, 6, 7, 8, 9
-S_MAX = 9
+    S_FLAGS, S_STATS, S_DIRECT = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+S_MAX = 10
 SS_PAD, SS_MAX = 1, 5
 SS_COUNTERS = (2, 3, 4, 5)      # TX_PACKETS, TX_BYTES, RX_PACKETS, RX_BYTES
 DEV_STATS = range(2, 19)        # PODNET_STATS_A_NO_ROUTE .. _MLD
 F_LLADDR_DERIVED = 1
-IFLA_PODNET_MAX = 14
+IFLA_PODNET_MAX = 15
 # Version 1 of the family, as an old tool still writes it.
 V1_CMD_NEW, V1_CMD_DEL, V1_CMD_GET, V1_CMD_FLUSH, V1_CMD_GETDEV = \
     1, 2, 3, 4, 5
@@ -805,6 +805,7 @@ LINK_ATTRS = {
     12: (1, [0, 1, 2, 3, 255]),                             # DF
     13: (16, IPV6),                                         # LOCAL6
     14: (16, IPV6),                                         # GATEWAY6
+    15: (1, [0, 1, 2, 255]),                                # DIRECT
 }
 BIG_ENDIAN_LINK_ATTRS = {3, 4, 9}
 FUZZ_NAMES = ["fz0", "fz1", "fz2", "fz3"]
@@ -2214,7 +2215,7 @@ def attr_heads(b, start, end=None, depth=0):
 
 LINK_ATTR_NAMES = ["mode", "vni", "port", "local", "link", "ttl", "tos",
                    "srccheck", "gateway", "arpsuppress", "maxsubnets",
-                   "df"]
+                   "df", None, None, "direct"]
 IPV6_LINK_ATTRS = {13: "local6", 14: "gateway6"}
 
 
@@ -2225,7 +2226,8 @@ def bad_config(data, mtu):
     address and gateway, reserved, may be shown or not."""
     ipip = 1 in data and data[1][:1] == b"\x01"
     vxlan_only = ("vni", "port", "gateway", "arpsuppress")
-    names = [n for n in LINK_ATTR_NAMES if not (ipip and n in vxlan_only)]
+    names = [n for n in LINK_ATTR_NAMES
+             if n and not (ipip and n in vxlan_only)]
     want = sorted(LINK_ATTR_NAMES.index(n) + 1 for n in names)
     if sorted(set(data) - set(IPV6_LINK_ATTRS)) != want:
         return f"IFLA_INFO_DATA with attributes {sorted(data)}"
@@ -2252,6 +2254,7 @@ def bad_config(data, mtu):
         (v.get("arpsuppress", 0) in (0, 1), "arpsuppress"),
         (v["maxsubnets"] >= 1, "maxsubnets"),
         (v["df"] in (0, 1, 2), "df"),
+        (v["direct"] in (0, 1), "direct"),
         (68 <= mtu <= top, f"MTU (68 to {top})"),
     ]
     for ok, what in checks:

@@ -67,7 +67,8 @@ TOP = {"pad": 1, "ifindex": 2, "ifname": 3, "subnet": 4, "address4": 5,
        "address6": 6}
 LINK = {"mode": 1, "vni": 2, "port": 3, "local": 4, "link": 5, "ttl": 6,
         "tos": 7, "srccheck": 8, "gateway": 9, "arpsuppress": 10,
-        "maxsubnets": 11, "df": 12, "local6": 13, "gateway6": 14}
+        "maxsubnets": 11, "df": 12, "local6": 13, "gateway6": 14,
+        "direct": 15}
 LINK_TOP = {"mtu": 4}    # IFLA_MTU, beside IFLA_LINKINFO
 SUB = {"pad": 1, "prefix4": 2, "prefix6": 3, "plen": 4, "node4": 5,
        "node6": 6, "lladdr": 7, "flags": 8, "stats": 9}

@@ -111,6 +111,7 @@ expect 1 'podnet: invalid tos "-1" (0-255)' link add pn9 tos -1
 expect 1 'podnet: invalid mode "vxlam" (vxlan, ipip)' link add pn9 mode vxlam
 expect 1 'podnet: invalid srccheck "maybe" (on, off)' link set pn9 srccheck maybe
 expect 1 'podnet: invalid df "maybe" (unset, set, inherit)' link set pn9 df maybe
+expect 1 'podnet: invalid direct "yes" (on, off)' link set pn9 direct yes
 expect 1 'podnet: invalid address "1.2.3"' link add pn9 local 1.2.3
 expect 1 'podnet: invalid address "zz:00:00:00:00:00"' link add pn9 address zz:00:00:00:00:00
 expect 1 'podnet: unknown keyword "foo"' link add pn9 foo
@@ -226,7 +227,7 @@ fuzz()
 {
 	local words=(link subnet help add set del show get flush sync replace
 		change mode vxlan ipip local dev vni port ttl tos mtu address
-		srccheck on off up down auto inherit df set unset via lladdr lo - -j -s -d -p
+		srccheck direct on off up down auto inherit df set unset via lladdr lo - -j -s -d -p
 		10.244.1.0/24 10.244.1.1/24 0.0.0.0/0 1.2.3.4 1.2.3.4/33
 		0a:58:01:02:03:04 ff:ff 16777216 0 65535 65536 -1 '' '"' "'" '#'
 		l s m d t h a r c f g v pnfuzz0)

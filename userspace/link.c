@@ -33,6 +33,7 @@ void link_usage(FILE *f)
 	      "                  [gateway { ADDR | none }] [gateway6 { ADDR6 | none }]\n"
 	      "                  [arpsuppress { on | off }]\n"
 	      "                  [df { unset | set | inherit }] [maxsubnets N]\n"
+	      "                  [direct { on | off }]\n"
 	      "                  [up | down]\n",
 	      f);
 }
@@ -42,6 +43,7 @@ enum {
 	LK_ADDRESS, LK_SRCCHECK, LK_GATEWAY, LK_ARPSUPPRESS, LK_DF,
 	LK_MAXSUBNETS, LK_UP, LK_DOWN, LK_GATEWAY6,
 	LK_LOCAL6,	/* "local" with an IPv6 address */
+	LK_DIRECT,
 };
 
 static const struct keyword link_keywords[] = {
@@ -60,6 +62,7 @@ static const struct keyword link_keywords[] = {
 	{ "arpsuppress", LK_ARPSUPPRESS },
 	{ "maxsubnets", LK_MAXSUBNETS },
 	{ "df", LK_DF },
+	{ "direct", LK_DIRECT },
 	{ "up", LK_UP },
 	{ "down", LK_DOWN },
 	{ NULL, 0 }
@@ -92,7 +95,7 @@ struct link_opts {
 	uint32_t seen;
 	uint32_t mode, vni, port, ttl, tos, mtu, link, srccheck, arpsuppress;
 	uint32_t maxsubnets;
-	uint32_t df;
+	uint32_t df, direct;
 	struct in_addr local, gateway;
 	struct in6_addr gateway6, local6;
 	uint8_t address[ETH_ALEN];
@@ -103,7 +106,8 @@ struct link_opts {
 	(1u << LK_MODE | 1u << LK_LOCAL | 1u << LK_DEV | 1u << LK_VNI |     \
 	 1u << LK_PORT | 1u << LK_TTL | 1u << LK_TOS | 1u << LK_SRCCHECK | \
 	 1u << LK_GATEWAY | 1u << LK_ARPSUPPRESS | 1u << LK_DF |        \
-	 1u << LK_MAXSUBNETS | 1u << LK_GATEWAY6 | 1u << LK_LOCAL6)
+	 1u << LK_MAXSUBNETS | 1u << LK_GATEWAY6 | 1u << LK_LOCAL6 |     \
+	 1u << LK_DIRECT)
 
 static int parse_word_or_u32(const char *what, const char *arg,
 			     const struct keyword *words, uint32_t max,
@@ -229,6 +233,11 @@ static int link_opts_parse(int argc, char **argv, struct link_opts *o)
 			if (parse_choice("df", val, df_words, &o->df))
 				return EXIT_USAGE;
 			break;
+		case LK_DIRECT:
+			if (parse_choice("direct", val, onoff_words,
+					 &o->direct))
+				return EXIT_USAGE;
+			break;
 		case LK_MAXSUBNETS:
 			if (parse_u32("maxsubnets", val, 1, UINT32_MAX,
 				      &o->maxsubnets))
@@ -277,6 +286,8 @@ static void link_put_data(struct nlmsghdr *nlh, const struct link_opts *o)
 		mnl_attr_put_u32(nlh, IFLA_PODNET_MAX_SUBNETS, o->maxsubnets);
 	if (SEEN(o, DF))
 		mnl_attr_put_u8(nlh, IFLA_PODNET_DF, o->df);
+	if (SEEN(o, DIRECT))
+		mnl_attr_put_u8(nlh, IFLA_PODNET_DIRECT, o->direct);
 	mnl_attr_nest_end(nlh, data);
 }
 
@@ -330,7 +341,7 @@ struct link_info {
 	char name[IFNAMSIZ];
 	bool podnet;
 	uint32_t present;	/* bits IFLA_PODNET_* */
-	uint8_t mode, ttl, tos, srccheck, arpsuppress, df;
+	uint8_t mode, ttl, tos, srccheck, arpsuppress, df, direct;
 	uint32_t vni, link, maxsubnets;
 	uint16_t port;
 	struct in_addr local, gateway;
@@ -379,6 +390,7 @@ static void link_parse_data(const struct nlattr *nest, struct link_info *l)
 	GET(ARPSUPPRESS, arpsuppress, 1, mnl_attr_get_u8(a));
 	GET(MAX_SUBNETS, maxsubnets, 4, mnl_attr_get_u32(a));
 	GET(DF, df, 1, mnl_attr_get_u8(a));
+	GET(DIRECT, direct, 1, mnl_attr_get_u8(a));
 #undef GET
 }
 
@@ -700,6 +712,9 @@ static void link_print(const struct link_info *l, const struct dev_info *d)
 			  fmt_addr(AF_INET6, &l->gateway6, buf));
 	if (HAS(ARPSUPPRESS) && !ipip)
 		print_bool("arpsuppress", " arpsuppress %s", l->arpsuppress);
+	if (HAS(DIRECT))
+		print_bool("direct", l->direct || opt_details ?
+			   " direct %s" : NULL, l->direct);
 	if (HAS(MAX_SUBNETS))
 		print_u64("maxsubnets", opt_details ? " maxsubnets %llu" : NULL,
 			  l->maxsubnets);

@@ -172,6 +172,7 @@ struct subnet {
 	uint8_t prefixlen;
 	bool has_lladdr;
 	bool has_stats;
+	bool direct;		/* goes to its node unencapsulated now */
 	uint32_t flags;
 	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
 	unsigned int line;	/* sync: where the file says so */

@@ -275,6 +275,7 @@ int subnet_parse(const struct nlattr *nest, struct subnet *s)
 #undef STAT
 		s->has_stats = true;
 	}
+	s->direct = !!tb[PODNET_SUBNET_A_DIRECT];
 	return 0;
 }
 
@@ -307,6 +308,10 @@ void subnet_print(const struct subnet *s, const char *dev, const char *event)
 	}
 	if (dev)
 		print_str("dev", " dev %s", dev);
+	if (s->direct) {
+		print_text(" direct");
+		print_bool("direct", NULL, true);
+	}
 	print_text("\n");
 	if (opt_stats && s->has_stats) {
 		print_open("stats");

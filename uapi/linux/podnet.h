@@ -71,6 +71,17 @@
  *        mode). Without IFLA_PODNET_LOCAL, a VXLAN device's MAC address
  *        is derived from it (0a:58 and its last four bytes). Removing it
  *        while the table holds IPv6 nodes fails with EBUSY.
+ *    IFLA_PODNET_DIRECT: NLA_U8, 0 or 1 [0]. When on, a packet to a subnet
+ *        whose node is on-link on the underlay (the outer route to the
+ *        node has no gateway and leaves by the underlay device) and is of
+ *        the packet's family is sent as it is, not encapsulated: out of
+ *        the underlay device, to the node's address as its next hop. The
+ *        decision is the outer route's, taken per packet from the route
+ *        the node's subnets share, so it follows the underlay's routing
+ *        with no other change. A packet that does not fit the outer route
+ *        is refused with ICMP when it may not be fragmented (IPv6, IPv4
+ *        with DF), and otherwise encapsulated. Can change on a live
+ *        device.
  *
  * RTM_GETLINK reports all of them back. The UDP port, the VNI, the local
  * address and the underlay device are fixed while the device is up:
@@ -153,6 +164,11 @@
  *        PODNET_SUBNET_STATS_A_TX_PACKETS, _TX_BYTES, _RX_PACKETS,
  *        _RX_BYTES: NLA_U64 each (the inner frames carried to and from
  *        the subnet's node).
+ *    PODNET_SUBNET_A_DIRECT: NLA_FLAG, output only and ignored on input:
+ *        packets to the subnet go to its node unencapsulated now (the
+ *        device has IFLA_PODNET_DIRECT on, the node is of the prefix's
+ *        family, and the outer route to it is on-link through the
+ *        underlay device).
  *
  * One prefix attribute and, where a node is named, one node attribute are
  * given per subnet; the attribute says the family.
@@ -258,6 +274,7 @@ enum {
 	IFLA_PODNET_DF,
 	IFLA_PODNET_LOCAL6,
 	IFLA_PODNET_GATEWAY6,
+	IFLA_PODNET_DIRECT,
 	__IFLA_PODNET_MAX
 };
 
@@ -318,6 +335,7 @@ enum podnet_subnet_attr {
 	PODNET_SUBNET_A_LLADDR,
 	PODNET_SUBNET_A_FLAGS,
 	PODNET_SUBNET_A_STATS,
+	PODNET_SUBNET_A_DIRECT,
 	__PODNET_SUBNET_A_MAX
 };
 
