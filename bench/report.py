@@ -35,6 +35,12 @@ NAMES.update({
     "flannel6": "flannel-v6.1 (kernel)",
     "pnvxlan6": "podnet vxlan, IPv6",
 })
+# Direct routing between nodes on one segment, against no encapsulation.
+ENCAPSD = ["flanneldr", "pndirect"]
+NAMES.update({
+    "flanneldr": "flannel DirectRouting",
+    "pndirect": "podnet vxlan, direct on",
+})
 # Each podnet mode against the in-kernel setup it replaces.
 PEER = {"pnvxlan": "flannel", "pnipip": "calico"}
 PEER6 = {"pnvxlan6": "flannel6"}
@@ -232,6 +238,12 @@ def ratios(res):
     """Every ratio the table, the targets and the chart use."""
     r = {"peer": {}, "ceiling": {}, "scaling": {}, "programming": {},
          "memory": {}, "mixed": {}}
+    for encap in ENCAPSD:
+        r["ceiling"][encap] = {t: ratio(fig(res, encap, t),
+                                        fig(res, "plain", t)) for t in TESTS}
+    r["peer"]["pndirect"] = {t: ratio(fig(res, "pndirect", t),
+                                      fig(res, "flanneldr", t))
+                             for t in TESTS}
     for encap in OVERLAYS:
         r["ceiling"][encap] = {t: ratio(fig(res, encap, t),
                                         fig(res, "plain", t)) for t in TESTS}
@@ -310,6 +322,13 @@ def targets(res, r):
             add("%s %s vs %s" % (NAMES[encap], SHORT[test], NAMES[peer]),
                 r["peer"].get(encap, {}).get(test), ">= 1.00x",
                 lambda v: v >= 1.0)
+    for test in ("tcp1", "udp64"):
+        add("%s %s vs %s" % (NAMES["pndirect"], SHORT[test], NAMES["plain"]),
+            r["ceiling"]["pndirect"].get(test), ">= 0.98x",
+            lambda v: v >= 0.98)
+        add("%s %s vs %s" % (NAMES["pndirect"], SHORT[test],
+                             NAMES["flanneldr"]),
+            r["peer"]["pndirect"].get(test), ">= 1.00x", lambda v: v >= 1.0)
     m6 = count(mixed(res))
     for encap, pods in (("pnvxlan", "IPv4"), ("pnvxlan6", "IPv6")):
         for test in SCALE_TESTS:
@@ -391,6 +410,23 @@ def table(res):
         w(line)
     w("(dual-stack nodes, IPv6 underlay; vs peer: podnet against "
       "flannel-v6.1)")
+
+    w("")
+    line = "%-26s" % "direct routing, 1 peer"
+    for t in TESTS:
+        line += " | %-25s" % TEST_NAMES[t]
+    w(line)
+    w("-" * len(line))
+    for encap in ["plain"] + ENCAPSD:
+        line = "%-26s" % NAMES[encap]
+        for t in TESTS:
+            line += " | %7s %8s %8s" % (
+                num(fig(res, encap, t), DIGITS[t]),
+                x(r["peer"][encap][t]) if encap == "pndirect" else "",
+                x(r["ceiling"][encap][t]) if encap != "plain" else "")
+        w(line)
+    w("(the nodes share their segment; vs peer: podnet against flannel "
+      "DirectRouting)")
 
     w("")
     line = "%-26s" % ("%s mixed subnets" % count(mixed(res)))

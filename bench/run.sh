@@ -10,6 +10,12 @@
 #   calico    the kernel's ipip as Calico sets it up (pn_calico_node)
 #   pnipip    podnet in ipip mode, one route
 #
+# and direct routing between the two nodes, which share their segment:
+#
+#   flanneldr flannel with DirectRouting: flannel.1 as flanneld sets it
+#             up, and the peer's subnet by a plain route via the node
+#   pndirect  podnet in vxlan mode with direct on, one route
+#
 # and for each overlay twice more, where both nodes know 1,000 and 10,000
 # peers (nodes that do not exist, at 10.1.x.y) besides the real one, added
 # each control plane's own way: flannel's routes, neighbours and FDB
@@ -28,7 +34,7 @@
 # half IPv6 (fd00:200:x::/64 via 2001:db8:2::x), measured with IPv6 pods
 # (pnvxlan6) and IPv4 pods (pnvxlan) alike.
 #
-# 1. Set up, two at a time, all seventeen topologies.
+# 1. Set up, two at a time, all nineteen topologies.
 # 2. Time adding 10,000 peers each of those ways, one after another, to a
 #    node that knows only its real peer, with the kernel memory it takes:
 #    in the first round to the nodes of the topologies with 10,000 peers,
@@ -76,6 +82,7 @@ PIN=()
 [ "$(nproc)" -ge 2 ] && PIN=(-A "0,1")
 ENCAPS="plain flannel pnvxlan calico pnipip"
 ENCAPS6="plain6 flannel6 pnvxlan6"
+ENCAPSD="flanneldr pndirect"
 # Each way of adding peers: the data path, and how. The last two add to
 # dual-stack nodes of their own in every round: IPv6 subnets via IPv6
 # nodes, and the mixed table.
@@ -120,6 +127,19 @@ node()
 		;;
 	calico)
 		pn_calico_node "$i" "$@"
+		;;
+	flanneldr)
+		pn_flannel_node "$i" "$(pn_mac "$i")" || return 1
+		n=$(eval echo "\$N$i")
+		for j in "$@"; do
+			ip -n "$n" route add "10.244.$j.0/24" via "192.168.0.$j" \
+				dev e0 || return 1
+		done
+		;;
+	pndirect)
+		node pnvxlan "$i" "$@" || return 1
+		n=$(eval echo "\$N$i")
+		ns_exec "$n" "$PODNET" link set pn0 direct on
 		;;
 	pnipip)
 		pn_ipip_node "$i" && pn_podnet_peers "$i" "$@"
@@ -360,7 +380,7 @@ topologies()
 			echo "$encap $peers"
 		done
 	done
-	for encap in $ENCAPS6; do
+	for encap in $ENCAPS6 $ENCAPSD; do
 		echo "$encap 1"
 	done
 	echo "pnvxlan6 $MIXED"
