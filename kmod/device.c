@@ -634,11 +634,19 @@ static void pn_underlay_update(struct pn_dev *pn)
 
 	/* Room in front of the inner packet for the outer headers, so that
 	 * the stack makes it when it allocates or forwards the packet and
-	 * encapsulation need not copy it again.
+	 * encapsulation need not copy it again. With direct on, none: a
+	 * packet to a node on the segment leaves with no outer header, and
+	 * forwarding would otherwise reallocate every such packet for room
+	 * it never uses (a pod's packet comes with room for one link-layer
+	 * header only). Encapsulation then makes its room itself, the one
+	 * reallocation forwarding would have made.
 	 */
 	outer -= dev->hard_header_len;
-	dev->needed_headroom = outer + (lower ? LL_RESERVED_SPACE(lower) :
-					LL_MAX_HEADER);
+	if (pn->cfg.direct)
+		dev->needed_headroom = 0;
+	else
+		dev->needed_headroom = outer +
+			(lower ? LL_RESERVED_SPACE(lower) : LL_MAX_HEADER);
 
 	WRITE_ONCE(pn->lower, lower ? lower->ifindex : 0);
 	max = pn_max_mtu(&pn->cfg, lower);

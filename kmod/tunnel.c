@@ -349,6 +349,8 @@ bool pn_direct_xmit(struct pn_dev *pn, struct sk_buff *skb,
 		reason = SKB_DROP_REASON_PKT_TOO_BIG;
 		goto drop;
 	}
+	/* The room the device's own header took is the underlay's now. */
+	__skb_pull(skb, hlen);
 	why = PN_STAT_TX_ERRORS;
 	reason = SKB_DROP_REASON_NOMEM;
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(lower)))
@@ -359,7 +361,6 @@ bool pn_direct_xmit(struct pn_dev *pn, struct sk_buff *skb,
 	 * next hop, which for an on-link route is the packet's own
 	 * destination, a pod, instead of the node.
 	 */
-	__skb_pull(skb, hlen);
 	skb_scrub_packet(skb, !net_eq(pn->net, dev_net(pn->dev)));
 	skb->dev = lower;
 	rcu_read_lock();
