@@ -761,12 +761,18 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 			 struct netlink_ext_ack *extack)
 {
 	struct pn_dev *pn = netdev_priv(dev);
-	struct pn_cfg cfg = pn->cfg;
+	struct pn_cfg cfg;
 	int ret;
 
+	/* Under the table's lock, so that no subnet via an IPv6 node gets in
+	 * between the check that there is none and the IPv6 local address
+	 * going away.
+	 */
+	pn_table_lock(&pn->table);
+	cfg = pn->cfg;
 	ret = pn_cfg_parse(dev, pn->net, data, &cfg, true, extack);
 	if (ret)
-		return ret;
+		goto out;
 	/* The core sets a new MTU only after this has applied the rest:
 	 * one the new settings cannot carry is refused now, so that the
 	 * request fails before it changes anything.
@@ -778,13 +784,16 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 		    mtu > pn_max_mtu(&cfg, pn_lower(pn->net, &cfg))) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
 					    "MTU is out of the range these settings allow");
-			return -EINVAL;
+			ret = -EINVAL;
+			goto out;
 		}
 	}
 	if (tb[IFLA_ADDRESS])
 		pn->mac_derived = false;
 	pn_cfg_apply(pn, &cfg);
-	return 0;
+out:
+	pn_table_unlock(&pn->table);
+	return ret;
 }
 
 static void pn_dellink(struct net_device *dev, struct list_head *head)
@@ -907,7 +916,9 @@ static void pn_lower_event(struct pn_dev *pn, struct net_device *dev,
 			return;
 		pn->lost_lower[0] = '\0';
 		WRITE_ONCE(pn->cfg.link, dev->ifindex);
+		pn_table_lock(&pn->table);
 		pn_routes_reset(pn);
+		pn_table_unlock(&pn->table);
 		netdev_info(pn->dev, "underlay device %s is back\n", dev->name);
 		break;
 	default:

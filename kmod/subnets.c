@@ -387,8 +387,8 @@ struct pn_peer *pn_peer_lookup6(struct pn_table *t,
  *
  * For a change of a setting that the outer route depends on: the local
  * address, the underlay device, the TOS or the UDP port. Called under RTNL
- * once the new setting is in place, so that a route looked up after this
- * uses it. The transmit path may run meanwhile on other CPUs, so each
+ * and the table's lock once the new setting is in place, so that a route
+ * looked up after this uses it. The transmit path may run meanwhile on other CPUs, so each
  * peer's cache is only marked stale (dst_cache_reset()), and each CPU drops
  * its route at its next use; dst_cache_reset_now() would free routes
  * other CPUs may be using.
@@ -401,7 +401,7 @@ void pn_routes_reset(struct pn_dev *pn)
 	int af;
 
 	ASSERT_RTNL();
-	pn_table_lock(t);
+	lockdep_assert_held(&t->lock);
 	for (af = 0; af < PN_AF_COUNT; af++) {
 		rhashtable_walk_enter(&t->peers[af], &iter);
 		rhashtable_walk_start(&iter);
@@ -415,7 +415,6 @@ void pn_routes_reset(struct pn_dev *pn)
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
 	}
-	pn_table_unlock(t);
 }
 
 /**
