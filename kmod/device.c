@@ -361,6 +361,8 @@ static void pn_setup(struct net_device *dev)
 	/* A budget for miss events, not for log lines: it logs nothing. */
 	ratelimit_state_init(&pn->miss_rs, HZ, 10);
 	ratelimit_set_flags(&pn->miss_rs, RATELIMIT_MSG_ON_RELEASE);
+	spin_lock_init(&pn->miss_lock);
+	pn->last_miss_time = jiffies - HZ;
 }
 
 /*

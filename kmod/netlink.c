@@ -481,20 +481,29 @@ void pn_nl_miss(struct pn_dev *pn, int family, const void *addr,
 {
 	struct net *net = dev_net(pn->dev);
 	bool ip6 = family == AF_INET6;
+	struct pn_addr a = {};
 	struct sk_buff *skb;
+	bool send = false;
 	void *hdr;
-	u32 key;
 
 	if (!genl_has_listeners(&pn_genl_family, net, PN_MCGRP_EVENTS))
 		return;
-	key = ip6 ? ipv6_addr_hash(addr) : (__force u32)*(const __be32 *)addr;
-	if (READ_ONCE(pn->last_miss) == key &&
-	    time_before(jiffies, READ_ONCE(pn->last_miss_time) + HZ))
+	a.af = ip6 ? PN_AF6 : PN_AF4;
+	if (ip6)
+		a.ip6 = *(const struct in6_addr *)addr;
+	else
+		a.ip = *(const __be32 *)addr;
+	spin_lock_bh(&pn->miss_lock);
+	if ((!pn_addr_equal(&a, &pn->last_miss) ||
+	     time_after_eq(jiffies, pn->last_miss_time + HZ)) &&
+	    __ratelimit(&pn->miss_rs)) {
+		pn->last_miss = a;
+		pn->last_miss_time = jiffies;
+		send = true;
+	}
+	spin_unlock_bh(&pn->miss_lock);
+	if (!send)
 		return;
-	if (!__ratelimit(&pn->miss_rs))
-		return;
-	WRITE_ONCE(pn->last_miss, key);
-	WRITE_ONCE(pn->last_miss_time, jiffies);
 
 	skb = genlmsg_new(pn_nl_dev_size() + nla_total_size(sizeof(u8)) +
 			  nla_total_size(sizeof(struct in6_addr)), GFP_ATOMIC);

@@ -102,6 +102,15 @@ struct pn_addr {
 	};
 };
 
+static inline bool pn_addr_equal(const struct pn_addr *a,
+				 const struct pn_addr *b)
+{
+	if (a->af != b->af)
+		return false;
+	return a->af == PN_AF6 ? ipv6_addr_equal(&a->ip6, &b->ip6) :
+				 a->ip == b->ip;
+}
+
 /*
  * Whether @addr is the device's IPv6 gateway. The data path reads it a word
  * at a time, as pn_cfg_apply() writes it: a packet that meets a change may
@@ -435,8 +444,8 @@ static inline void pn_mac_from_addr(u8 *mac, const struct pn_addr *addr)
  * @rx_list6: entry in @sock6's list of devices
  * @gro_cells: receive queue after decapsulation
  * @miss_rs: bounds the rate of miss events
- * @last_miss: the address of the last miss event (a hash of an IPv6 one),
- *	against repeats
+ * @miss_lock: protects @last_miss and @last_miss_time
+ * @last_miss: the address of the last miss event, against repeats
  * @last_miss_time: when it was sent, in jiffies
  */
 struct pn_dev {
@@ -456,7 +465,8 @@ struct pn_dev {
 	struct list_head rx_list6;
 	struct gro_cells gro_cells;
 	struct ratelimit_state miss_rs;
-	u32 last_miss;
+	spinlock_t miss_lock; /* see above */
+	struct pn_addr last_miss;
 	unsigned long last_miss_time;
 };
 

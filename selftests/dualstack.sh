@@ -126,6 +126,30 @@ test_unreachable6()
 	log_test "IPv6 to no subnet: ICMPv6 no route, counted"
 }
 
+# Miss events name each IPv6 address: two in the same second are both
+# announced, and a repeat of one is not. The two addresses fold to the
+# same 32 bits (their second and fourth words swapped), so an event
+# keyed by a hash of the address would hide the second.
+test_miss6()
+{
+	local mpid a=fd00:10:244:a::b b=fd00:10:244:b::a
+
+	ip netns exec "$N1" stdbuf -oL "$PODNET" monitor dev pn0 \
+		>"$TMP/mon6" 2>&1 &
+	mpid=$!
+	sleep 1
+	ns_exec "$P1" ping -6 -c 3 -i 0.2 -W 1 "$a" >/dev/null 2>&1
+	ns_exec "$P1" ping -6 -c 1 -W 1 "$b" >/dev/null 2>&1
+	sleep 1
+	kill "$mpid"
+	wait "$mpid"
+	[ "$(grep -c "^miss ip $a dev pn0$" "$TMP/mon6")" -eq 1 ]
+	check_err $? "not exactly one miss event for 3 pings to $a: $(cat "$TMP/mon6")"
+	grep -q "^miss ip $b dev pn0$" "$TMP/mon6"
+	check_err $? "no miss event for $b after one for $a: $(cat "$TMP/mon6")"
+	log_test "IPv6 misses: one event per address and window, each address its own"
+}
+
 test_pmtu6()
 {
 	local out before
@@ -192,6 +216,7 @@ setup || exit 1
 test_ping6
 test_nd
 test_unreachable6
+test_miss6
 test_pmtu6
 test_srccheck6
 test_gateway6
