@@ -388,10 +388,10 @@ struct pn_peer *pn_peer_lookup6(struct pn_table *t,
  * For a change of a setting that the outer route depends on: the local
  * address, the underlay device, the TOS or the UDP port. Called under RTNL
  * and the table's lock once the new setting is in place, so that a route
- * looked up after this uses it. The transmit path may run meanwhile on other CPUs, so each
- * peer's cache is only marked stale (dst_cache_reset()), and each CPU drops
- * its route at its next use; dst_cache_reset_now() would free routes
- * other CPUs may be using.
+ * looked up after this uses it. The transmit path may run meanwhile on
+ * other CPUs, so each peer's cache is only marked stale (dst_cache_reset()),
+ * and each CPU drops its route at its next use; dst_cache_reset_now() would
+ * free routes other CPUs may be using.
  */
 void pn_routes_reset(struct pn_dev *pn)
 {
