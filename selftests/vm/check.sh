@@ -16,6 +16,7 @@
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/selftests/vm/kernel-log.sh"
 VMDIR=${VMDIR:-$top/.vm}
 out=${CHECK_OUT:-$VMDIR/check}
 export KVER=${KVER:-$("$top/selftests/vm/kdir.sh" --release)}
@@ -207,18 +208,11 @@ else
 fi
 run_host_tests "${host_run[@]}"
 
-# Any of these in the guest's kernel log fails the run; the taint of an
-# unsigned out-of-tree module does not.
-bad='WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|'
-bad=$bad'possible recursive locking|possible circular locking|'
-bad=$bad'inconsistent lock state|suspicious RCU usage|Call Trace:|'
-bad=$bad'unreferenced object|Kernel panic|kernel BUG|refcount_t:|'
-bad=$bad'unregister_netdevice: waiting'
+# A report in the guest's kernel log fails the run.
 n=$((n + 1))
-if cat "$out/console.log" "$out/dmesg" 2>/dev/null | grep -qE "$bad"; then
+if reports=$(kernel_log_reports "$out/console.log" "$out/dmesg"); then
 	echo "not ok $n kernel log # see $out/console.log"
-	cat "$out/console.log" "$out/dmesg" 2>/dev/null | grep -E -m 20 "$bad" |
-		sed 's/^/# /'
+	echo "$reports"
 	fail=$((fail + 1))
 else
 	echo "ok $n kernel log"
