@@ -301,12 +301,18 @@ def drain():
         d, a = s.recvfrom(2048)
         if d[20] == 0:
             got.add(a[0])
-# A destination whose neighbour could not be created (the table full of
-# entries too fresh for the forced garbage collection to free) is sent to
-# again in the next round, as a retransmitting sender would; rounds go on
-# while they make progress, each after the 5 s the collection needs.
+# A destination whose neighbour could not be created is sent to again, as
+# a retransmitting sender would. The forced garbage collection frees only
+# entries with no timer that have not changed for 5 s: an answered entry
+# stays REACHABLE, its timer running, for the table's reachable time (15
+# to 45 s, drawn once per device), then STALE, so room may come 50 s
+# after the first answers. Rounds go on, each 5 s after the last, until
+# every destination has answered or 120 s have passed.
+start = time.time()
 pending = sorted(want)
-for rnd in range(10):
+rnd = 0
+while True:
+    rnd += 1
     for i, dst in enumerate(pending):
         p = struct.pack("!BBHHH", 8, 0, 0, 7, i) + b"podnet"
         p = p[:2] + struct.pack("!H", csum(p)) + p[4:]
@@ -323,9 +329,10 @@ for rnd in range(10):
     while time.time() < end:
         drain(); time.sleep(0.05)
     left = sorted(want - got)
-    print(f"round {rnd + 1}: {len(pending) - len(left)} of {len(pending)} answered",
+    print(f"round {rnd} at {time.time() - start:.0f} s: "
+          f"{len(pending) - len(left)} of {len(pending)} answered",
           file=sys.stderr)
-    if not left or len(left) == len(pending):
+    if not left or time.time() - start > 120:
         break
     pending = left
 print(len(got))
