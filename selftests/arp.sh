@@ -304,7 +304,7 @@ def drain():
 # A destination whose neighbour could not be created is sent to again, as
 # a retransmitting sender would. The forced garbage collection frees only
 # entries with no timer that have not changed for 5 s: an answered entry
-# stays REACHABLE, its timer running, for the table's reachable time (15
+# stays REACHABLE, its timer running, for the device's reachable time (15
 # to 45 s, drawn once per device), then STALE, so room may come 50 s
 # after the first answers. Rounds go on, each 5 s after the last, until
 # every destination has answered or 120 s have passed.

@@ -60,7 +60,7 @@ KVER=$kver "$top/selftests/vm/run.sh" -t 600 -o "$out" -- \
 rc=$?
 sed 's/^/# /' "$out.log"
 tap $rc "in the guest: modprobe podnet, two nodes ping through the packaged tool"
-# The reports selftests/vm/check.sh fails a run on.
+# The reports make check fails on (selftests/vm/kernel-log.sh).
 if reports=$(kernel_log_reports "$out/console.log" "$out/dmesg"); then
 	tap 1 "the guest's kernel log is clean" "see $out/console.log"
 	echo "$reports"
