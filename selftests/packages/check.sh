@@ -39,6 +39,7 @@ version=$(sed -n 's/^#define PODNET_VERSION "\(.*\)"/\1/p' kmod/version.h)
 kver=$(selftests/vm/kdir.sh --release)
 selftests/vm/deps.sh test dkms || exit 1
 
+mkdir -p "$top/.vm"
 make -s deb >"$top/.vm/deb.log" 2>&1
 rc=$?
 tap $rc "make deb builds podnet-dkms and podnet" "see .vm/deb.log"
