@@ -16,6 +16,11 @@
 #             up, and the peer's subnet by a plain route via the node
 #   pndirect  podnet in vxlan mode with direct on, one route
 #
+# and, for make profile only, the floor of any device in the path:
+#
+#   macvlan   plain routing, each peer's route through a macvlan device
+#             on the underlay device instead of the underlay device itself
+#
 # and for each overlay twice more, where both nodes know 1,000 and 10,000
 # peers (nodes that do not exist, at 10.1.x.y) besides the real one, added
 # each control plane's own way: flannel's routes, neighbours and FDB
@@ -140,6 +145,16 @@ node()
 		node pnvxlan "$i" "$@" || return 1
 		n=$(eval echo "\$N$i")
 		ns_exec "$n" "$PODNET" link set pn0 direct on
+		;;
+	macvlan)
+		pn_node "$i" || return 1
+		n=$(eval echo "\$N$i")
+		ip -n "$n" link add mv0 link e0 type macvlan mode bridge &&
+			ip -n "$n" link set mv0 up || return 1
+		for j in "$@"; do
+			ip -n "$n" route add "10.244.$j.0/24" \
+				via "192.168.0.$j" dev mv0 onlink || return 1
+		done
 		;;
 	pnipip)
 		pn_ipip_node "$i" && pn_podnet_peers "$i" "$@"
