@@ -8,8 +8,8 @@
 # is of the other family stays encapsulated; a route that puts node 2
 # behind the router switches its subnet to encapsulation while a ping
 # runs, and its removal switches it back. Then flannel with DirectRouting
-# and Calico with CrossSubnet as peers, and the source check of
-# encapsulated packets with direct on.
+# (both families) and Calico with CrossSubnet as peers, and the source
+# check of encapsulated packets with direct on.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -309,34 +309,55 @@ test_route_change()
 	log_test "$mode IPv$fam: a gateway route switches to encapsulation and back"
 }
 
-# Node 2 as flanneld with DirectRouting sets up a node: the same-segment
-# node 1 by a plain route via its address, node 3 by the vxlan triple.
+# Node 2 as flanneld with DirectRouting sets up a dual-stack node: the
+# same-segment node 1 by a plain route via its address of each family,
+# node 3 by the vxlan triple of flannel.1 and flannel-v6.1.
+FL6_MAC=82:aa:bb:cc:dd:62
 test_flannel_direct()
 {
-	local i n
+	local i j n
 
 	cleanup_all_ns
 	pn_far_underlay 3 || { setup_failed; return; }
 	for i in 1 3; do
-		pn_podnet_node "$i" || { setup_failed; return; }
+		pn_podnet_node6 "$i" || { setup_failed; return; }
 		n=$(eval echo "\$N$i")
 		ns_exec "$n" "$PODNET" link set pn0 direct on
-		ip -n "$n" route add 10.244.0.0/16 via 169.254.1.1 dev pn0 onlink
-		pn_podnet_peers "$i" 2 "$((4 - i))" || { setup_failed; return; }
+		for j in 2 "$((4 - i))"; do
+			ns_exec "$n" "$PODNET" subnet add "10.244.$j.0/24" \
+				via "$(pn_addr "$j")" dev pn0 || { setup_failed; return; }
+		done
+		if ! ns_exec "$n" "$PODNET" subnet add fd00:10:244:2::/64 \
+			via "$(pn_addr6 2)" lladdr "$FL6_MAC" dev pn0 ||
+		   ! ns_exec "$n" "$PODNET" subnet add \
+			"fd00:10:244:$((4 - i))::/64" \
+			via "$(pn_addr6 "$((4 - i))")" dev pn0; then
+			setup_failed
+			return
+		fi
 	done
-	pn_node 2 && pn_flannel4 2 "$(pn_mac 2)" 3 &&
-		ip -n "$N2" route add 10.244.1.0/24 via 192.168.0.1 dev e0 ||
-		{ setup_failed; return; }
+	if ! pn_flannel_node6 2 "$(pn_mac 2)" "$FL6_MAC" 3 ||
+	   ! ip -n "$N2" route add 10.244.1.0/24 via 192.168.0.1 ||
+	   ! ip -n "$N2" -6 route add fd00:10:244:1::/64 via 2001:db8::1; then
+		setup_failed
+		return
+	fi
 	capture_start
-	ping_pod 1 2 4
-	ping_pod 2 1 4
-	ping_pod 2 3 4
-	ping_pod 3 2 4
+	for i in 4 6; do
+		ping_pod 1 2 "$i"
+		ping_pod 2 1 "$i"
+		ping_pod 2 3 "$i"
+		ping_pod 3 2 "$i"
+	done
 	capture_stop
 	expect_wire "icmp and src 10.244.1.2 and dst 10.244.2.2" "podnet -> flannel, plain"
 	expect_wire "icmp and src 10.244.2.2 and dst 10.244.1.2" "flannel -> podnet, plain"
+	expect_wire "icmp6 and src fd00:10:244:1::2 and dst fd00:10:244:2::2" \
+		"podnet -> flannel over IPv6, plain"
+	expect_wire "icmp6 and src fd00:10:244:2::2 and dst fd00:10:244:1::2" \
+		"flannel -> podnet over IPv6, plain"
 	expect_no_wire "udp port 8472" "node 1 and the flannel node, encapsulated"
-	log_test "flannel DirectRouting peer: plain on the segment, vxlan beyond"
+	log_test "flannel DirectRouting peer, both families: plain on the segment, vxlan beyond"
 }
 
 # Node 2 as Calico with CrossSubnet sets up a node: the same-segment
