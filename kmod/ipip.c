@@ -574,54 +574,59 @@ drop:
 /* Whether the handlers are registered; under RTNL, or at module exit. */
 static bool pn_ipip_registered;
 
+/*
+ * Every handler, in the order they are registered: protocols 4 and 41
+ * over IPv4 (@v4) and over IPv6 (@v6), @family the inner packet's.
+ */
+static const struct pn_ipip_handler {
+	struct xfrm_tunnel *v4;
+	struct xfrm6_tunnel *v6;
+	unsigned short family;
+} pn_ipip_handlers[] = {
+	{ .v4 = &pn_ipip_peers, .family = AF_INET },
+	{ .v4 = &pn_ipip_unclaimed, .family = AF_INET },
+	{ .v4 = &pn_sit_peers, .family = AF_INET6 },
+	{ .v4 = &pn_sit_unclaimed, .family = AF_INET6 },
+	{ .v6 = &pn_ip4ip6_peers, .family = AF_INET },
+	{ .v6 = &pn_ip6ip6_peers, .family = AF_INET6 },
+	{ .v6 = &pn_ip4ip6_unclaimed, .family = AF_INET },
+	{ .v6 = &pn_ip6ip6_unclaimed, .family = AF_INET6 },
+};
+
+/* Deregister the first @count handlers, the last registered first. */
+static void pn_ipip_deregister(unsigned int count)
+{
+	const struct pn_ipip_handler *h;
+
+	while (count--) {
+		h = &pn_ipip_handlers[count];
+		if (h->v4)
+			xfrm4_tunnel_deregister(h->v4, h->family);
+		else
+			pn_compat_xfrm6_tunnel_deregister(h->v6, h->family);
+	}
+}
+
 static int pn_ipip_register(void)
 {
+	const struct pn_ipip_handler *h;
+	unsigned int i;
 	int ret;
 
-	ret = xfrm4_tunnel_register(&pn_ipip_peers, AF_INET);
-	if (ret)
-		goto err;
-	ret = xfrm4_tunnel_register(&pn_ipip_unclaimed, AF_INET);
-	if (ret)
-		goto err_unclaimed;
-	ret = xfrm4_tunnel_register(&pn_sit_peers, AF_INET6);
-	if (ret)
-		goto err_sit;
-	ret = xfrm4_tunnel_register(&pn_sit_unclaimed, AF_INET6);
-	if (ret)
-		goto err_sit_unclaimed;
-	ret = pn_compat_xfrm6_tunnel_register(&pn_ip4ip6_peers, AF_INET);
-	if (ret)
-		goto err_ip4ip6;
-	ret = pn_compat_xfrm6_tunnel_register(&pn_ip6ip6_peers, AF_INET6);
-	if (ret)
-		goto err_ip6ip6;
-	ret = pn_compat_xfrm6_tunnel_register(&pn_ip4ip6_unclaimed, AF_INET);
-	if (ret)
-		goto err_ip4ip6_unclaimed;
-	ret = pn_compat_xfrm6_tunnel_register(&pn_ip6ip6_unclaimed, AF_INET6);
-	if (ret)
-		goto err_ip6ip6_unclaimed;
+	for (i = 0; i < ARRAY_SIZE(pn_ipip_handlers); i++) {
+		h = &pn_ipip_handlers[i];
+		if (h->v4)
+			ret = xfrm4_tunnel_register(h->v4, h->family);
+		else
+			ret = pn_compat_xfrm6_tunnel_register(h->v6, h->family);
+		if (ret) {
+			pn_ipip_deregister(i);
+			pr_err("cannot register the IP-in-IP handlers: %d\n", ret);
+			return ret;
+		}
+	}
 	pn_ipip_registered = true;
 	return 0;
-
-err_ip6ip6_unclaimed:
-	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_unclaimed, AF_INET);
-err_ip4ip6_unclaimed:
-	pn_compat_xfrm6_tunnel_deregister(&pn_ip6ip6_peers, AF_INET6);
-err_ip6ip6:
-	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
-err_ip4ip6:
-	xfrm4_tunnel_deregister(&pn_sit_unclaimed, AF_INET6);
-err_sit_unclaimed:
-	xfrm4_tunnel_deregister(&pn_sit_peers, AF_INET6);
-err_sit:
-	xfrm4_tunnel_deregister(&pn_ipip_unclaimed, AF_INET);
-err_unclaimed:
-	xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
-err:
-	pr_err("cannot register the IP-in-IP handlers: %d\n", ret);
-	return ret;
 }
 
 /**
@@ -665,13 +670,6 @@ void pn_ipip_uninit(void)
 {
 	if (!pn_ipip_registered)
 		return;
-	pn_compat_xfrm6_tunnel_deregister(&pn_ip6ip6_unclaimed, AF_INET6);
-	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_unclaimed, AF_INET);
-	pn_compat_xfrm6_tunnel_deregister(&pn_ip6ip6_peers, AF_INET6);
-	pn_compat_xfrm6_tunnel_deregister(&pn_ip4ip6_peers, AF_INET);
-	xfrm4_tunnel_deregister(&pn_sit_unclaimed, AF_INET6);
-	xfrm4_tunnel_deregister(&pn_sit_peers, AF_INET6);
-	xfrm4_tunnel_deregister(&pn_ipip_unclaimed, AF_INET);
-	xfrm4_tunnel_deregister(&pn_ipip_peers, AF_INET);
+	pn_ipip_deregister(ARRAY_SIZE(pn_ipip_handlers));
 	pn_ipip_registered = false;
 }
