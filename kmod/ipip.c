@@ -359,29 +359,22 @@ static void pn_ip6tnl_send(struct pn_dev *pn, struct sk_buff *skb,
 {
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
-	const struct iphdr *iph = ip_hdr(skb);
 	enum skb_drop_reason reason;
-	struct in6_addr saddr;
+	__be16 df = htons(IP_DF);
+	const struct iphdr *iph;
+	struct pn_addr saddr;
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
-	__be16 df = htons(IP_DF);
 	enum pn_stat why;
 	u8 tos, ttl;
-	bool inherit;
 
-	tos = READ_ONCE(cfg->tos);
-	inherit = tos == 1;
-	if (inherit)
-		tos = ip_tunnel_get_dsfield(iph, skb);
-	dst = pn_tunnel_route6(pn, n, NULL, tos, !inherit, proto, &saddr);
+	dst = pn_tunnel_outer(pn, skb, n, NULL, proto, &tos, &saddr);
+	if (!dst)
+		return;
 	why = PN_STAT_TX_ERRORS;
 	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
-	if (IS_ERR(dst)) {
-		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
+	if (IS_ERR(dst))
 		goto drop;
-	}
-	if (READ_ONCE(cfg->direct) && pn_direct_xmit(pn, skb, n, dst))
-		return;
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
 	if (pn_tunnel_too_big(skb, dst, &df, PN_IPIP6_OVERHEAD, 0))
@@ -412,7 +405,7 @@ static void pn_ip6tnl_send(struct pn_dev *pn, struct sk_buff *skb,
 	ip6_flow_hdr(ip6h, tos, 0);
 	ip6h->nexthdr = proto;
 	ip6h->hop_limit = ttl;
-	ip6h->saddr = saddr;
+	ip6h->saddr = saddr.ip6;
 	ip6h->daddr = *n->peer->addr6;
 	skb->protocol = htons(ETH_P_IPV6);
 	pn_compat_ip6tunnel_xmit(skb, dev);
@@ -435,13 +428,13 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 {
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
-	const struct iphdr *iph = ip_hdr(skb);
 	enum skb_drop_reason reason;
+	const struct iphdr *iph;
+	struct pn_addr saddr;
+	struct dst_entry *dst;
 	enum pn_stat why;
 	struct rtable *rt;
-	__be32 saddr;
 	u8 tos, ttl;
-	bool inherit;
 	__be16 df;
 	u8 proto;
 
@@ -451,19 +444,14 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 		pn_ip6tnl_send(pn, skb, n, proto);
 		return;
 	}
-	tos = READ_ONCE(cfg->tos);
-	inherit = tos == 1;
-	if (inherit)
-		tos = ip_tunnel_get_dsfield(iph, skb);
-	rt = pn_tunnel_route(pn, n, tos, !inherit, proto, &saddr);
+	dst = pn_tunnel_outer(pn, skb, n, NULL, proto, &tos, &saddr);
+	if (!dst)
+		return;
 	why = PN_STAT_TX_ERRORS;
 	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
-	if (IS_ERR(rt)) {
-		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
+	if (IS_ERR(dst))
 		goto drop;
-	}
-	if (READ_ONCE(cfg->direct) && pn_direct_xmit(pn, skb, n, &rt->dst))
-		return;
+	rt = container_of(dst, struct rtable, dst);
 	df = pn_tunnel_df(pn, skb);
 	why = PN_STAT_PMTU;
 	reason = SKB_DROP_REASON_PKT_TOO_BIG;
@@ -485,7 +473,7 @@ static void pn_ipip_send(struct pn_dev *pn, struct sk_buff *skb,
 	skb_set_inner_ipproto(skb, proto);
 
 	pn_subnet_count(n, true, skb->len);
-	pn_compat_iptunnel_xmit(rt, skb, saddr, n->peer->addr, proto,
+	pn_compat_iptunnel_xmit(rt, skb, saddr.ip, n->peer->addr, proto,
 				tos, ttl, df, !net_eq(pn->net, dev_net(dev)));
 	return;
 

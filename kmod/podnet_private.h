@@ -505,18 +505,12 @@ static inline bool pn_is_ipip(const struct pn_dev *pn)
 
 /* tunnel.c */
 void pn_subnet_count(struct pn_subnet *n, bool tx, unsigned int len);
-struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
-			       u8 tos, bool cached, u8 proto, __be32 *saddr);
-struct dst_entry *pn_tunnel_route6(struct pn_dev *pn, struct pn_subnet *n,
-				   struct sock *sk, u8 tos, bool cached,
-				   u8 proto, struct in6_addr *saddr);
+struct dst_entry *pn_tunnel_outer(struct pn_dev *pn, struct sk_buff *skb,
+				  struct pn_subnet *n, struct sock *sk,
+				  u8 proto, u8 *tos, struct pn_addr *saddr);
 __be16 pn_tunnel_df(const struct pn_dev *pn, const struct sk_buff *skb);
 bool pn_tunnel_too_big(struct sk_buff *skb, struct dst_entry *dst, __be16 *df,
 		       int overhead, int hlen);
-bool pn_direct_route(const struct pn_dev *pn, const struct dst_entry *dst,
-		     bool ip6);
-bool pn_direct_xmit(struct pn_dev *pn, struct sk_buff *skb,
-		    struct pn_subnet *n, struct dst_entry *dst);
 bool pn_subnet_direct(const struct pn_dev *pn, const struct pn_subnet *n);
 void pn_tx_drop(struct pn_dev *pn, struct sk_buff *skb, enum pn_stat why,
 		enum skb_drop_reason reason);

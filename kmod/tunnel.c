@@ -140,8 +140,9 @@ static struct dst_entry *pn_route6(const struct pn_dev *pn,
  *
  * Return: the route, or an ERR_PTR.
  */
-struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
-			       u8 tos, bool cached, u8 proto, __be32 *saddr)
+static struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
+				      u8 tos, bool cached, u8 proto,
+				      __be32 *saddr)
 {
 	struct dst_cache *cache = &n->peer->dst_cache;
 	struct rtable *rt;
@@ -177,9 +178,11 @@ struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
  *
  * Return: the route, or an ERR_PTR.
  */
-struct dst_entry *pn_tunnel_route6(struct pn_dev *pn, struct pn_subnet *n,
-				   struct sock *sk, u8 tos, bool cached,
-				   u8 proto, struct in6_addr *saddr)
+static struct dst_entry *pn_tunnel_route6(struct pn_dev *pn,
+					  struct pn_subnet *n,
+					  struct sock *sk, u8 tos,
+					  bool cached, u8 proto,
+					  struct in6_addr *saddr)
 {
 	struct dst_cache *cache = &n->peer->dst_cache;
 	struct dst_entry *dst;
@@ -289,8 +292,8 @@ bool pn_tunnel_too_big(struct sk_buff *skb, struct dst_entry *dst, __be16 *df,
  *
  * Return: true when packets to the node may go to it unencapsulated.
  */
-bool pn_direct_route(const struct pn_dev *pn, const struct dst_entry *dst,
-		     bool ip6)
+static bool pn_direct_route(const struct pn_dev *pn,
+			    const struct dst_entry *dst, bool ip6)
 {
 	int lower = READ_ONCE(pn->lower);
 	const struct rtable *rt;
@@ -324,8 +327,8 @@ bool pn_direct_route(const struct pn_dev *pn, const struct dst_entry *dst,
  * Return: true when @skb was sent or dropped here and @dst consumed;
  * false when it is the caller's to encapsulate.
  */
-bool pn_direct_xmit(struct pn_dev *pn, struct sk_buff *skb,
-		    struct pn_subnet *n, struct dst_entry *dst)
+static bool pn_direct_xmit(struct pn_dev *pn, struct sk_buff *skb,
+			   struct pn_subnet *n, struct dst_entry *dst)
 {
 	bool ip6 = skb->protocol == htons(ETH_P_IPV6);
 	struct net_device *lower = dst->dev;
@@ -384,6 +387,60 @@ drop:
 	dst_release(dst);
 	pn_tx_drop(pn, skb, why, reason);
 	return true;
+}
+
+/**
+ * pn_tunnel_outer - the outer route of a packet, unless it goes direct
+ * @pn: the device
+ * @skb: the packet: IPv4 or IPv6 at its network header, or in VXLAN mode
+ *	a frame the table forwards (ARP)
+ * @n: the subnet of its destination
+ * @sk: the socket an outer IPv6 packet is sent on, or NULL
+ * @proto: the outer protocol (IPPROTO_UDP), or in ipip mode the inner
+ *	packet's (IPPROTO_IPIP or IPPROTO_IPV6)
+ * @tos: set to the outer TOS: the device's, or the inner packet's with
+ *	tos inherit
+ * @saddr: set to the outer source address, of the node's family
+ *
+ * What every encapsulation does first: the outer route to the node, over
+ * the node's family, cached in its peer unless the TOS is each packet's
+ * own; and with direct on, a packet whose node is on-link leaves here
+ * unencapsulated (pn_direct_xmit()).
+ *
+ * Return: the outer route, for the caller to release; NULL when @skb was
+ * sent direct or dropped there; an ERR_PTR when there is no route, counted
+ * as a carrier error, @skb the caller's to drop.
+ */
+struct dst_entry *pn_tunnel_outer(struct pn_dev *pn, struct sk_buff *skb,
+				  struct pn_subnet *n, struct sock *sk,
+				  u8 proto, u8 *tos, struct pn_addr *saddr)
+{
+	bool ip = skb->protocol == htons(ETH_P_IP) ||
+		  skb->protocol == htons(ETH_P_IPV6);
+	struct dst_entry *dst;
+	struct rtable *rt;
+	bool cached;
+
+	*tos = READ_ONCE(pn->cfg.tos);
+	cached = *tos != 1;
+	if (!cached)
+		*tos = ip ? ip_tunnel_get_dsfield(ip_hdr(skb), skb) : 0;
+	if (pn_peer_is6(n->peer)) {
+		saddr->af = PN_AF6;
+		dst = pn_tunnel_route6(pn, n, sk, *tos, cached, proto,
+				       &saddr->ip6);
+	} else {
+		saddr->af = PN_AF4;
+		rt = pn_tunnel_route(pn, n, *tos, cached, proto, &saddr->ip);
+		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	}
+	if (IS_ERR(dst)) {
+		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
+		return dst;
+	}
+	if (ip && READ_ONCE(pn->cfg.direct) && pn_direct_xmit(pn, skb, n, dst))
+		return NULL;
+	return dst;
 }
 
 /**

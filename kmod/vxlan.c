@@ -184,23 +184,6 @@ static int pn_vxlan_gro_complete(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
- * The outer route to the node of @n, over IPv4 or IPv6 as the node's
- * address is, with its source in @saddr.
- */
-static struct dst_entry *pn_vxlan_route(struct pn_dev *pn, struct pn_subnet *n,
-					struct pn_sock *ps, u8 tos, bool cached,
-					struct pn_addr *saddr)
-{
-	struct rtable *rt;
-
-	if (saddr->af == PN_AF6)
-		return pn_tunnel_route6(pn, n, ps->sock->sk, tos, cached,
-					IPPROTO_UDP, &saddr->ip6);
-	rt = pn_tunnel_route(pn, n, tos, cached, IPPROTO_UDP, &saddr->ip);
-	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
-}
-
-/*
  * Encapsulate @skb to the node of @n and send it, over the underlay of
  * the node's family. The inner Ethernet header is rewritten from the table
  * (our MAC to the subnet's VTEP MAC), so the neighbour entry the host used
@@ -212,14 +195,14 @@ static struct dst_entry *pn_vxlan_route(struct pn_dev *pn, struct pn_subnet *n,
 static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 			  struct pn_subnet *n)
 {
-	struct pn_addr saddr = { .af = pn_peer_is6(n->peer) ? PN_AF6 : PN_AF4 };
-	bool ip6 = saddr.af == PN_AF6, xnet;
+	bool ip6 = pn_peer_is6(n->peer), xnet;
 	struct net_device *dev = pn->dev;
 	const struct pn_cfg *cfg = &pn->cfg;
 	/* The inner IPv4 or IPv6 header, for the ip_tunnel helpers. */
 	const struct iphdr *iph = NULL;
 	enum skb_drop_reason reason;
 	struct dst_entry *dst;
+	struct pn_addr saddr;
 	__be16 sport, df;
 	struct vxlanhdr *vh;
 	struct pn_sock *ps;
@@ -227,7 +210,6 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	enum pn_stat why;
 	unsigned int len;
 	u8 tos, ttl;
-	bool inherit;
 
 	if (skb->protocol == htons(ETH_P_IP) ||
 	    skb->protocol == htons(ETH_P_IPV6))
@@ -238,18 +220,13 @@ static void pn_vxlan_send(struct pn_dev *pn, struct sk_buff *skb,
 	if (!ps)
 		goto drop;
 
-	tos = READ_ONCE(cfg->tos);
-	inherit = tos == 1;
-	if (inherit)
-		tos = ip_tunnel_get_dsfield(iph, skb);
-	dst = pn_vxlan_route(pn, n, ps, tos, !inherit, &saddr);
-	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
-	if (IS_ERR(dst)) {
-		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
-		goto drop;
-	}
-	if (READ_ONCE(cfg->direct) && iph && pn_direct_xmit(pn, skb, n, dst))
+	dst = pn_tunnel_outer(pn, skb, n, ps->sock->sk, IPPROTO_UDP, &tos,
+			      &saddr);
+	if (!dst)
 		return;
+	reason = SKB_DROP_REASON_IP_OUTNOROUTES;
+	if (IS_ERR(dst))
+		goto drop;
 	/* This node fragments an outer IPv6 packet only when it does not fit
 	 * the underlay device, not the path MTU learnt beyond it: a packet
 	 * too big for the path is refused as if DF were set.
