@@ -9,6 +9,8 @@
 #   make sparse       sparse (C=2) over the module
 #   make checkpatch   checkpatch.pl --strict over kmod/ and uapi/, and
 #                     make spec
+#   make shellcheck   shellcheck over the shell scripts
+#   make lint         make checkpatch, sparse and shellcheck
 #   make spec         the YNL spec valid, uapi/linux/podnet.h as it generates
 #   make install      install the module (then: modprobe podnet) and the tool
 #   make uninstall    undo make install
@@ -194,6 +196,20 @@ checkpatch: spec
 	@$(DEPS) lint
 	@selftests/vm/checkpatch.sh $(wildcard kmod/*.[ch]) uapi/linux/podnet.h
 
+# shellcheck (warnings and errors) over every shell script, each from its
+# own directory, where the scripts find what they source.
+SHELL_DIRS := selftests selftests/vm selftests/packages selftests/demo bench
+shellcheck:
+	@$(DEPS) lint
+	@for d in $(SHELL_DIRS); do \
+		(cd $$d && shellcheck -x -S warning *.sh) || exit 1; \
+	done
+	@shellcheck -S warning .ci/run selftests/vm/init userspace/podnet-flannel \
+		userspace/podnet.bash-completion
+
+# Every check of the sources that needs no guest.
+lint: checkpatch sparse shellcheck
+
 spec:
 	@$(DEPS) spec
 	@selftests/vm/ynl-spec.sh
@@ -271,5 +287,5 @@ clean:
 	rm -rf .vm .sparse.log
 
 .PHONY: all deps-build module module-build tool check demo vm bench profile sparse \
-	checkpatch spec install install-build clean debug-kernel debug-module \
+	checkpatch shellcheck lint spec install install-build clean debug-kernel debug-module \
 	distro-module build-kernels uninstall dkms-install dkms-uninstall deb check-packages

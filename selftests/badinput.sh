@@ -46,7 +46,7 @@ raw()
 
 raw_run()
 {
-	local answers=() answer= line i
+	local answers=() answer='' line i
 
 	while IFS= read -r line; do
 		if [ "$line" = -- ]; then

@@ -158,7 +158,7 @@ test_pmtu6()
 	# IPv6 packet.
 	ip -n "$N1" route add 192.168.0.2/32 dev e0 mtu 1400
 	before=$(pn_stat "$N1" pmtu)
-	out=$(ns_exec "$P1" ping -6 -c 1 -W 2 -M do -s 1400 fd00:10:244:2::2 2>&1)
+	out=$(ns_exec "$P1" ping -6 -c 1 -W 2 -M "do" -s 1400 fd00:10:244:2::2 2>&1)
 	expect_match "$out" "mtu ?= ?1350" "pod 1 was not told the MTU is 1350: $out"
 	[ "$(pn_stat "$N1" pmtu)" -gt "$before" ]
 	check_err $? "pmtu did not count the IPv6 packet"

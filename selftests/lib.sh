@@ -6,7 +6,6 @@
 # topology with setup_ns, checks with check_err/check_fail, reports each
 # case with log_test and exits with $EXIT_STATUS.
 
-ksft_pass=0
 ksft_fail=1
 ksft_skip=4
 
@@ -141,6 +140,7 @@ expect_match()
 command_not_found_handle()
 {
 	echo "$1: command not found" >&2
+	# shellcheck disable=SC2034 # the test's exit status
 	EXIT_STATUS=$ksft_fail
 	return 127
 }
@@ -407,6 +407,7 @@ pn_cni_pod()
 	ip netns add "$p" || return 1
 	NS_LIST+=("$p")
 	eval "P$i=$p"
+	# shellcheck disable=SC2034 # for the caller
 	pn_cni "$n" ADD loopback "$p" lo "$PN_CNI_LO" >/dev/null &&
 	PN_CNI_RESULT=$(pn_cni "$n" ADD bridge "$p" eth0 "$(pn_cni_conf "$i")")
 }
@@ -583,7 +584,7 @@ pn_mac()
 {
 	local IFS=.
 
-	# shellcheck disable=SC2046 # the four bytes of the address
+	# shellcheck disable=SC2046,SC2183 # the four bytes of the address
 	printf '0a:58:%02x:%02x:%02x:%02x\n' $(pn_addr "$1")
 }
 
@@ -622,7 +623,7 @@ pn_check_pmtu()
 	ns_exec "$N1" ip route add "$(pn_addr 2)" dev e0 mtu 1400
 
 	before=$(pn_stat "$N1" pmtu)
-	out=$(ns_exec "$P1" ping -c 1 -W 2 -M do -s 1400 10.244.2.2 2>&1)
+	out=$(ns_exec "$P1" ping -c 1 -W 2 -M "do" -s 1400 10.244.2.2 2>&1)
 	check_fail $? "a DF packet too big for the path got through"
 	expect_match "$out" "Frag needed and DF set \(mtu = $mtu\)|mtu=$mtu|Message too long" "no PMTU signal to the sender"
 	[ "$(pn_stat "$N1" pmtu)" -gt "$before" ]

@@ -12,13 +12,15 @@ OUT=${OUT:-/tmp/out}
 PODNET_KO=${PODNET_KO:-../kmod/podnet.ko}
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 
+tests=()
 if [ $# -gt 0 ]; then
-	tests=()
 	for t in "$@"; do
 		tests+=("${t%.sh}.sh")
 	done
 else
-	mapfile -t tests < <(ls *.sh | grep -vx -e lib.sh -e run_tests.sh)
+	for t in *.sh; do
+		case $t in lib.sh | run_tests.sh) ;; *) tests+=("$t") ;; esac
+	done
 fi
 
 load()

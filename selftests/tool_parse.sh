@@ -182,6 +182,7 @@ expect 1 "podnet: $TMP/b4:1: unterminated quote" -batch "$TMP/b4"
 expect 1 'podnet: unexpected "link" after -batch FILE' -batch "$TMP/b1" link show
 run -batch /nonexistent/file
 [ "$RC" = 1 ] && ok "-batch of a missing file" || not_ok "-batch missing file: $RC"
+# shellcheck disable=SC2046,SC2183 # two numbers a line
 printf 'subnet add 10.%d.%d.0/24 via 192.168.0.1 dev nosuchdev0\n' \
 	$(for i in $(seq 0 9999); do echo $((i / 256)) $((i % 256)); done) >"$TMP/b5"
 run -force -batch "$TMP/b5"

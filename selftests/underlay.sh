@@ -227,6 +227,13 @@ test_max_subnets()
 	log_test "maxsubnets: a full table refuses adds; raising it is privileged"
 }
 
+# pg_write FILE COMMAND: COMMAND to a pktgen control file; fails as the
+# write does, as pktgen refuses a command.
+pg_write()
+{
+	echo "$2" 2>/dev/null >"$1"
+}
+
 # pktgen's clone_skb sends one skb many times over; encapsulation rewrites
 # it. pktgen drives Ethernet devices only; an ipip device is not one.
 test_no_skb_sharing()
@@ -241,11 +248,11 @@ test_no_skb_sharing()
 		fi
 	fi
 	"$PODNET" link add pg0 up
-	echo "add_device pg0" >$pg/kpktgend_0
+	pg_write "$pg/kpktgend_0" "add_device pg0"
 	check_err $? "pktgen does not take pg0"
-	echo "clone_skb 10" 2>/dev/null >"$pg/pg0"
+	pg_write "$pg/pg0" "clone_skb 10"
 	check_fail $? "pktgen clone_skb accepted on a podnet device"
-	echo "clone_skb 0" >"$pg/pg0"
+	pg_write "$pg/pg0" "clone_skb 0"
 	check_err $? "pktgen refuses pg0 altogether"
 	echo "rem_device_all" >$pg/kpktgend_0
 	"$PODNET" link del pg0

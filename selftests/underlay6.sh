@@ -322,9 +322,9 @@ test_pmtu6()
 	# inner packet, of either family.
 	ip -n "$N1" -6 route add "$(pn_addr6 2)/128" dev e0 mtu 1400
 	before=$(pn_stat "$N1" pmtu)
-	out=$(ns_exec "$P1" ping -6 -c 1 -W 2 -M do -s 1350 fd00:10:244:2::2 2>&1)
+	out=$(ns_exec "$P1" ping -6 -c 1 -W 2 -M "do" -s 1350 fd00:10:244:2::2 2>&1)
 	expect_match "$out" "mtu ?= ?1330" "pod 1 was not told the MTU is 1330 for IPv6: $out"
-	out=$(ns_exec "$P1" ping -c 1 -W 2 -M do -s 1380 10.244.2.2 2>&1)
+	out=$(ns_exec "$P1" ping -c 1 -W 2 -M "do" -s 1380 10.244.2.2 2>&1)
 	expect_match "$out" "mtu ?= ?1330" "pod 1 was not told the MTU is 1330 for IPv4 with DF: $out"
 	[ "$(pn_stat "$N1" pmtu)" -ge $((before + 2)) ]
 	check_err $? "pmtu did not count both packets"
@@ -341,7 +341,7 @@ test_pmtu6()
 	# fragments (the node sends nothing above the route's 1300 bytes),
 	# since no sender may be told less than 1280.
 	ip -n "$N1" -6 route replace "$(pn_addr6 2)/128" dev e0 mtu 1300
-	out=$(ns_exec "$P1" ping -6 -c 2 -i 0.3 -W 2 -M do -s 1232 fd00:10:244:2::2 2>&1)
+	out=$(ns_exec "$P1" ping -6 -c 2 -i 0.3 -W 2 -M "do" -s 1232 fd00:10:244:2::2 2>&1)
 	check_err $? "a 1280-byte IPv6 packet did not cross a 1300-byte IPv6 path: $out"
 	ip -n "$N1" -6 route del "$(pn_addr6 2)/128" dev e0
 	log_test "too big for the outer IPv6 path: ICMP to the sender, DF or not; 1280 B fragmented"

@@ -47,7 +47,7 @@ n() { python3 -c 'import ipaddress, sys; print(int(ipaddress.ip_address(sys.argv
 py() { python3 -c "import json, sys; j = json.loads(sys.argv[2]); print($1)" "$1" "$2"; }
 
 # The table as the podnet tool shows it: "PREFIX via NODE lladdr MAC".
-table() { pn subnet show dev "${1:-pn0}" | sed 's/ dev [^ ]*$//'; }
+table() { pn subnet show dev pn0 | sed 's/ dev [^ ]*$//'; }
 
 test_write()
 {

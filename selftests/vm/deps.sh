@@ -12,7 +12,7 @@ need_build="make gcc libc6-dev pkg-config libmnl-dev linux-headers-amd64"
 need_test="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2
 	iputils-ping tcpdump iperf3 ethtool python3 kmod procps bash-completion
 	containernetworking-plugins"
-need_lint="sparse linux-source-6.12 perl"
+need_lint="sparse linux-source-6.12 perl shellcheck"
 need_spec="linux-source-6.12 xz-utils python3 python3-yaml python3-jsonschema gcc
 	libc6-dev"
 need_kernel="linux-source-6.12 xz-utils bc bison flex libelf-dev libssl-dev
