@@ -6,7 +6,8 @@
 # Documentation/netlink/specs/podnet.yaml, each result checked against
 # what the podnet tool shows, the events group through --subscribe, and
 # the module's registered policies (the genetlink controller's policy
-# dump, read by ynl-policy.py) against the spec.
+# dump, read by ynl-policy.py) against the spec; and the link kind's
+# rtnetlink spec, podnet-link.yaml, decoding what the kernel reports.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -168,8 +169,40 @@ test_policies()
 	log_test "the module's policies are the spec's, command by command"
 }
 
+# The rtnetlink side through Documentation/netlink/specs/podnet-link.yaml:
+# every IFLA_PODNET_* attribute of a getlink reply decoded by the spec
+# (types, byte order, enums) must be what the podnet tool set and shows.
+test_link_spec()
+{
+	local out want spec=$TOP/Documentation/netlink/specs/podnet-link.yaml
+
+	pn link set pn0 vni 7 port 4789 local 192.0.2.100 \
+		local6 2001:db8::100 ttl 9 tos inherit srccheck off \
+		gateway 169.254.9.9 gateway6 fe80::9 arpsuppress off \
+		maxsubnets 500 df set direct on mtu 1400 ||
+		{ check_err 1 "podnet link set pn0 failed"; return; }
+	out=$(ns_exec "$A" python3 "$CLI" --spec "$spec" --output-json \
+		--schema "$YNL_TREE/Documentation/netlink/netlink-raw.yaml" \
+		--process-unknown --do getlink --json '{"ifname": "pn0"}' 2>&1)
+	check_err $? "getlink through podnet-link.yaml failed: $out"
+	want="pn0 1400 podnet vxlan 7 4789 192.0.2.100 2001:db8::100 9 1 0"
+	want="$want 169.254.9.9 fe80::9 0 500 set 1"
+	[ "$(py 'j["ifname"], j["mtu"], j["linkinfo"]["kind"], *(j["linkinfo"]["data"][k] for k in ("mode", "vni", "port", "local", "local6", "ttl", "tos", "srccheck", "gateway", "gateway6", "arpsuppress", "max-subnets", "df", "direct"))' "$out" 2>&1)" = "$want" ]
+	check_err $? "getlink of pn0 decoded as: $out"
+	[ "$(py 'j["address"]' "$out" 2>&1)" = "$(pn -j link show pn0 | py 'j[0]["address"]' "$(cat)")" ]
+	check_err $? "getlink's address is not the device's: $out"
+
+	out=$(ns_exec "$A" python3 "$CLI" --spec "$spec" --output-json \
+		--no-schema --process-unknown --dump getlink 2>&1)
+	check_err $? "the getlink dump failed: $out"
+	[ "$(py '" ".join(sorted("%s:%s" % (l["ifname"], l["linkinfo"]["data"]["mode"]) for l in j if l.get("linkinfo", {}).get("kind") == "podnet"))' "$out" 2>&1)" = "pn0:vxlan pn9:ipip" ]
+	check_err $? "the getlink dump decoded as: $(head -c 400 <<<"$out")"
+	log_test "podnet-link.yaml decodes getlink: every IFLA_PODNET_* as set"
+}
+
 test_write
 test_read
 test_events
 test_policies
+test_link_spec
 exit $EXIT_STATUS

@@ -8,7 +8,10 @@
 #   * the spec is valid against the kernel's genetlink schema;
 #   * ynl-gen-c generates its uAPI header, and every enumerator and define
 #     of that header has the same value in uapi/linux/podnet.h (the
-#     family version aside: the genetlink format has none).
+#     family version aside: the genetlink format has none);
+#   * Documentation/netlink/specs/podnet-link.yaml, the rtnetlink link
+#     kind, is valid against the netlink-raw schema, and its IFLA_PODNET_*
+#     attributes and enums have the header's values.
 #
 #   ynl-spec.sh [--tree]     --tree: only print the YNL tree's path
 #
@@ -22,6 +25,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/podnet
 tree=$cache/linux-source-6.12-ynl
 spec=$top/Documentation/netlink/specs/podnet.yaml
+link_spec=$top/Documentation/netlink/specs/podnet-link.yaml
 
 fail() { echo "ynl-spec: $*" >&2; exit 1; }
 
@@ -95,3 +99,54 @@ if ! diff -u "$tmp/gen.txt" "$tmp/ours.txt" >"$tmp/diff"; then
 	exit 1
 fi
 echo "ynl-spec: the spec is valid and uapi/linux/podnet.h matches it ($(wc -l <"$tmp/gen.txt") names)"
+
+# The rtnetlink spec: valid against the kernel's netlink-raw schema, and
+# its IFLA_PODNET_* attributes and their enums numbered as our header
+# numbers them (ynl-gen-c makes no uAPI header for netlink-raw specs).
+python3 - "$tree/Documentation/netlink/netlink-raw.yaml" "$link_spec" \
+	>"$tmp/link-spec.txt" <<'PY' || exit 1
+import sys
+import jsonschema
+import yaml
+spec = yaml.safe_load(open(sys.argv[2]))
+try:
+    jsonschema.validate(spec, yaml.safe_load(open(sys.argv[1])))
+except jsonschema.ValidationError as e:
+    path = "/".join(str(p) for p in e.absolute_path)
+    sys.exit(f"ynl-spec: {sys.argv[2]}: {path}: {e.message}")
+def c_name(*words):
+    return "_".join(words).upper().replace("-", "_")
+for aset in spec["attribute-sets"]:
+    if aset["name"] != "linkinfo-podnet-attrs":
+        continue
+    value = 0
+    for attr in aset["attributes"]:
+        value = attr.get("value", value + 1)
+        print(f"{c_name('ifla-podnet', attr['name'])}={value}")
+for d in spec["definitions"]:
+    if d["type"] == "enum":
+        for i, entry in enumerate(d["entries"]):
+            print(f"{c_name(d['name'], entry['name'])}={d.get('value-start', 0) + i}")
+PY
+[ -s "$tmp/link-spec.txt" ] || fail "no IFLA_PODNET_* attributes in $link_spec"
+{
+	echo '#include <stdio.h>'
+	echo '#include "podnet.h"'
+	echo 'int main(void) {'
+	sed 's/^\([A-Z0-9_]*\)=.*/printf("\1=%d\\n", \1);/' "$tmp/link-spec.txt"
+	echo 'printf("IFLA_PODNET_MAX=%d\n", IFLA_PODNET_MAX);'
+	echo 'return 0; }'
+} >"$tmp/print-link.c"
+cc -Wall -Werror -I"$tmp/ours" -o "$tmp/print-link" "$tmp/print-link.c" \
+	2>"$tmp/cc-link.log" ||
+	fail "uapi/linux/podnet.h lacks a name $link_spec has:
+$(grep -m3 error "$tmp/cc-link.log")"
+"$tmp/print-link" >"$tmp/link-ours.txt" || exit 1
+echo "IFLA_PODNET_MAX=$(sed -n 's/^IFLA_PODNET_[A-Z0-9_]*=//p' "$tmp/link-spec.txt" |
+	sort -n | tail -n1)" >>"$tmp/link-spec.txt"
+if ! diff -u "$tmp/link-spec.txt" "$tmp/link-ours.txt" >"$tmp/diff"; then
+	echo "ynl-spec: uapi/linux/podnet.h numbers differ from $link_spec:" >&2
+	grep '^[-+][A-Z]' "$tmp/diff" >&2
+	exit 1
+fi
+echo "ynl-spec: the rtnetlink spec is valid and numbered as uapi/linux/podnet.h ($(wc -l <"$tmp/link-spec.txt") names)"

@@ -12,7 +12,8 @@
  *
  * RTM_NEWLINK with IFLA_INFO_KIND "podnet" creates a device; IFLA_INFO_DATA
  * may carry any of the following. Every one is optional; the default is
- * given in brackets.
+ * given in brackets. Documentation/netlink/specs/podnet-link.yaml
+ * describes them in the kernel's YNL (netlink-raw) format.
  *
  *    IFLA_PODNET_MODE: NLA_U8, enum podnet_mode [PODNET_MODE_VXLAN]
  *        Fixed at creation; a change on a live device is rejected.
