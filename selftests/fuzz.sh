@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Netlink fuzzing: while a pod flood-pings another through podnet,
-# selftests/nlfuzz.py sends FUZZ_COUNT (default 100000) requests, valid and
+# selftests/nlfuzz.py sends FUZZ_COUNT (default 50000) requests, valid and
 # malformed, to the podnet family on node 1 and, in a sandbox namespace,
 # mutated podnet requests and RTM_NEWLINK/RTM_SETLINK with a fuzzed
 # IFLA_INFO_DATA. Every request is answered as it must be, the tables end
@@ -13,7 +13,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-FUZZ_COUNT=${FUZZ_COUNT:-100000}
+FUZZ_COUNT=${FUZZ_COUNT:-50000}
 SEED=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 TMP=$(mktemp -d)
 PING_PID=

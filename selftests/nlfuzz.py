@@ -2283,8 +2283,8 @@ def main():
     ap.add_argument("--sandbox", metavar="NETNS",
                     help="namespace for mutated requests and link fuzzing")
     ap.add_argument("--count", type=int,
-                    default=int(os.environ.get("FUZZ_COUNT", "100000")),
-                    help="messages to send (FUZZ_COUNT, default 100000)")
+                    default=int(os.environ.get("FUZZ_COUNT", "50000")),
+                    help="messages to send (FUZZ_COUNT, default 50000)")
     ap.add_argument("--batch", type=int, default=64,
                     help="requests per send (default 64)")
     ap.add_argument("--model-dir", metavar="DIR",
