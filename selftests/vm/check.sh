@@ -43,7 +43,7 @@ has_kmemleak()
 # Variables the tests read that the host's environment (or make's command
 # line: make check T=fuzz SEED=1234) hands on to the guest.
 guest_vars="SEED FUZZ_COUNT FUZZ_TIMEOUT CHURN_OPS CHURN_SECONDS TEST_TIMEOUT
-	USERSPACE_TESTS YNL_TREE"
+	USERSPACE_TESTS YNL_TREE SKIP_TESTS"
 # The kernel's YNL tree, for ynl.sh.
 YNL_TREE=${YNL_TREE:-$("$top/selftests/vm/ynl-spec.sh" --tree 2>/dev/null)}
 
