@@ -176,11 +176,11 @@ test_link_spec()
 {
 	local out want spec=$TOP/Documentation/netlink/specs/podnet-link.yaml
 
-	pn link set pn0 vni 7 port 4789 local 192.0.2.100 \
-		local6 2001:db8::100 ttl 9 tos inherit srccheck off \
+	out=$(pn link set pn0 vni 7 port 4789 local 192.0.2.100 \
+		local 2001:db8::100 ttl 9 tos inherit srccheck off \
 		gateway 169.254.9.9 gateway6 fe80::9 arpsuppress off \
-		maxsubnets 500 df set direct on mtu 1400 ||
-		{ check_err 1 "podnet link set pn0 failed"; return; }
+		maxsubnets 500 df set direct on mtu 1400 2>&1)
+	check_err $? "podnet link set pn0 failed: $out"
 	out=$(ns_exec "$A" python3 "$CLI" --spec "$spec" --output-json \
 		--schema "$YNL_TREE/Documentation/netlink/netlink-raw.yaml" \
 		--process-unknown --do getlink --json '{"ifname": "pn0"}' 2>&1)
