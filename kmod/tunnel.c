@@ -124,15 +124,36 @@ static struct dst_entry *pn_route6(const struct pn_dev *pn,
 	return dst;
 }
 
+/*
+ * The outer route to @peer over its family, looked up now, with its source
+ * in @saddr.
+ */
+static struct dst_entry *pn_peer_route(const struct pn_dev *pn,
+				       const struct pn_peer *peer,
+				       struct sock *sk, u8 tos, u8 proto,
+				       struct pn_addr *saddr)
+{
+	struct rtable *rt;
+
+	if (pn_peer_is6(peer)) {
+		saddr->af = PN_AF6;
+		return pn_route6(pn, peer, sk, tos, proto, &saddr->ip6);
+	}
+	saddr->af = PN_AF4;
+	rt = pn_route4(pn, peer, tos, proto, &saddr->ip);
+	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+}
+
 /**
  * pn_tunnel_route - the outer route to a subnet's node
  * @pn: the device
  * @n: the subnet
+ * @sk: the socket an outer IPv6 packet goes out on, or NULL
  * @tos: the outer TOS
  * @cached: whether the route may be cached: the TOS is the device's, not
  *	taken from each packet
- * @proto: the outer protocol, IPPROTO_UDP or IPPROTO_IPIP
- * @saddr: set to the outer source address
+ * @proto: the outer protocol
+ * @saddr: set to the outer source address, of the node's family
  *
  * The route is cached in the subnet's peer, which its node's other subnets
  * share. The settings are read once each, since they may change meanwhile
@@ -140,11 +161,14 @@ static struct dst_entry *pn_route6(const struct pn_dev *pn,
  *
  * Return: the route, or an ERR_PTR.
  */
-static struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
-				      u8 tos, bool cached, u8 proto,
-				      __be32 *saddr)
+static struct dst_entry *pn_tunnel_route(struct pn_dev *pn,
+					 struct pn_subnet *n,
+					 struct sock *sk, u8 tos, bool cached,
+					 u8 proto, struct pn_addr *saddr)
 {
 	struct dst_cache *cache = &n->peer->dst_cache;
+	bool ip6 = pn_peer_is6(n->peer);
+	struct dst_entry *dst;
 	struct rtable *rt;
 
 	if (cached && unlikely(!READ_ONCE(cache->cache))) {
@@ -152,54 +176,25 @@ static struct rtable *pn_tunnel_route(struct pn_dev *pn, struct pn_subnet *n,
 		cached = false;
 	}
 	if (cached) {
-		rt = dst_cache_get_ip4(cache, saddr);
-		if (rt)
-			return rt;
-	}
-
-	rt = pn_route4(pn, n->peer, tos, proto, saddr);
-	if (cached && !IS_ERR(rt))
-		dst_cache_set_ip4(cache, &rt->dst, *saddr);
-	return rt;
-}
-
-/**
- * pn_tunnel_route6 - the outer IPv6 route to a subnet's node
- * @pn: the device
- * @n: the subnet, whose node is an IPv6 one
- * @sk: the socket the packet goes out on, or NULL
- * @tos: the outer traffic class
- * @cached: as for pn_tunnel_route()
- * @proto: the outer protocol
- * @saddr: set to the outer source address
- *
- * As pn_tunnel_route(), over IPv6: the source is the device's IPv6 local
- * address.
- *
- * Return: the route, or an ERR_PTR.
- */
-static struct dst_entry *pn_tunnel_route6(struct pn_dev *pn,
-					  struct pn_subnet *n,
-					  struct sock *sk, u8 tos,
-					  bool cached, u8 proto,
-					  struct in6_addr *saddr)
-{
-	struct dst_cache *cache = &n->peer->dst_cache;
-	struct dst_entry *dst;
-
-	if (cached && unlikely(!READ_ONCE(cache->cache))) {
-		pn_peer_want_cache(&pn->table, n->peer);
-		cached = false;
-	}
-	if (cached) {
-		dst = dst_cache_get_ip6(cache, saddr);
+		if (ip6) {
+			saddr->af = PN_AF6;
+			dst = dst_cache_get_ip6(cache, &saddr->ip6);
+		} else {
+			saddr->af = PN_AF4;
+			rt = dst_cache_get_ip4(cache, &saddr->ip);
+			dst = rt ? &rt->dst : NULL;
+		}
 		if (dst)
 			return dst;
 	}
 
-	dst = pn_route6(pn, n->peer, sk, tos, proto, saddr);
-	if (cached && !IS_ERR(dst))
-		dst_cache_set_ip6(cache, dst, saddr);
+	dst = pn_peer_route(pn, n->peer, sk, tos, proto, saddr);
+	if (!cached || IS_ERR(dst))
+		return dst;
+	if (ip6)
+		dst_cache_set_ip6(cache, dst, &saddr->ip6);
+	else
+		dst_cache_set_ip4(cache, dst, saddr->ip);
 	return dst;
 }
 
@@ -418,22 +413,13 @@ struct dst_entry *pn_tunnel_outer(struct pn_dev *pn, struct sk_buff *skb,
 	bool ip = skb->protocol == htons(ETH_P_IP) ||
 		  skb->protocol == htons(ETH_P_IPV6);
 	struct dst_entry *dst;
-	struct rtable *rt;
 	bool cached;
 
 	*tos = READ_ONCE(pn->cfg.tos);
 	cached = *tos != 1;
 	if (!cached)
 		*tos = ip ? ip_tunnel_get_dsfield(ip_hdr(skb), skb) : 0;
-	if (pn_peer_is6(n->peer)) {
-		saddr->af = PN_AF6;
-		dst = pn_tunnel_route6(pn, n, sk, *tos, cached, proto,
-				       &saddr->ip6);
-	} else {
-		saddr->af = PN_AF4;
-		rt = pn_tunnel_route(pn, n, *tos, cached, proto, &saddr->ip);
-		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
-	}
+	dst = pn_tunnel_route(pn, n, sk, *tos, cached, proto, saddr);
 	if (IS_ERR(dst)) {
 		pn_link_inc(pn, PN_LINK_TX_CARRIER_ERRORS);
 		return dst;
@@ -459,24 +445,16 @@ bool pn_subnet_direct(const struct pn_dev *pn, const struct pn_subnet *n)
 	bool prefix6 = n->node.af == PN_AF6;
 	bool ip6 = pn_peer_is6(n->peer);
 	u8 tos = READ_ONCE(pn->cfg.tos);
-	struct in6_addr saddr6;
 	struct dst_entry *dst;
-	struct rtable *rt;
-	__be32 saddr;
+	struct pn_addr saddr;
 	bool direct;
 
-	if (tos == 1)
-		tos = 0;
 	if (prefix6 != ip6)
 		return false;
-	if (ip6) {
-		if (proto == IPPROTO_IPIP)
-			proto = IPPROTO_IPV6;
-		dst = pn_route6(pn, n->peer, NULL, tos, proto, &saddr6);
-	} else {
-		rt = pn_route4(pn, n->peer, tos, proto, &saddr);
-		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
-	}
+	if (ip6 && proto == IPPROTO_IPIP)
+		proto = IPPROTO_IPV6;
+	dst = pn_peer_route(pn, n->peer, NULL, tos == 1 ? 0 : tos, proto,
+			    &saddr);
 	if (IS_ERR(dst))
 		return false;
 	direct = pn_direct_route(pn, dst, ip6);
