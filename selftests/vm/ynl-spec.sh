@@ -44,19 +44,25 @@ if [ "${1:-}" = --tree ]; then
 	exit 0
 fi
 
-python3 - "$tree/Documentation/netlink/genetlink.yaml" "$spec" <<'PY' ||
+# validate SCHEMA SPEC: the spec is valid against the kernel's schema, or
+# the first place it is not is named.
+validate()
+{
+	python3 - "$1" "$2" <<'PY'
 import sys
 import jsonschema
 import yaml
 
-schema = yaml.safe_load(open(sys.argv[1]))
 try:
-    jsonschema.validate(yaml.safe_load(open(sys.argv[2])), schema)
+    jsonschema.validate(yaml.safe_load(open(sys.argv[2])),
+                        yaml.safe_load(open(sys.argv[1])))
 except jsonschema.ValidationError as e:
     path = "/".join(str(p) for p in e.absolute_path)
     sys.exit(f"ynl-spec: {sys.argv[2]}: {path}: {e.message}")
 PY
-	exit 1
+}
+
+validate "$tree/Documentation/netlink/genetlink.yaml" "$spec" || exit 1
 
 # ynl-gen-c finds its tree by a MAINTAINERS file above the spec.
 tmp=$(mktemp -d) || exit 1
@@ -103,17 +109,11 @@ echo "ynl-spec: the spec is valid and uapi/linux/podnet.h matches it ($(wc -l <"
 # The rtnetlink spec: valid against the kernel's netlink-raw schema, and
 # its IFLA_PODNET_* attributes and their enums numbered as our header
 # numbers them (ynl-gen-c makes no uAPI header for netlink-raw specs).
-python3 - "$tree/Documentation/netlink/netlink-raw.yaml" "$link_spec" \
-	>"$tmp/link-spec.txt" <<'PY' || exit 1
+validate "$tree/Documentation/netlink/netlink-raw.yaml" "$link_spec" || exit 1
+python3 - "$link_spec" >"$tmp/link-spec.txt" <<'PY' || exit 1
 import sys
-import jsonschema
 import yaml
-spec = yaml.safe_load(open(sys.argv[2]))
-try:
-    jsonschema.validate(spec, yaml.safe_load(open(sys.argv[1])))
-except jsonschema.ValidationError as e:
-    path = "/".join(str(p) for p in e.absolute_path)
-    sys.exit(f"ynl-spec: {sys.argv[2]}: {path}: {e.message}")
+spec = yaml.safe_load(open(sys.argv[1]))
 def c_name(*words):
     return "_".join(words).upper().replace("-", "_")
 for aset in spec["attribute-sets"]:
