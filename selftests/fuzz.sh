@@ -71,6 +71,33 @@ start_ping()
 	PING_PID=$!
 }
 
+# drops: where packets were lost since the setup, one line per namespace
+# of the pinging path: the links' nonzero drop and error counters, pn0's
+# nonzero podnet counters and the stack's nonzero drop and error counters.
+drops()
+{
+	local ns name out
+
+	for name in P1 N1 N2 P2; do
+		ns=${!name}
+		out=$({
+			ip -n "$ns" -s -j link show |
+				python3 -c '
+import json, sys
+for link in json.load(sys.stdin):
+    for way in ("rx", "tx"):
+        for k, v in link.get("stats64", {}).get(way, {}).items():
+            if v and k not in ("bytes", "packets", "multicast"):
+                print("%s.%s_%s %d" % (link["ifname"], way, k, v))'
+			ns_exec "$ns" ethtool -S pn0 2>/dev/null |
+				awk '$2 ~ /^[0-9]+$/ && $2 > 0 && $1 !~ /(packets|bytes):$/ { sub(":", "", $1); print "pn0." $1, $2 }'
+			ns_exec "$ns" nstat -as 2>/dev/null |
+				awk '$2 > 0 && $1 ~ /Drop|Err|Fail|Overflow|NoRoute|Discard|Prune/ { print $1, $2 }'
+		} | tr '\n' ' ')
+		echo "    $name drops: ${out:-none}"
+	done
+}
+
 # same_json FILE FILE: the same JSON value in both, else the difference.
 same_json()
 {
@@ -120,6 +147,7 @@ test_fuzz()
 	read -r rounds sent worst < <(awk '{ n++; s += $1; if ($1 - $4 > w) w = $1 - $4 }
 					  END { print n + 0, s + 0, w + 0 }' "$TMP/ping")
 	echo "    ping -f: $sent sent in $rounds rounds, at most $worst lost in one"
+	drops
 	[ "$rounds" -gt 0 ]
 	check_err $? "no round of pings completed"
 	[ "$worst" -le 10 ]
