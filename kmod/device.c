@@ -202,16 +202,29 @@ static unsigned int pn_overhead(const struct pn_cfg *cfg)
 
 /*
  * The underlay device: the configured one, else the one holding the local
- * address, or NULL when it is unknown. Under RTNL.
+ * address, or NULL when it is unknown. Under RTNL. An IPv6 address still
+ * in duplicate address detection counts, as in pn_underlay_ok(): no event
+ * comes when DAD completes, so a device that did not find its underlay
+ * then would wait for an unrelated one. ipv6_dev_find() passes such an
+ * address over, and nothing exported finds its device but asking each
+ * device (strictly: a global address otherwise matches any).
  */
 static struct net_device *pn_lower(struct net *net, const struct pn_cfg *cfg)
 {
+	struct net_device *dev;
+
 	if (cfg->link)
 		return __dev_get_by_index(net, cfg->link);
 	if (cfg->local)
 		return __ip_dev_find(net, cfg->local, false);
-	if (!ipv6_addr_any(&cfg->local6))
-		return ipv6_dev_find(net, &cfg->local6, NULL);
+	if (ipv6_addr_any(&cfg->local6))
+		return NULL;
+	dev = ipv6_dev_find(net, &cfg->local6, NULL);
+	if (dev)
+		return dev;
+	for_each_netdev(net, dev)
+		if (ipv6_chk_addr_and_flags(net, &cfg->local6, dev, false, 1, 0))
+			return dev;
 	return NULL;
 }
 

@@ -364,6 +364,33 @@ test_local6_gone()
 	log_test "the IPv6 local address removed and restored: carrier off and on again"
 }
 
+# A device whose underlay is found by its IPv6 local address alone takes
+# the carrier once the address has passed duplicate address detection:
+# no event comes when DAD completes.
+test_local6_dad()
+{
+	local out i
+
+	ip -n "$N1" addr add 2001:db8::77/64 dev e0
+	out=$(ip -n "$N1" -6 addr show dev e0 to 2001:db8::77/128)
+	expect_match "$out" "tentative" "2001:db8::77 skipped DAD: $out"
+	ns_exec "$N1" "$PODNET" link add pn7 vni 7 port 4797 local 2001:db8::77
+	ip -n "$N1" link set pn7 up
+	for i in $(seq 50); do
+		out=$(ip -n "$N1" -6 addr show dev e0 to 2001:db8::77/128)
+		[[ $out != *tentative* ]] && break
+		sleep 0.1
+	done
+	[[ $out != *tentative* ]]
+	check_err $? "2001:db8::77 still tentative after 5 s: $out"
+	out=$(ip -n "$N1" link show pn7)
+	expect_match "$out" "LOWER_UP" "pn7 has no carrier with its local address through DAD: $out"
+	expect_match "$out" "mtu 1430 " "pn7 does not take its MTU from e0: $out"
+	ip -n "$N1" link del pn7
+	ip -n "$N1" addr del 2001:db8::77/64 dev e0
+	log_test "IPv6 local address through DAD: the carrier comes on after it"
+}
+
 test_bad6()
 {
 	local out rc before
@@ -415,5 +442,6 @@ test_v6only
 test_inject6
 test_pmtu6
 test_local6_gone
+test_local6_dad
 test_bad6
 exit $EXIT_STATUS
