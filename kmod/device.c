@@ -805,6 +805,11 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 	}
 	if (tb[IFLA_ADDRESS])
 		pn->mac_derived = false;
+	/* An underlay given, even 0 after the old one is gone, replaces
+	 * the one remembered by name.
+	 */
+	if (data && data[IFLA_PODNET_LINK])
+		pn->lost_lower[0] = '\0';
 	pn_cfg_apply(pn, &cfg);
 out:
 	pn_table_unlock(&pn->table);

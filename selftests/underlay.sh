@@ -160,6 +160,28 @@ test_underlay_gone()
 	log_test "underlay deleted: NO-CARRIER, counted, re-created e0 taken up"
 }
 
+# The operator gives up the deleted underlay (IFLA_PODNET_LINK 0, which
+# the tool does not send): the device forgets its name and takes the
+# device that now holds the local address.
+test_underlay_given_up()
+{
+	local out
+
+	two_nodes || { check_err 1 "topology"; log_test "underlay given up"; return; }
+	ip -n "$N1" link del e0
+	ip link add e1 netns "$N1" type veth peer name u1 netns "$UL"
+	ip -n "$UL" link set u1 master br0 up
+	ip -n "$N1" addr add 192.168.0.1/24 dev e1
+	ip -n "$N1" link set e1 up
+	expect_match "$(link_state "$N1" pn0)" "NO-CARRIER" "pn0 took e1 while it waits for e0"
+	out=$(ns_exec "$N1" python3 "$SELFTESTS/pnl.py" link pn0 set link=u32:0 2>&1)
+	expect_match "$out" "^ok" "IFLA_PODNET_LINK 0 refused: $out"
+	pods_talk_again
+	check_err $? "pods do not talk over e1 once the underlay is given up"
+	expect_match "$(link_state "$N1" pn0)" "LOWER_UP" "pn0 still waits for e0"
+	log_test "underlay deleted, then link 0: the old name forgotten, e1 taken"
+}
+
 test_local_gone()
 {
 	local before
@@ -316,6 +338,8 @@ test_iflink
 test_underlay_down
 cleanup_all_ns
 test_underlay_gone
+cleanup_all_ns
+test_underlay_given_up
 cleanup_all_ns
 test_local_gone
 cleanup_all_ns
