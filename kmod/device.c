@@ -228,6 +228,28 @@ static struct net_device *pn_lower(struct net *net, const struct pn_cfg *cfg)
 	return NULL;
 }
 
+/*
+ * Whether an event on @dev may concern @pn's underlay: @dev is the one
+ * followed now, or the one pn_lower() would find. Asks @dev alone, not
+ * every device of the namespace, as the walk in pn_lower() may: a
+ * namespace's devices each coming and going would otherwise cost a walk
+ * of them all per event.
+ */
+static bool pn_is_lower(const struct pn_dev *pn, const struct net_device *dev)
+{
+	const struct pn_cfg *cfg = &pn->cfg;
+
+	if (dev->ifindex == pn->lower)
+		return true;
+	if (cfg->link)
+		return dev->ifindex == cfg->link;
+	if (cfg->local)
+		return __ip_dev_find(pn->net, cfg->local, false) == dev;
+	if (ipv6_addr_any(&cfg->local6))
+		return false;
+	return ipv6_chk_addr_and_flags(pn->net, &cfg->local6, dev, false, 1, 0);
+}
+
 /* The largest MTU the underlay @lower can carry, or the protocol's limit. */
 static unsigned int pn_max_mtu(const struct pn_cfg *cfg,
 			       const struct net_device *lower)
@@ -942,7 +964,7 @@ static void pn_lower_event(struct pn_dev *pn, struct net_device *dev,
 		netdev_info(pn->dev, "underlay device %s is back\n", dev->name);
 		break;
 	default:
-		if (pn_lower(pn->net, &pn->cfg) != dev)
+		if (!pn_is_lower(pn, dev))
 			return;
 	}
 	pn_underlay_update(pn);
