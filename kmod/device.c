@@ -727,7 +727,15 @@ static void pn_cfg_apply(struct pn_dev *pn, const struct pn_cfg *cfg)
 		if (!cfg->local)
 			a.ip6 = cfg->local6;
 		pn_mac_from_addr(mac, &a);
-		eth_hw_addr_set(dev, mac);
+		/* Set, not random: udev's MACAddressPolicy=persistent would
+		 * otherwise replace it when the device appears.
+		 */
+		dev->addr_assign_type = NET_ADDR_SET;
+		if (!ether_addr_equal(dev->dev_addr, mac)) {
+			eth_hw_addr_set(dev, mac);
+			if (dev->reg_state == NETREG_REGISTERED)
+				call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
+		}
 	}
 	if (cfg->link != cur->link)
 		pn->lost_lower[0] = '\0';

@@ -55,6 +55,40 @@ test_bad_address()
 	log_test "bad MAC address rejected, nothing created"
 }
 
+# A MAC derived from the local address reads as set, not random, so that
+# udev's MACAddressPolicy=persistent keeps it; when local changes, the MAC
+# follows and the change is announced (a bridge it is a port of follows).
+test_derived_mac()
+{
+	local out
+
+	setup_ns A
+	pn link add pn0 local 192.168.0.1 up
+	check_err $? "podnet link add pn0 local 192.168.0.1 failed"
+	expect_match "$(ip -n "$A" link show pn0)" "link/ether 0a:58:c0:a8:00:01 " "MAC not derived from the local address"
+	out=$(ip netns exec "$A" cat /sys/class/net/pn0/addr_assign_type)
+	[ "$out" = 3 ]
+	check_err $? "a derived MAC has addr_assign_type $out, not 3 (set)"
+	ip -n "$A" link add pn1 type podnet
+	out=$(ip netns exec "$A" cat /sys/class/net/pn1/addr_assign_type)
+	[ "$out" = 1 ]
+	check_err $? "a device without local has addr_assign_type $out, not 1 (random)"
+
+	# A bridge follows its ports' MAC changes from the announcement.
+	ip -n "$A" link add br0 type bridge
+	ip -n "$A" link set pn0 down
+	ip -n "$A" link set pn0 master br0
+	pn link set pn0 local 192.168.0.9
+	check_err $? "cannot change local while down"
+	expect_match "$(ip -n "$A" link show pn0)" "link/ether 0a:58:c0:a8:00:09 " "the MAC did not follow the local address"
+	out=$(ip netns exec "$A" cat /sys/class/net/pn0/addr_assign_type)
+	[ "$out" = 3 ]
+	check_err $? "after a change of local, addr_assign_type $out, not 3"
+	out=$(bridge -n "$A" fdb show dev pn0)
+	expect_match "$out" "^0a:58:c0:a8:00:09 .*permanent" "the MAC change was not announced: the bridge kept $out"
+	log_test "derived MAC: reads as set, follows local, its change announced"
+}
+
 # link replace: made when absent, set when present, the table kept; run
 # twice it changes nothing; never applied to a device of another kind.
 test_link_replace()
@@ -179,6 +213,7 @@ test_autoload_alias()
 
 test_create_defaults
 test_bad_address
+test_derived_mac
 test_link_replace
 test_netns_move
 test_netns_delete
