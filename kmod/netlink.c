@@ -11,6 +11,7 @@
 #include <net/arp.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -652,10 +653,11 @@ static void pn_nl_new_undo(struct pn_dev *pn, struct pn_req *reqs, int n)
 			pn_peer_put(&pn->table, reqs[i].peer);
 }
 
-/* A batch of a device's learnt ARP entries, taken under the table lock. */
+/* A batch of a device's learnt neighbour entries, taken under the table lock. */
 struct pn_neigh_batch {
 	struct net_device *dev;
 	struct neighbour *neigh[32];
+	unsigned long since;
 	unsigned int count;
 	bool more;
 };
@@ -668,6 +670,11 @@ static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 	if (neigh->dev != b->dev || !(state & NUD_VALID) ||
 	    (state & (NUD_PERMANENT | NUD_NOARP)))
 		return;
+	/* Resolved since the walk began: it took the lladdr of the table
+	 * as it is now.
+	 */
+	if (time_after(READ_ONCE(neigh->updated), b->since))
+		return;
 	if (b->count == ARRAY_SIZE(b->neigh)) {
 		b->more = true;
 		return;
@@ -676,28 +683,38 @@ static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 	b->neigh[b->count++] = neigh;
 }
 
-/*
- * Make the device's learnt ARP entries resolve again, so that they take
- * the lladdr of the table as it is now; the permanent ones an operator
- * added stay. Each is set to FAILED, which the next packet to it turns
- * into a new request, answered by the device from the table.
- */
-static void pn_nl_forget_neighbours(struct net_device *dev)
+static void pn_neigh_forget(struct neigh_table *tbl, struct net_device *dev)
 {
-	struct pn_neigh_batch b = { .dev = dev };
+	struct pn_neigh_batch b = { .dev = dev, .since = jiffies };
 	unsigned int i;
 
 	do {
 		b.count = 0;
 		b.more = false;
-		neigh_for_each(&arp_tbl, pn_neigh_collect, &b);
+		neigh_for_each(tbl, pn_neigh_collect, &b);
 		for (i = 0; i < b.count; i++) {
 			neigh_update(b.neigh[i], NULL, NUD_FAILED,
 				     NEIGH_UPDATE_F_OVERRIDE |
 				     NEIGH_UPDATE_F_ADMIN, 0);
 			neigh_release(b.neigh[i]);
 		}
+		cond_resched();
 	} while (b.more);
+}
+
+/*
+ * Make the device's learnt neighbour entries resolve again, so that they
+ * take the lladdr of the table as it is now; the permanent ones an
+ * operator added stay. Each is set to FAILED, which the next packet to it
+ * turns into a new request, answered by the device from the table. Traffic
+ * resolves an entry again at once; one resolved after the walk began is
+ * passed over, so that the walk ends however busy the entries are.
+ */
+static void pn_nl_forget_neighbours(struct net_device *dev)
+{
+	pn_neigh_forget(&arp_tbl, dev);
+	if (ipv6_mod_enabled())
+		pn_neigh_forget(&nd_tbl, dev);
 }
 
 /* Apply a checked NEW_SUBNET request; cannot fail. */

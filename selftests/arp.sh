@@ -343,6 +343,42 @@ PY
 	log_test "2,000 destinations on one aggregate route, default gc_thresh"
 }
 
+# After test_many_neighbours: a replace while traffic keeps resolving the
+# entries again renews every one of them and comes back.
+test_replace_busy()
+{
+	local out tpid
+
+	ns_exec "$N1" python3 - <<'PY' &
+import socket, struct, time
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+s.setblocking(False)
+p = struct.pack("!BBHHH", 8, 0, 0, 7, 0) + b"podnet"  # no answer needed
+end = time.time() + 12
+while time.time() < end:
+    for i in range(300):
+        try:
+            s.sendto(p, (f"10.250.{i // 250}.{i % 250 + 1}", 0))
+        except OSError:
+            pass
+    time.sleep(0.05)
+PY
+	tpid=$!
+	sleep 4
+	timeout 60 ip netns exec "$N1" "$PODNET" subnet replace 10.250.0.0/16 \
+		via 192.168.0.2 lladdr 02:00:00:00:02:50 dev pn0
+	check_err $? "the replace under traffic failed or did not come back"
+	wait "$tpid"
+	out=$(ns_exec "$N1" ip neigh show dev pn0 | grep -c "^10\.250\..* lladdr 02:00:00:00:02:50")
+	[ "$out" -ge 250 ]
+	check_err $? "only $out of 300 busy entries resolved to the new MAC"
+	out=$(ns_exec "$N1" ip neigh show dev pn0 | grep "^10\.250\..* lladdr 0a:58:c0:a8:00:02")
+	[ -z "$out" ]
+	check_err $? "entries kept the old MAC: $(wc -l <<<"$out"), such as $(head -1 <<<"$out")"
+	ns_exec "$N1" "$PODNET" subnet replace 10.250.0.0/16 via 192.168.0.2 dev pn0
+	log_test "replace under traffic: every learnt entry renewed"
+}
+
 test_aggregate_route
 test_gateway
 test_miss
@@ -352,4 +388,5 @@ test_replace_follows
 test_arpsuppress_off
 test_mixed_flannel
 test_many_neighbours
+test_replace_busy
 exit $EXIT_STATUS

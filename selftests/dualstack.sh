@@ -104,6 +104,17 @@ test_nd()
 	ns_exec "$N1" ping -6 -c 1 -W 1 fd00:10:244:2::7 >/dev/null 2>&1
 	out=$(ip -n "$N1" -6 neigh show fd00:10:244:2::7 dev pn0)
 	expect_match "$out" "lladdr $(pn_mac 2) (REACHABLE|STALE|DELAY|PROBE)" "a pod address resolved to something else than node 2's VTEP MAC: $out"
+	# A replace renews the learnt IPv6 entries as it does the ARP ones.
+	ns_exec "$N1" "$PODNET" subnet replace fd00:10:244:2::/64 \
+		via "$(pn_addr 2)" lladdr 02:00:00:00:02:77 dev pn0
+	out=$(ip -n "$N1" -6 neigh show fd00:10:244:2::7 dev pn0)
+	! grep -q "lladdr $(pn_mac 2)" <<<"$out"
+	check_err $? "after a replace, the entry still shows the old MAC: $out"
+	ns_exec "$N1" ping -6 -c 1 -W 1 fd00:10:244:2::7 >/dev/null 2>&1
+	out=$(ip -n "$N1" -6 neigh show fd00:10:244:2::7 dev pn0)
+	expect_match "$out" "lladdr 02:00:00:00:02:77 " "after a replace, the entry did not resolve to the new MAC: $out"
+	ns_exec "$N1" "$PODNET" subnet replace fd00:10:244:2::/64 \
+		via "$(pn_addr 2)" dev pn0
 	before=$(pn_stat "$N1" nd_miss)
 	ip -n "$N1" -6 route add fd00:10:244:9::7/128 dev pn0
 	ns_exec "$N1" ping -6 -c 1 -W 2 fd00:10:244:9::7 >/dev/null 2>&1
@@ -111,7 +122,7 @@ test_nd()
 	check_err $? "a solicitation for an address in no subnet was not counted in nd_miss"
 	ip -n "$N1" -6 route del fd00:10:244:2::7/128 dev pn0
 	ip -n "$N1" -6 route del fd00:10:244:9::7/128 dev pn0
-	log_test "neighbour discovery: pod addresses get the VTEP MAC, misses are counted"
+	log_test "neighbour discovery: pod addresses get the VTEP MAC, a replace renews them, misses are counted"
 }
 
 test_unreachable6()
