@@ -655,12 +655,51 @@ static void pn_nl_new_undo(struct pn_dev *pn, struct pn_req *reqs, int n)
 
 /* A batch of a device's learnt neighbour entries, taken under the table lock. */
 struct pn_neigh_batch {
+	struct pn_dev *pn;
 	struct net_device *dev;
 	struct neighbour *neigh[32];
 	unsigned long since;
 	unsigned int count;
 	bool more;
 };
+
+/*
+ * Whether @neigh holds the lladdr the device would answer for it now:
+ * its own for a gateway, its subnet's for a pod. Such an entry needs no
+ * renewal, so that a replace of one subnet leaves the others' alone.
+ */
+static bool pn_neigh_current(struct pn_dev *pn, struct neighbour *neigh)
+{
+	const u8 *want = NULL;
+	struct pn_subnet *n;
+	u8 ha[ETH_ALEN];
+	bool held;
+
+	rcu_read_lock();
+	if (neigh->tbl == &arp_tbl) {
+		__be32 ip = *(__be32 *)neigh->primary_key;
+
+		if (ip == READ_ONCE(pn->cfg.gateway)) {
+			want = pn->dev->dev_addr;
+		} else {
+			n = pn_table_lookup(&pn->table, ip);
+			want = n ? n->lladdr : NULL;
+		}
+	} else {
+		const struct in6_addr *ip6 = (void *)neigh->primary_key;
+
+		if (pn_cfg_is_gateway6(&pn->cfg, ip6)) {
+			want = pn->dev->dev_addr;
+		} else {
+			n = pn_table_lookup6(&pn->table, ip6);
+			want = n ? n->lladdr : NULL;
+		}
+	}
+	neigh_ha_snapshot(ha, neigh, pn->dev);
+	held = want && ether_addr_equal(ha, want);
+	rcu_read_unlock();
+	return held;
+}
 
 static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 {
@@ -673,7 +712,8 @@ static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 	/* Resolved since the walk began: it took the lladdr of the table
 	 * as it is now.
 	 */
-	if (time_after(READ_ONCE(neigh->updated), b->since))
+	if (time_after(READ_ONCE(neigh->updated), b->since) ||
+	    pn_neigh_current(b->pn, neigh))
 		return;
 	if (b->count == ARRAY_SIZE(b->neigh)) {
 		b->more = true;
@@ -683,9 +723,13 @@ static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 	b->neigh[b->count++] = neigh;
 }
 
-static void pn_neigh_forget(struct neigh_table *tbl, struct net_device *dev)
+static void pn_neigh_forget(struct neigh_table *tbl, struct pn_dev *pn)
 {
-	struct pn_neigh_batch b = { .dev = dev, .since = jiffies };
+	struct pn_neigh_batch b = {
+		.pn = pn,
+		.dev = pn->dev,
+		.since = jiffies,
+	};
 	unsigned int i;
 
 	do {
@@ -703,18 +747,18 @@ static void pn_neigh_forget(struct neigh_table *tbl, struct net_device *dev)
 }
 
 /*
- * Make the device's learnt neighbour entries resolve again, so that they
- * take the lladdr of the table as it is now; the permanent ones an
- * operator added stay. Each is set to FAILED, which the next packet to it
- * turns into a new request, answered by the device from the table. Traffic
+ * Make the device's learnt neighbour entries that do not hold the lladdr
+ * of the table as it is now resolve again; the permanent ones an operator
+ * added stay. Each is set to FAILED, which the next packet to it turns
+ * into a new request, answered by the device from the table. Traffic
  * resolves an entry again at once; one resolved after the walk began is
  * passed over, so that the walk ends however busy the entries are.
  */
-static void pn_nl_forget_neighbours(struct net_device *dev)
+static void pn_nl_forget_neighbours(struct pn_dev *pn)
 {
-	pn_neigh_forget(&arp_tbl, dev);
+	pn_neigh_forget(&arp_tbl, pn);
 	if (ipv6_mod_enabled())
-		pn_neigh_forget(&nd_tbl, dev);
+		pn_neigh_forget(&nd_tbl, pn);
 }
 
 /* Apply a checked NEW_SUBNET request; cannot fail. */
@@ -746,7 +790,7 @@ static void pn_nl_new_apply(struct pn_dev *pn, struct pn_req *reqs, int n)
 	 * learnt, which may name an old MAC address, are renewed too.
 	 */
 	if (replaced)
-		pn_nl_forget_neighbours(pn->dev);
+		pn_nl_forget_neighbours(pn);
 }
 
 static int pn_nl_write(struct pn_dev *pn, struct pn_req *reqs, int n,

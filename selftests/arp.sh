@@ -205,9 +205,13 @@ test_replace_follows()
 	ns_exec "$P1" ping -c 1 -W 1 10.244.2.2 >/dev/null 2>&1
 	check_fail $? "node 2's new address was accepted before the replace"
 
-	# An operator's permanent entry, which a replace leaves alone.
+	# An operator's permanent entry, which a replace leaves alone, and a
+	# learnt one of another subnet, which keeps its lladdr and state.
 	ns_exec "$N1" ip neigh add 10.244.3.77 lladdr 0a:58:c0:a8:00:03 \
 		dev pn0 nud permanent
+	ns_exec "$N1" ip route add 10.244.3.9/32 dev pn0
+	ns_exec "$N1" ping -c 1 -W 1 10.244.3.9 >/dev/null 2>&1
+	expect_match "$(ns_exec "$N1" ip neigh show 10.244.3.9 dev pn0)" "lladdr 0a:58:c0:a8:00:03 (REACHABLE|STALE|DELAY)" "10.244.3.9 was not learnt"
 	ip netns exec "$P1" ping -i 0.1 -c 30 -W 1 10.244.2.2 >"$TMP/ping" 2>&1 &
 	ppid=$!
 	sleep 0.5
@@ -220,8 +224,10 @@ test_replace_follows()
 	check_err $? "a neighbour entry still shows the old MAC"
 	ns_exec "$N1" ip neigh show 10.244.3.77 dev pn0 | grep -q PERMANENT
 	check_err $? "the replace removed a permanent neighbour entry"
+	expect_match "$(ns_exec "$N1" ip neigh show 10.244.3.9 dev pn0)" "lladdr 0a:58:c0:a8:00:03 (REACHABLE|STALE|DELAY)" "a replace of node 2's subnet made node 3's entry resolve again"
+	ns_exec "$N1" ip route del 10.244.3.9/32 dev pn0
 	ns_exec "$N1" ip neigh del 10.244.3.77 dev pn0
-	log_test "replace: traffic follows at once, no stale entry, permanent kept"
+	log_test "replace: traffic follows at once, no stale entry, others kept"
 }
 
 test_arpsuppress_off()
