@@ -658,8 +658,8 @@ struct pn_neigh_batch {
 	struct pn_dev *pn;
 	struct net_device *dev;
 	struct neighbour *neigh[32];
-	unsigned long since;
 	unsigned int count;
+	unsigned int seen;
 	bool more;
 };
 
@@ -709,12 +709,9 @@ static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 	if (neigh->dev != b->dev || !(state & NUD_VALID) ||
 	    (state & (NUD_PERMANENT | NUD_NOARP)))
 		return;
-	/* Resolved since the walk began: it took the lladdr of the table
-	 * as it is now.
-	 */
-	if (time_after(READ_ONCE(neigh->updated), b->since) ||
-	    pn_neigh_current(b->pn, neigh))
+	if (pn_neigh_current(b->pn, neigh))
 		return;
+	b->seen++;
 	if (b->count == ARRAY_SIZE(b->neigh)) {
 		b->more = true;
 		return;
@@ -725,34 +722,37 @@ static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 
 static void pn_neigh_forget(struct neigh_table *tbl, struct pn_dev *pn)
 {
-	struct pn_neigh_batch b = {
-		.pn = pn,
-		.dev = pn->dev,
-		.since = jiffies,
-	};
-	unsigned int i;
+	struct pn_neigh_batch b = { .pn = pn, .dev = pn->dev };
+	unsigned int i, budget = 0;
+	bool first = true;
 
 	do {
 		b.count = 0;
+		b.seen = 0;
 		b.more = false;
 		neigh_for_each(tbl, pn_neigh_collect, &b);
+		if (first)
+			budget = 2 * b.seen;
+		first = false;
 		for (i = 0; i < b.count; i++) {
 			neigh_update(b.neigh[i], NULL, NUD_FAILED,
 				     NEIGH_UPDATE_F_OVERRIDE |
 				     NEIGH_UPDATE_F_ADMIN, 0);
 			neigh_release(b.neigh[i]);
 		}
+		budget -= min(budget, b.count);
 		cond_resched();
-	} while (b.more);
+	} while (b.more && budget);
 }
 
 /*
  * Make the device's learnt neighbour entries that do not hold the lladdr
  * of the table as it is now resolve again; the permanent ones an operator
  * added stay. Each is set to FAILED, which the next packet to it turns
- * into a new request, answered by the device from the table. Traffic
- * resolves an entry again at once; one resolved after the walk began is
- * passed over, so that the walk ends however busy the entries are.
+ * into a new request, answered by the device from the table, so that an
+ * entry renewed while the walk goes on is passed over. Should something
+ * else answer with another MAC (arpsuppress off), the walk still ends: it
+ * renews at most twice the entries it found at first.
  */
 static void pn_nl_forget_neighbours(struct pn_dev *pn)
 {
