@@ -656,7 +656,6 @@ static void pn_nl_new_undo(struct pn_dev *pn, struct pn_req *reqs, int n)
 /* A batch of a device's learnt neighbour entries, taken under the table lock. */
 struct pn_neigh_batch {
 	struct pn_dev *pn;
-	struct net_device *dev;
 	struct neighbour *neigh[32];
 	unsigned int count;
 	unsigned int seen;
@@ -706,7 +705,7 @@ static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 	struct pn_neigh_batch *b = arg;
 	u8 state = READ_ONCE(neigh->nud_state);
 
-	if (neigh->dev != b->dev || !(state & NUD_VALID) ||
+	if (neigh->dev != b->pn->dev || !(state & NUD_VALID) ||
 	    (state & (NUD_PERMANENT | NUD_NOARP)))
 		return;
 	if (pn_neigh_current(b->pn, neigh))
@@ -722,7 +721,7 @@ static void pn_neigh_collect(struct neighbour *neigh, void *arg)
 
 static void pn_neigh_forget(struct neigh_table *tbl, struct pn_dev *pn)
 {
-	struct pn_neigh_batch b = { .pn = pn, .dev = pn->dev };
+	struct pn_neigh_batch b = { .pn = pn };
 	unsigned int i, budget = 0;
 	bool first = true;
 
