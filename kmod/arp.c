@@ -61,6 +61,37 @@ static void pn_arp_answer(struct pn_dev *pn, const u8 *sha, __be32 sip,
 }
 
 /**
+ * pn_arp_lladdr - the MAC address the device answers for an IPv4 address
+ * @pn: the device
+ * @ip: the address asked for
+ * @subnet: set to the subnet that holds @ip, or NULL for the gateway and
+ *	for an address in no subnet
+ *
+ * The gateway is answered with the device's own MAC address, an address in
+ * a subnet with that subnet's VTEP MAC address. ARP suppression and the
+ * renewal of neighbours after a subnet replace both ask here, so that they
+ * agree. The caller holds rcu_read_lock().
+ *
+ * Return: the MAC address, or NULL when the device answers nothing for @ip.
+ */
+const u8 *pn_arp_lladdr(struct pn_dev *pn, __be32 ip,
+			struct pn_subnet **subnet)
+{
+	struct pn_subnet *n = NULL;
+	const u8 *mac = NULL;
+
+	if (ip && ip == READ_ONCE(pn->cfg.gateway)) {	/* 0: no gateway */
+		mac = pn->dev->dev_addr;
+	} else {
+		n = pn_table_lookup(&pn->table, ip);
+		if (n)
+			mac = n->lladdr;
+	}
+	*subnet = n;
+	return mac;
+}
+
+/**
  * pn_arp_xmit - handle an ARP frame the host sends into the device
  * @pn: the device
  * @skb: the frame, data at the Ethernet header
@@ -78,9 +109,9 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	enum skb_drop_reason reason;
 	const struct arphdr *ah;
 	struct pn_subnet *n;
+	const u8 *sha, *mac;
 	enum pn_stat why;
 	__be32 sip, tip;
-	const u8 *sha;
 
 	why = PN_STAT_NOT_IP;
 	reason = SKB_DROP_REASON_UNHANDLED_PROTO;
@@ -99,21 +130,16 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	if (ah->ar_op != htons(ARPOP_REQUEST))
 		goto drop;
 
-	if (tip == READ_ONCE(pn->cfg.gateway)) {
-		pn_arp_answer(pn, sha, sip, tip, pn->dev->dev_addr);
-		goto consumed;
-	}
-	n = pn_table_lookup(&pn->table, tip);
+	mac = pn_arp_lladdr(pn, tip, &n);
 	why = PN_STAT_ARP_MISS;
 	reason = SKB_DROP_REASON_NO_TX_TARGET;
-	if (!n) {
+	if (!mac) {
 		pn_nl_miss(pn, AF_INET, &tip, PODNET_MISS_ARP);
 		goto drop;
 	}
-	if (!READ_ONCE(pn->cfg.arpsuppress))
+	if (n && !READ_ONCE(pn->cfg.arpsuppress))
 		return tip;
-	pn_arp_answer(pn, sha, sip, tip, n->lladdr);
-consumed:
+	pn_arp_answer(pn, sha, sip, tip, mac);
 	consume_skb(skb);
 	return 0;
 

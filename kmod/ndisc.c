@@ -99,6 +99,35 @@ static void pn_nd_answer(struct pn_dev *pn, const struct sk_buff *ns,
 	pn_stats_inc(pn, PN_STAT_ND_REPLY);
 }
 
+/**
+ * pn_nd_lladdr - the MAC address the device answers for an IPv6 address
+ * @pn: the device
+ * @ip6: the address asked for
+ * @subnet: set to the subnet that holds @ip6, or NULL for the gateway and
+ *	for an address in no subnet
+ *
+ * As pn_arp_lladdr(), for neighbour discovery. The caller holds
+ * rcu_read_lock().
+ *
+ * Return: the MAC address, or NULL when the device answers nothing for @ip6.
+ */
+const u8 *pn_nd_lladdr(struct pn_dev *pn, const struct in6_addr *ip6,
+		       struct pn_subnet **subnet)
+{
+	struct pn_subnet *n = NULL;
+	const u8 *mac = NULL;
+
+	if (pn_cfg_is_gateway6(&pn->cfg, ip6)) {
+		mac = pn->dev->dev_addr;
+	} else {
+		n = pn_table_lookup6(&pn->table, ip6);
+		if (n)
+			mac = n->lladdr;
+	}
+	*subnet = n;
+	return mac;
+}
+
 /*
  * A neighbour solicitation: for the gateway, answered with our MAC; with
  * suppression on, for an address in a subnet, answered with the subnet's
@@ -110,10 +139,11 @@ static enum pn_nd_verdict pn_nd_solicit(struct pn_dev *pn,
 					struct sk_buff *skb, int off,
 					struct in6_addr *target)
 {
-	const struct nd_msg *ns;
 	enum skb_drop_reason reason;
+	const struct nd_msg *ns;
 	struct pn_subnet *n;
 	enum pn_stat why;
+	const u8 *mac;
 
 	why = PN_STAT_NOT_IP;
 	reason = SKB_DROP_REASON_HDR_TRUNC;
@@ -129,23 +159,19 @@ static enum pn_nd_verdict pn_nd_solicit(struct pn_dev *pn,
 	if (ipv6_addr_any(&ns->target) || ipv6_addr_is_multicast(&ns->target))
 		goto drop;
 
-	if (pn_cfg_is_gateway6(&pn->cfg, &ns->target)) {
-		pn_nd_answer(pn, skb, &ns->target, pn->dev->dev_addr, true);
-		goto consumed;
-	}
-	n = pn_table_lookup6(&pn->table, &ns->target);
+	mac = pn_nd_lladdr(pn, &ns->target, &n);
 	why = PN_STAT_ND_MISS;
 	reason = SKB_DROP_REASON_NO_TX_TARGET;
-	if (!n) {
+	if (!mac) {
 		pn_nl_miss(pn, AF_INET6, &ns->target, PODNET_MISS_ND);
 		goto drop;
 	}
-	if (!READ_ONCE(pn->cfg.arpsuppress)) {
+	if (n && !READ_ONCE(pn->cfg.arpsuppress)) {
 		*target = ns->target;
 		return PN_ND_FORWARD;
 	}
-	pn_nd_answer(pn, skb, &ns->target, n->lladdr, false);
-consumed:
+	/* Only the gateway, which has no subnet, answers as a router. */
+	pn_nd_answer(pn, skb, &ns->target, mac, !n);
 	consume_skb(skb);
 	return PN_ND_DONE;
 

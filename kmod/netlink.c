@@ -669,31 +669,16 @@ struct pn_neigh_batch {
  */
 static bool pn_neigh_current(struct pn_dev *pn, struct neighbour *neigh)
 {
-	const u8 *want = NULL;
 	struct pn_subnet *n;
 	u8 ha[ETH_ALEN];
+	const u8 *want;
 	bool held;
 
 	rcu_read_lock();
-	if (neigh->tbl == &arp_tbl) {
-		__be32 ip = *(__be32 *)neigh->primary_key;
-
-		if (ip == READ_ONCE(pn->cfg.gateway)) {
-			want = pn->dev->dev_addr;
-		} else {
-			n = pn_table_lookup(&pn->table, ip);
-			want = n ? n->lladdr : NULL;
-		}
-	} else {
-		const struct in6_addr *ip6 = (void *)neigh->primary_key;
-
-		if (pn_cfg_is_gateway6(&pn->cfg, ip6)) {
-			want = pn->dev->dev_addr;
-		} else {
-			n = pn_table_lookup6(&pn->table, ip6);
-			want = n ? n->lladdr : NULL;
-		}
-	}
+	if (neigh->tbl == &arp_tbl)
+		want = pn_arp_lladdr(pn, *(__be32 *)neigh->primary_key, &n);
+	else
+		want = pn_nd_lladdr(pn, (void *)neigh->primary_key, &n);
 	neigh_ha_snapshot(ha, neigh, pn->dev);
 	held = want && ether_addr_equal(ha, want);
 	rcu_read_unlock();

@@ -533,6 +533,8 @@ void pn_nl_miss(struct pn_dev *pn, int family, const void *addr,
 		enum podnet_miss kind);
 
 /* arp.c */
+const u8 *pn_arp_lladdr(struct pn_dev *pn, __be32 ip,
+			struct pn_subnet **subnet);
 __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb);
 bool pn_arp_rcv_ok(struct pn_dev *pn, struct sk_buff *skb,
 		   const struct pn_addr *node);
@@ -546,6 +548,8 @@ enum pn_nd_verdict {
 	PN_ND_FORWARD,	/* a solicitation for the node that owns the target */
 };
 
+const u8 *pn_nd_lladdr(struct pn_dev *pn, const struct in6_addr *ip6,
+		       struct pn_subnet **subnet);
 enum pn_nd_verdict pn_nd_xmit(struct pn_dev *pn, struct sk_buff *skb,
 			      struct in6_addr *target);
 
