@@ -98,8 +98,9 @@ const u8 *pn_arp_lladdr(struct pn_dev *pn, __be32 ip,
  *
  * Requests for the gateway are answered with the device's MAC address;
  * with suppression on, requests for addresses in a subnet are answered
- * with that subnet's VTEP MAC address. Gratuitous ARP, probes and requests
- * for addresses in no subnet are dropped and counted.
+ * with that subnet's VTEP MAC address. Gratuitous ARP, probes, requests
+ * for addresses in no subnet and frames whose target address is 0.0.0.0
+ * (the host's reply to a peer's probe, say) are dropped and counted.
  *
  * Return: the address whose node must receive the frame (a reply, or a
  * request with suppression off), or 0 when the frame was consumed.
@@ -121,7 +122,7 @@ __be32 pn_arp_xmit(struct pn_dev *pn, struct sk_buff *skb)
 	ah = arp_hdr(skb);
 	why = PN_STAT_BCAST;
 	reason = SKB_DROP_REASON_NO_TX_TARGET;
-	if (!sip || sip == tip)		/* a probe, or gratuitous */
+	if (!sip || !tip || sip == tip)	/* a probe, for no one, gratuitous */
 		goto drop;
 	if (ah->ar_op == htons(ARPOP_REPLY))
 		return tip;

@@ -183,12 +183,18 @@ garp = bc + mac + b"\x08\x06" + bytes.fromhex("0001080006040001") + mac + ip + b
 s.send(garp)
 udp = bytes.fromhex("4500001c000000004011") + b"\0\0" + ip + socket.inet_aton("10.244.255.255") + bytes.fromhex("0035003500080000")
 s.send(bc + mac + b"\x08\x00" + udp)
+# The host's reply to a peer's probe, which goes to 0.0.0.0, and a request
+# for 0.0.0.0.
+peer = bytes.fromhex("0a58c0a80002")
+zero = b"\0" * 4
+s.send(peer + mac + b"\x08\x06" + bytes.fromhex("0001080006040002") + mac + ip + peer + zero)
+s.send(bc + mac + b"\x08\x06" + bytes.fromhex("0001080006040001") + mac + ip + b"\0" * 6 + zero)
 PY
 	out=$(pn_stat "$N1" bcast)
-	[ "$out" -eq $((before + 2)) ]
-	check_err $? "bcast counter is $out, expected $((before + 2))"
+	[ "$out" -eq $((before + 4)) ]
+	check_err $? "bcast counter is $out, expected $((before + 4))"
 	expect_match "$(ns_exec "$N1" "$PODNET" -s link show pn0)" "bcast $out" "podnet -s link show does not show the counter"
-	log_test "gratuitous ARP and broadcast frames dropped and counted"
+	log_test "gratuitous ARP, ARP for 0.0.0.0 and broadcast frames dropped and counted"
 }
 
 # Node 2 moves to a new underlay address (so a new VTEP MAC); node 1 is
