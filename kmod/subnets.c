@@ -621,17 +621,22 @@ void pn_table_insert(struct pn_table *t, struct pn_subnet *ns,
 		if (n->cidr == new->cidr) {
 			pn_adopt_children(t, new, n);
 			old = pn_trie_subnet(n);
-			if (old) {
-				/*
-				 * A reader still holding @old may give it new
-				 * counters; they are freed with @old.
-				 */
+			/*
+			 * A reader still holding @old may give it new
+			 * counters; they are freed with @old.
+			 */
+			if (old)
 				ns->stats = xchg(&old->stats, NULL);
-				pn_peer_put(t, old->peer);
-			} else {
+			else
 				t->count++;
-			}
 			rcu_assign_pointer(*slot, new);
+			/*
+			 * Only now that no reader can find @old may its peer
+			 * go: a full grave, or none, starts the peer's grace
+			 * period at once.
+			 */
+			if (old)
+				pn_peer_put(t, old->peer);
 			pn_node_retire(t, n);
 			t->generation++;
 			return;
