@@ -813,6 +813,12 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 	 * between the check that there is none and the IPv6 local address
 	 * going away.
 	 */
+	/* The core sets an address only after this has applied the rest. */
+	if (tb[IFLA_ADDRESS] && pn_is_ipip(pn)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+				    "an ipip device has no link-layer address");
+		return -EINVAL;
+	}
 	pn_table_lock(&pn->table);
 	cfg = pn->cfg;
 	ret = pn_cfg_parse(dev, pn->net, data, &cfg, true, extack);

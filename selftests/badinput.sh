@@ -201,7 +201,16 @@ test_link_atomic()
 	expect_match "$(pn -d link show pn0)" " ttl 9 .* mtu 1400 " "the good change"
 	pnl link pn0 set link=u32:0 >/dev/null
 	ip -n "$A" link del e9
-	log_test "a change with an MTU its settings cannot carry changes nothing"
+	# The core sets an address after the driver applied the rest too,
+	# and an ipip device has none to set.
+	pn link add tun9 mode ipip ttl 7
+	before=$(pn -d link show tun9)
+	out=$(pnl link tun9 set ttl=u8:9 address=mac:02:00:00:00:00:09)
+	expect_match "$out" "^error EINVAL: an ipip device has no link-layer address" "an address for an ipip device"
+	[ "$(pn -d link show tun9)" = "$before" ]
+	check_err $? "a refused address applied its TTL: $(pn -d link show tun9)"
+	ip -n "$A" link del tun9
+	log_test "a change with an MTU or address its settings cannot carry changes nothing"
 }
 
 # tool WORD ARGS...: a tool command that must exit 1 naming WORD.

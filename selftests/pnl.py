@@ -13,8 +13,8 @@ CMD is getdev, new, replace, change, del, get, flush or a number, or "link
 NAME" to send RTM_NEWLINK creating (or, with FLAGS "set", changing) a
 podnet device NAME whose IFLA_INFO_DATA holds the ATTRs, named mode, vni,
 port, local, link, ttl, tos, srccheck, gateway, arpsuppress, maxsubnets,
-df, local6, gateway6 or numbered (but for mtu, IFLA_MTU, which goes beside
-it). FLAGS is a comma list of the netlink header's flag bits create, excl,
+df, local6, gateway6 or numbered (but for mtu and address, IFLA_MTU and
+IFLA_ADDRESS, which go beside it). FLAGS is a comma list of the netlink header's flag bits create, excl,
 replace, append, echo and dump (the version 2 family refuses all but echo
 and dump), resv: a genlmsghdr.reserved field of 1, and intr: during a
 dump, after its first message, run the shell command in $PNL_DURING (to
@@ -69,7 +69,7 @@ LINK = {"mode": 1, "vni": 2, "port": 3, "local": 4, "link": 5, "ttl": 6,
         "tos": 7, "srccheck": 8, "gateway": 9, "arpsuppress": 10,
         "maxsubnets": 11, "df": 12, "local6": 13, "gateway6": 14,
         "direct": 15}
-LINK_TOP = {"mtu": 4}    # IFLA_MTU, beside IFLA_LINKINFO
+LINK_TOP = {"address": 1, "mtu": 4}   # beside IFLA_LINKINFO
 SUB = {"pad": 1, "prefix4": 2, "prefix6": 3, "plen": 4, "node4": 5,
        "node6": 6, "lladdr": 7, "flags": 8, "stats": 9}
 STATS = {"pad": 1, "tx_packets": 2, "tx_bytes": 3, "rx_packets": 4,
