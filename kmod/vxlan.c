@@ -25,18 +25,22 @@
 #define PN_VXLAN_PUSH (sizeof(struct iphdr) + VXLAN_HLEN)
 #define PN_VXLAN6_PUSH (sizeof(struct ipv6hdr) + VXLAN_HLEN)
 
-/* Each family's socket lists its devices by an entry of its own. */
+/*
+ * Each family's socket lists its devices by an entry of its own. Read
+ * under RCU on receive, and under RTNL, the writers' lock, on open.
+ */
 static struct pn_dev *pn_sock_dev(struct pn_sock *ps, u32 vni)
 {
 	struct pn_dev *pn;
 
 	if (ps->family == AF_INET6) {
-		list_for_each_entry_rcu(pn, &ps->devs, rx_list6)
+		list_for_each_entry_rcu(pn, &ps->devs, rx_list6,
+					lockdep_rtnl_is_held())
 			if (pn->cfg.vni == vni)
 				return pn;
 		return NULL;
 	}
-	list_for_each_entry_rcu(pn, &ps->devs, rx_list)
+	list_for_each_entry_rcu(pn, &ps->devs, rx_list, lockdep_rtnl_is_held())
 		if (pn->cfg.vni == vni)
 			return pn;
 	return NULL;
