@@ -253,6 +253,15 @@ test_sync()
 	expect_match "$out" "s3:10001:.*999\.1\.1\.1" "error does not name the line and word"
 	pn subnet show dev pn0 | diff -q - "$TMP/before" >/dev/null
 	check_err $? "a failed sync changed the table"
+
+	# A subnet via an IPv6 node, its MAC derived, is as the file says.
+	pn link set pn1 local 2001:db8::1
+	echo "fd00:10:244:7::/64 via 2001:db8::7" >"$TMP/s6"
+	pn subnet sync dev pn1 "$TMP/s6"
+	check_err $? "sync of an IPv6 node's subnet failed"
+	out=$(pn -s subnet sync dev pn1 "$TMP/s6")
+	expect_match "$out" "0 added, 0 replaced, 0 deleted, 1 unchanged" "a second sync of an IPv6 node's subnet changed it"
+	pn subnet flush dev pn1
 	log_test "sync: 10,000 entries, fewest changes, all or nothing"
 }
 

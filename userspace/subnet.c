@@ -279,12 +279,15 @@ int subnet_parse(const struct nlattr *nest, struct subnet *s)
 	return 0;
 }
 
-/* The VTEP MAC the kernel derives from an IPv4 node: 0a:58:a.b.c.d */
+/*
+ * The VTEP MAC the kernel derives from a node: 0a:58:a.b.c.d, of an IPv4
+ * node's address or of an IPv6 node's last four bytes.
+ */
 void subnet_derive_lladdr(const struct subnet *s, uint8_t mac[ETH_ALEN])
 {
 	mac[0] = 0x0a;
 	mac[1] = 0x58;
-	memcpy(mac + 2, s->node, 4);
+	memcpy(mac + 2, s->node + (s->node_family == AF_INET6 ? 12 : 0), 4);
 }
 
 void subnet_print(const struct subnet *s, const char *dev, const char *event)
