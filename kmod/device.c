@@ -809,16 +809,16 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 	struct pn_cfg cfg;
 	int ret;
 
-	/* Under the table's lock, so that no subnet via an IPv6 node gets in
-	 * between the check that there is none and the IPv6 local address
-	 * going away.
-	 */
 	/* The core sets an address only after this has applied the rest. */
 	if (tb[IFLA_ADDRESS] && pn_is_ipip(pn)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
 				    "an ipip device has no link-layer address");
 		return -EINVAL;
 	}
+	/* Under the table's lock, so that no subnet via an IPv6 node gets in
+	 * between the check that there is none and the IPv6 local address
+	 * going away.
+	 */
 	pn_table_lock(&pn->table);
 	cfg = pn->cfg;
 	ret = pn_cfg_parse(dev, pn->net, data, &cfg, true, extack);
